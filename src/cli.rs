@@ -1,0 +1,78 @@
+//! The command line: global options and the subcommands, with clap derive. Doc comments are the help.
+
+use crate::cmd;
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Query facts about the January 2022 unrest in Kazakhstan and the CSTO deployment.
+///
+/// kz loads YAML fact files (people, organisations, places, quotes, events, each citing its
+/// source) and answers questions about them: as a table at a terminal, and as TSV, CSV or JSON
+/// in a pipeline.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kz",
+    version,
+    arg_required_else_help = true,
+    after_help = "Examples:\n  kz who Serdyukov\n  kz quotes --by Murtazashvili\n  kz members CSTO\n  kz events --since 2022-01-05 -f json\n\nFacts come from --facts, else $KZ_FACTS, else the base built into kz."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Read facts from PATH, a YAML file or a folder of them; repeat for more [env: KZ_FACTS, separated by ':']
+    #[arg(long = "facts", value_name = "PATH", global = true)]
+    pub facts: Vec<PathBuf>,
+
+    /// Output format [default: table at a terminal, tsv otherwise]
+    #[arg(short = 'f', long, value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// When to colour tables (NO_COLOR and CLICOLOR_FORCE are honoured under auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Fit tables to N columns [default: the terminal's width, or $COLUMNS when piped]
+    #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+
+    /// Leave out the header row of TSV and CSV
+    #[arg(long, global = true)]
+    pub no_header: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Who(cmd::who::Args),
+    Check(cmd::check::Args),
+}
+
+/// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.
+pub fn parse() -> Cli {
+    Cli::parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,122 @@
+//! The resolved context of a run: where facts come from and how output is drawn, built once
+//! from flags, environment and terminal before any work starts.
+
+use crate::check;
+use crate::cli::{ColorChoice, Global};
+use crate::exit::Failure;
+use crate::load::{self, FactFile};
+use crate::model::Base;
+use crate::render::{Format, Style};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where the fact files come from, in SPEC.md's order of precedence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsFrom {
+    /// `--facts`, repeated.
+    Flags(Vec<PathBuf>),
+    /// `KZ_FACTS`, split like `PATH`.
+    Env(Vec<PathBuf>),
+    /// `facts/` compiled into the binary.
+    Builtin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub style: Style,
+    /// Whether `-f` was given, for commands whose default is not a data format.
+    pub format_given: bool,
+    pub facts: FactsFrom,
+}
+
+impl Ctx {
+    pub fn new(global: &Global) -> Ctx {
+        let terminal = std::io::stdout().is_terminal();
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let format = global
+            .format
+            .unwrap_or(if terminal { Format::Table } else { Format::Tsv });
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if env("NO_COLOR").is_some() {
+                    false
+                } else if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                    true
+                } else {
+                    terminal
+                }
+            }
+        };
+        let columns = || {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|&c| c > 0)
+        };
+        let width = global.width.or_else(|| {
+            if terminal {
+                terminal_size::terminal_size()
+                    .map(|(w, _)| w.0)
+                    .or_else(columns)
+            } else {
+                columns()
+            }
+        });
+        let facts = if !global.facts.is_empty() {
+            FactsFrom::Flags(global.facts.clone())
+        } else if let Some(paths) = env("KZ_FACTS") {
+            FactsFrom::Env(
+                std::env::split_paths(&paths)
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .collect(),
+            )
+        } else {
+            FactsFrom::Builtin
+        };
+        Ctx {
+            style: Style {
+                format,
+                color,
+                width,
+                header: !global.no_header,
+                terminal,
+            },
+            format_given: global.format.is_some(),
+            facts,
+        }
+    }
+
+    /// Reads the fact files, with any problem reading them.
+    pub fn files(&self) -> (Vec<FactFile>, Vec<check::Diagnostic>) {
+        match &self.facts {
+            FactsFrom::Flags(paths) | FactsFrom::Env(paths) => load::read_paths(paths),
+            FactsFrom::Builtin => (load::builtin_files(), Vec::new()),
+        }
+    }
+
+    /// Loads and checks the base, exactly as `kz check` does; any problem fails the query.
+    pub fn base(&self) -> Result<Base, Failure> {
+        load_base(self.files()).map_err(Failure::Broken)
+    }
+}
+
+/// Parses and checks files read with their read problems; every problem is returned, sorted.
+pub fn load_base(
+    (files, mut read_problems): (Vec<FactFile>, Vec<check::Diagnostic>),
+) -> Result<Base, Vec<check::Diagnostic>> {
+    let raw = load::parse(files);
+    match check::build(raw) {
+        Ok(base) if read_problems.is_empty() => Ok(base),
+        Ok(_) => {
+            check::sort(&mut read_problems);
+            Err(read_problems)
+        }
+        Err(mut diags) => {
+            diags.append(&mut read_problems);
+            check::sort(&mut diags);
+            Err(diags)
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! EDTF dates (the ISO 8601-2 level-1 subset of SPEC.md): parse, interval of days, order, display.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// How much of a calendar date is known. Coarser precisions sort first on the same start day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Precision {
+    Century,
+    Decade,
+    Year,
+    Month,
+    Day,
+}
+
+/// One end of a date: a calendar date at some precision, or open (`..`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Point {
+    first: NaiveDate,
+    last: NaiveDate,
+    precision: Precision,
+}
+
+/// A date as a fact file writes it, with the interval of days it covers.
+///
+/// `start`/`end` are `None` for an open end (`..`). Display gives back the text exactly as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Date {
+    text: String,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    precision: Precision,
+    uncertain: bool,
+    approximate: bool,
+}
+
+/// Why a date failed to parse. The message is written for someone editing a fact file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not of the EDTF shape at all.
+    Malformed(String),
+    /// Well formed, but no such day (`2022-02-30`) or month (`2022-13`).
+    Impossible(String),
+    /// An interval whose end comes before its start.
+    Backwards(String),
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateError::Malformed(m) | DateError::Impossible(m) | DateError::Backwards(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+impl std::error::Error for DateError {}
+
+const SHAPE: &str = "expected YYYY, YYYY-MM or YYYY-MM-DD, optionally with X for unknown trailing \
+                     year digits (199X), one trailing ?, ~ or %, or an interval A/B with .. for an \
+                     open end";
+
+impl Date {
+    /// Parses an EDTF date such as `2022-01-05`, `199X`, `2022-01~` or `2019/..`.
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(DateError::Malformed(format!("empty date: {SHAPE}")));
+        }
+        if let Some((a, b)) = trimmed.split_once('/') {
+            let start = parse_end(a, trimmed)?;
+            let end = parse_end(b, trimmed)?;
+            if start.is_none() && end.is_none() {
+                return Err(DateError::Malformed(format!(
+                    "'{trimmed}' is open at both ends: give at least one date"
+                )));
+            }
+            if let (Some((s, _, _)), Some((e, _, _))) = (&start, &end)
+                && e.last < s.first
+            {
+                return Err(DateError::Backwards(format!(
+                    "interval '{trimmed}' ends before it starts"
+                )));
+            }
+            let precision = start
+                .as_ref()
+                .or(end.as_ref())
+                .map(|(p, _, _)| p.precision)
+                .unwrap_or(Precision::Day);
+            let qual = |f: fn(&(Point, bool, bool)) -> bool| {
+                start.as_ref().is_some_and(f) || end.as_ref().is_some_and(f)
+            };
+            return Ok(Date {
+                text: trimmed.to_string(),
+                start: start.as_ref().map(|(p, _, _)| p.first),
+                end: end.as_ref().map(|(p, _, _)| p.last),
+                precision,
+                uncertain: qual(|(_, u, _)| *u),
+                approximate: qual(|(_, _, a)| *a),
+            });
+        }
+        let (point, uncertain, approximate) = parse_point(trimmed, trimmed)?;
+        Ok(Date {
+            text: trimmed.to_string(),
+            start: Some(point.first),
+            end: Some(point.last),
+            precision: point.precision,
+            uncertain,
+            approximate,
+        })
+    }
+
+    /// Builds a date from a bare YAML integer, which SPEC.md accepts as a year.
+    pub fn from_year(year: i64) -> Result<Date, DateError> {
+        if !(0..=9999).contains(&year) {
+            return Err(DateError::Malformed(format!(
+                "year {year} is out of range: write four digits, 0000 to 9999"
+            )));
+        }
+        Date::parse(&format!("{year:04}"))
+    }
+
+    /// The first day covered, or `None` when open at the start.
+    pub fn start(&self) -> Option<NaiveDate> {
+        self.start
+    }
+
+    /// The last day covered, or `None` when open at the end.
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.end
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    pub fn is_uncertain(&self) -> bool {
+        self.uncertain
+    }
+
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether this date's days overlap the closed range `[from, to]` (`None` is unbounded).
+    pub fn overlaps(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+        let starts_in_time = match (self.start, to) {
+            (Some(s), Some(t)) => s <= t,
+            _ => true,
+        };
+        let ends_in_time = match (self.end, from) {
+            (Some(e), Some(f)) => e >= f,
+            _ => true,
+        };
+        starts_in_time && ends_in_time
+    }
+
+    /// Whether the days of `self` overlap the days of `other`.
+    pub fn overlaps_date(&self, other: &Date) -> bool {
+        self.overlaps(other.start, other.end)
+    }
+
+    /// The order of SPEC.md: start day (open starts first), then coarser precision first.
+    /// Callers break remaining ties by file order.
+    pub fn chronological(&self, other: &Date) -> Ordering {
+        self.start
+            .cmp(&other.start)
+            .then(self.precision.cmp(&other.precision))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        Date::parse(s)
+    }
+}
+
+type Qualified = (Point, bool, bool);
+
+/// One side of an interval: `..` (open) or a date.
+fn parse_end(part: &str, whole: &str) -> Result<Option<Qualified>, DateError> {
+    if part == ".." {
+        Ok(None)
+    } else if part.is_empty() {
+        Err(DateError::Malformed(format!(
+            "'{whole}' has an empty side: write .. for an open end"
+        )))
+    } else {
+        parse_point(part, whole).map(Some)
+    }
+}
+
+fn parse_point(part: &str, whole: &str) -> Result<Qualified, DateError> {
+    let (body, uncertain, approximate) = match part.as_bytes().last() {
+        Some(b'?') => (&part[..part.len() - 1], true, false),
+        Some(b'~') => (&part[..part.len() - 1], false, true),
+        Some(b'%') => (&part[..part.len() - 1], true, true),
+        _ => (part, false, false),
+    };
+    if let Some(q) = body.chars().find(|c| matches!(c, '?' | '~' | '%')) {
+        return Err(DateError::Malformed(format!(
+            "'{whole}': the qualifier '{q}' may only come last, once (e.g. 2022-01~)"
+        )));
+    }
+    let malformed = || DateError::Malformed(format!("'{whole}' is not a date: {SHAPE}"));
+    let mut fields = body.split('-');
+    let year = fields.next().ok_or_else(malformed)?;
+    let month = fields.next();
+    let day = fields.next();
+    if fields.next().is_some() || year.len() != 4 {
+        return Err(malformed());
+    }
+    let digits = year.trim_end_matches('X');
+    let unknown = 4 - digits.len();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(malformed());
+    }
+    if unknown > 0 && month.is_some() {
+        return Err(DateError::Malformed(format!(
+            "'{whole}': a year with unknown digits (X) cannot carry a month or day"
+        )));
+    }
+    let precision = match unknown {
+        0 => Precision::Year,
+        1 => Precision::Decade,
+        2 => Precision::Century,
+        _ => {
+            return Err(DateError::Malformed(format!(
+                "'{whole}': at most the last two year digits may be X (19XX)"
+            )));
+        }
+    };
+    let scale = 10_i32.pow(unknown as u32);
+    let low: i32 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().map_err(|_| malformed())?
+    };
+    let first_year = low * scale;
+    let last_year = first_year + scale - 1;
+    let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d);
+    let point = match (month, day) {
+        (None, _) => Point {
+            first: ymd(first_year, 1, 1).ok_or_else(malformed)?,
+            last: ymd(last_year, 12, 31).ok_or_else(malformed)?,
+            precision,
+        },
+        (Some(m), None) => {
+            if !two_digits(m) {
+                return Err(malformed());
+            }
+            let m: u32 = m.parse().map_err(|_| malformed())?;
+            let first = ymd(first_year, m, 1).ok_or_else(|| {
+                DateError::Impossible(format!("'{whole}': there is no month {m:02}"))
+            })?;
+            Point {
+                first,
+                last: last_of_month(first),
+                precision: Precision::Month,
+            }
+        }
+        (Some(m), Some(d)) => {
+            if !two_digits(m) || !two_digits(d) {
+                return Err(malformed());
+            }
+            let (m, d): (u32, u32) = (
+                m.parse().map_err(|_| malformed())?,
+                d.parse().map_err(|_| malformed())?,
+            );
+            let Some(month_start) = ymd(first_year, m, 1) else {
+                return Err(DateError::Impossible(format!(
+                    "'{whole}': there is no month {m:02}"
+                )));
+            };
+            let day = ymd(first_year, m, d).ok_or_else(|| {
+                let days = last_of_month(month_start).day();
+                DateError::Impossible(format!(
+                    "'{whole}' does not exist: {} {first_year} has {days} days",
+                    month_start.format("%B")
+                ))
+            })?;
+            Point {
+                first: day,
+                last: day,
+                precision: Precision::Day,
+            }
+        }
+    };
+    Ok((point, uncertain, approximate))
+}
+
+fn last_of_month(first: NaiveDate) -> NaiveDate {
+    let (y, m) = if first.month() == 12 {
+        (first.year() + 1, 1)
+    } else {
+        (first.year(), first.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn intervals_of_days() {
+        let cases: &[(&str, Option<&str>, Option<&str>, Precision)] = &[
+            (
+                "2022",
+                Some("2022-01-01"),
+                Some("2022-12-31"),
+                Precision::Year,
+            ),
+            (
+                "2022-01",
+                Some("2022-01-01"),
+                Some("2022-01-31"),
+                Precision::Month,
+            ),
+            (
+                "2022-02",
+                Some("2022-02-01"),
+                Some("2022-02-28"),
+                Precision::Month,
+            ),
+            (
+                "2024-02",
+                Some("2024-02-01"),
+                Some("2024-02-29"),
+                Precision::Month,
+            ),
+            (
+                "2022-12",
+                Some("2022-12-01"),
+                Some("2022-12-31"),
+                Precision::Month,
+            ),
+            (
+                "2022-01-05",
+                Some("2022-01-05"),
+                Some("2022-01-05"),
+                Precision::Day,
+            ),
+            (
+                "2024-02-29",
+                Some("2024-02-29"),
+                Some("2024-02-29"),
+                Precision::Day,
+            ),
+            (
+                "2000-02-29",
+                Some("2000-02-29"),
+                Some("2000-02-29"),
+                Precision::Day,
+            ),
+            (
+                "199X",
+                Some("1990-01-01"),
+                Some("1999-12-31"),
+                Precision::Decade,
+            ),
+            (
+                "19XX",
+                Some("1900-01-01"),
+                Some("1999-12-31"),
+                Precision::Century,
+            ),
+            (
+                "2022-01~",
+                Some("2022-01-01"),
+                Some("2022-01-31"),
+                Precision::Month,
+            ),
+            (
+                "2022?",
+                Some("2022-01-01"),
+                Some("2022-12-31"),
+                Precision::Year,
+            ),
+            (
+                "2022-01-05%",
+                Some("2022-01-05"),
+                Some("2022-01-05"),
+                Precision::Day,
+            ),
+            (
+                "199X~",
+                Some("1990-01-01"),
+                Some("1999-12-31"),
+                Precision::Decade,
+            ),
+            (
+                "2022-01-02/2022-01-05",
+                Some("2022-01-02"),
+                Some("2022-01-05"),
+                Precision::Day,
+            ),
+            (
+                "2019/2022-01",
+                Some("2019-01-01"),
+                Some("2022-01-31"),
+                Precision::Year,
+            ),
+            ("2019/..", Some("2019-01-01"), None, Precision::Year),
+            ("../2022-01-05", None, Some("2022-01-05"), Precision::Day),
+            (
+                "2022-01/2022-01",
+                Some("2022-01-01"),
+                Some("2022-01-31"),
+                Precision::Month,
+            ),
+            (
+                " 2022 ",
+                Some("2022-01-01"),
+                Some("2022-12-31"),
+                Precision::Year,
+            ),
+        ];
+        for (text, start, end, precision) in cases {
+            let d = Date::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(d.start(), start.map(day), "{text} start");
+            assert_eq!(d.end(), end.map(day), "{text} end");
+            assert_eq!(d.precision(), *precision, "{text} precision");
+        }
+    }
+
+    #[test]
+    fn qualifiers() {
+        let cases = [
+            ("2022", false, false),
+            ("2022?", true, false),
+            ("2022~", false, true),
+            ("2022%", true, true),
+            ("2022-01-02?/2022-01-05", true, false),
+        ];
+        for (text, uncertain, approximate) in cases {
+            let d = Date::parse(text).unwrap();
+            assert_eq!(d.is_uncertain(), uncertain, "{text}");
+            assert_eq!(d.is_approximate(), approximate, "{text}");
+        }
+    }
+
+    #[test]
+    fn errors() {
+        let impossible = [
+            "2022-02-30",
+            "2022-02-29",
+            "1900-02-29",
+            "2022-13",
+            "2022-00",
+            "2022-04-31",
+            "2022-01-00",
+        ];
+        for text in impossible {
+            assert!(
+                matches!(Date::parse(text), Err(DateError::Impossible(_))),
+                "{text} should be impossible, got {:?}",
+                Date::parse(text)
+            );
+        }
+        let malformed = [
+            "",
+            "22",
+            "20222",
+            "2022-1",
+            "2022-01-5",
+            "2022/",
+            "/2022",
+            "../..",
+            "2022?-01",
+            "20?2",
+            "2022??",
+            "X999",
+            "1XXX",
+            "XXXX",
+            "199X-01",
+            "2022-01-05-01",
+            "last tuesday",
+            "2022-01-05T10:00",
+            "-2022",
+            "+2022",
+            "2022~?",
+            "2022 01",
+            "２０２２",
+        ];
+        for text in malformed {
+            assert!(
+                matches!(Date::parse(text), Err(DateError::Malformed(_))),
+                "{text:?} should be malformed, got {:?}",
+                Date::parse(text)
+            );
+        }
+        assert!(matches!(
+            Date::parse("2022-01-05/2022-01-02"),
+            Err(DateError::Backwards(_))
+        ));
+    }
+
+    #[test]
+    fn messages_say_what_is_wrong() {
+        let err = Date::parse("2022-02-30").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "'2022-02-30' does not exist: February 2022 has 28 days"
+        );
+        let err = Date::parse("2022?-01").unwrap_err().to_string();
+        assert!(err.contains("may only come last"), "{err}");
+    }
+
+    #[test]
+    fn display_is_as_written() {
+        for text in [
+            "2022-01-05",
+            "199X",
+            "2022-01~",
+            "2019/..",
+            "../2022",
+            "2022-01-02/2022-01-05",
+        ] {
+            assert_eq!(Date::parse(text).unwrap().to_string(), text);
+        }
+        assert_eq!(Date::from_year(1992).unwrap().to_string(), "1992");
+        assert_eq!(Date::from_year(992).unwrap().to_string(), "0992");
+        assert!(Date::from_year(10000).is_err());
+        assert!(Date::from_year(-5).is_err());
+    }
+
+    #[test]
+    fn ordering() {
+        let mut dates: Vec<Date> = [
+            "2022-01-05",
+            "2022",
+            "199X",
+            "2022-01",
+            "../2000",
+            "2022-01-01",
+            "2002",
+            "19XX",
+        ]
+        .iter()
+        .map(|t| Date::parse(t).unwrap())
+        .collect();
+        dates.sort_by(|a, b| a.chronological(b));
+        let order: Vec<&str> = dates.iter().map(|d| d.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "../2000",
+                "19XX",
+                "199X",
+                "2002",
+                "2022",
+                "2022-01",
+                "2022-01-01",
+                "2022-01-05"
+            ]
+        );
+    }
+
+    #[test]
+    fn overlap() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        let cases = [
+            ("2022-01-05", "2022-01", true),
+            ("2022-01", "2022-01-05", true),
+            ("2022", "2022-12-31", true),
+            ("2021", "2022-01", false),
+            ("199X", "1995", true),
+            ("199X", "2000", false),
+            ("2019/..", "2030", true),
+            ("../2019", "2020", false),
+            ("2022-01-02/2022-01-05", "2022-01-06", false),
+            ("2022-01-02/2022-01-05", "2022-01-05", true),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(d(a).overlaps_date(&d(b)), want, "{a} vs {b}");
+        }
+    }
+}

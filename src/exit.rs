@@ -1,0 +1,137 @@
+//! Exit statuses and the failures that choose them. Only `main` turns these into a process exit.
+
+use crate::check::Diagnostic;
+use std::fmt;
+
+/// The three statuses of SPEC.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Success, with at least one result.
+    Success,
+    /// The query matched nothing.
+    NoMatch,
+    /// Bad usage, a bad argument, a broken fact base, or an I/O error.
+    Error,
+}
+
+impl ExitCode {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::NoMatch => 1,
+            ExitCode::Error => 2,
+        }
+    }
+}
+
+/// A failure that is not a plain I/O error: each knows its exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Nothing matched; the message says what was asked.
+    NoMatch(String),
+    /// An argument that cannot be used (a bad date, an unknown id).
+    Usage(String),
+    /// The fact base has problems; every diagnostic is listed.
+    Broken(Vec<Diagnostic>),
+    /// The command has already written its report (e.g. `kz check` found problems).
+    Reported,
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::NoMatch(_) => ExitCode::NoMatch,
+            Failure::Usage(_) | Failure::Broken(_) | Failure::Reported => ExitCode::Error,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::NoMatch(m) | Failure::Usage(m) => f.write_str(m),
+            Failure::Broken(diags) => {
+                let files: std::collections::BTreeSet<&str> =
+                    diags.iter().map(|d| d.path.as_str()).collect();
+                write!(
+                    f,
+                    "the fact base has {} in {}; fix {} (see `kz check`)",
+                    plural(diags.len(), "problem"),
+                    plural(files.len(), "file"),
+                    if diags.len() == 1 { "it" } else { "them" }
+                )
+            }
+            Failure::Reported => f.write_str("problems reported above"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// `1 problem`, `3 problems`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The exit status for any error `run` returns. A closed pipe is a success.
+pub fn classify(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::Success;
+    }
+    match err.downcast_ref::<Failure>() {
+        Some(f) => f.exit_code(),
+        None => ExitCode::Error,
+    }
+}
+
+/// Whether the error is, at bottom, a write to a closed pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        let cases: Vec<(anyhow::Error, u8)> = vec![
+            (Failure::NoMatch("x".into()).into(), 1),
+            (Failure::Usage("x".into()).into(), 2),
+            (Failure::Broken(vec![]).into(), 2),
+            (Failure::Reported.into(), 2),
+            (anyhow::anyhow!("disk on fire"), 2),
+            (
+                std::io::Error::from(std::io::ErrorKind::BrokenPipe).into(),
+                0,
+            ),
+            (
+                anyhow::Error::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+                    .context("writing"),
+                0,
+            ),
+            (
+                std::io::Error::from(std::io::ErrorKind::StorageFull).into(),
+                2,
+            ),
+        ];
+        for (err, want) in cases {
+            assert_eq!(classify(&err).code(), want, "{err:#}");
+        }
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(0, "file"), "0 files");
+        assert_eq!(plural(2, "problem"), "2 problems");
+    }
+}

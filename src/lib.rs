@@ -1,0 +1,58 @@
+//! kz: a command-line knowledge query tool over YAML fact files about the January 2022 unrest in
+//! Kazakhstan and the CSTO deployment.
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod date;
+pub mod exit;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod query;
+pub mod render;
+
+use anyhow::Context as _;
+use exit::Failure;
+use std::io::{BufWriter, Write};
+
+/// Runs a parsed command line to completion and returns the process's exit status.
+pub fn run(cli: cli::Cli) -> u8 {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let result =
+        cmd::dispatch(&cli, &mut out).and_then(|()| out.flush().context("cannot write output"));
+    match result {
+        Ok(()) => exit::ExitCode::Success.code(),
+        Err(err) => {
+            drop(out);
+            report(&err);
+            exit::classify(&err).code()
+        }
+    }
+}
+
+/// Writes an error to stderr as `kz: ...`, after any diagnostics it carries.
+fn report(err: &anyhow::Error) {
+    if exit::is_broken_pipe(err) {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    match err.downcast_ref::<Failure>() {
+        Some(Failure::Reported) => {}
+        Some(Failure::Broken(diags)) => {
+            for d in diags {
+                let _ = write!(stderr, "{d}");
+            }
+            let _ = writeln!(stderr, "kz: {}", render::escape_control(&err.to_string()));
+        }
+        _ => {
+            let _ = writeln!(
+                stderr,
+                "kz: {}",
+                render::escape_control(&format!("{err:#}"))
+            );
+        }
+    }
+}

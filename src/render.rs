@@ -1,0 +1,506 @@
+//! Rows and profiles → table, TSV, CSV, JSON, JSONL or Markdown on any `impl Write`.
+//! This layer knows cells and formats, not the fact model.
+
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table as Comfy, presets,
+};
+use serde::ser::{SerializeMap, Serializer as _};
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// An output format of `-f/--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Tsv,
+    Csv,
+    Json,
+    Jsonl,
+    Markdown,
+}
+
+/// How to draw: resolved once from flags, environment and the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub format: Format,
+    pub color: bool,
+    /// Table width in columns; `None` draws at natural width.
+    pub width: Option<u16>,
+    pub header: bool,
+    /// Whether output goes to a terminal, so control characters must be shown escaped.
+    pub terminal: bool,
+}
+
+/// One cell of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    List(Vec<String>),
+    Count(u64),
+    Null,
+}
+
+impl Value {
+    pub fn opt(text: Option<impl Into<String>>) -> Value {
+        text.map_or(Value::Null, |t| Value::Text(t.into()))
+    }
+
+    /// The cell as one line of text (lists joined with `, `).
+    fn flat(&self) -> Cow<'_, str> {
+        match self {
+            Value::Text(t) => Cow::Borrowed(t),
+            Value::List(items) => Cow::Owned(items.join(", ")),
+            Value::Count(n) => Cow::Owned(n.to_string()),
+            Value::Null => Cow::Borrowed(""),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Value::Text(t) => serde_json::Value::String(t.clone()),
+            Value::List(items) => items
+                .iter()
+                .cloned()
+                .map(serde_json::Value::String)
+                .collect(),
+            Value::Count(n) => serde_json::Value::from(*n),
+            Value::Null => serde_json::Value::Null,
+        }
+    }
+}
+
+impl From<String> for Value {
+    fn from(t: String) -> Value {
+        Value::Text(t)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(t: &str) -> Value {
+        Value::Text(t.to_string())
+    }
+}
+
+/// A row and the ids of the sources behind it (shown in JSON as `source`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Value>,
+    pub source: Vec<String>,
+}
+
+/// Rows under named columns. Column names are the snake_case JSON keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Row>,
+}
+
+impl Rows {
+    pub fn new(columns: &[&'static str]) -> Rows {
+        Rows {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, cells: Vec<Value>, source: Vec<String>) {
+        debug_assert_eq!(cells.len(), self.columns.len());
+        self.rows.push(Row { cells, source });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Writes rows in the chosen format.
+pub fn rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
+    match style.format {
+        Format::Table => {
+            let table = comfy(rows, style);
+            writeln!(out, "{table}")
+        }
+        Format::Tsv => tsv(out, rows, style),
+        Format::Csv => csv_rows(out, rows, style),
+        Format::Json => {
+            let objects: Vec<serde_json::Value> = rows
+                .rows
+                .iter()
+                .map(|r| row_object(&rows.columns, r))
+                .collect();
+            json(out, &objects, false)
+        }
+        Format::Jsonl => {
+            let objects: Vec<serde_json::Value> = rows
+                .rows
+                .iter()
+                .map(|r| row_object(&rows.columns, r))
+                .collect();
+            json(out, &objects, true)
+        }
+        Format::Markdown => markdown(out, rows),
+    }
+}
+
+fn row_object(columns: &[&str], row: &Row) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (col, cell) in columns.iter().zip(&row.cells) {
+        map.insert((*col).to_string(), cell.json());
+    }
+    map.insert(
+        "source".to_string(),
+        row.source
+            .iter()
+            .cloned()
+            .map(serde_json::Value::String)
+            .collect(),
+    );
+    serde_json::Value::Object(map)
+}
+
+/// Writes JSON values as one array (`json`) or one per line (`jsonl`).
+pub fn json(out: &mut dyn Write, values: &[serde_json::Value], lines: bool) -> io::Result<()> {
+    if lines {
+        for v in values {
+            serde_json::to_writer(&mut *out, v)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    } else {
+        serde_json::to_writer_pretty(&mut *out, values)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// A key-ordered JSON object, for callers that want their own field order.
+pub fn ordered_object<W: Write>(out: W, pairs: &[(&str, serde_json::Value)]) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::new(out);
+    let mut map = ser.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()?;
+    Ok(())
+}
+
+fn comfy(rows: &Rows, style: &Style) -> Comfy {
+    let mut table = Comfy::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
+    if style.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    match style.width {
+        Some(w) => {
+            table.set_width(w);
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if style.header {
+        table.set_header(rows.columns.iter().map(|c| head_cell(c, style.color)));
+    }
+    for row in &rows.rows {
+        table.add_row(row.cells.iter().map(|v| Cell::new(escape_cell(&v.flat()))));
+    }
+    // Ids and dates are read whole or not at all: never wrap them.
+    for (i, name) in rows.columns.iter().enumerate() {
+        let whole = matches!(
+            *name,
+            "id" | "date" | "since" | "until" | "published" | "kind"
+        );
+        if whole && let Some(col) = table.column_mut(i) {
+            col.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    table
+}
+
+fn head_cell(name: &str, color: bool) -> Cell {
+    let cell = Cell::new(name);
+    if color {
+        cell.add_attribute(Attribute::Bold).fg(Color::Cyan)
+    } else {
+        cell
+    }
+}
+
+/// A field of TSV: tab, newline, carriage return and backslash become `\t`, `\n`, `\r`, `\\`.
+pub fn tsv_field(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\t', '\n', '\r', '\\']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            other => out.push(other),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn tsv(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
+    let safe = |s: &str| -> String {
+        let field = tsv_field(s);
+        if style.terminal {
+            escape_control(&field).into_owned()
+        } else {
+            field.into_owned()
+        }
+    };
+    if style.header {
+        writeln!(out, "{}", rows.columns.join("\t"))?;
+    }
+    let mut line = String::new();
+    for row in &rows.rows {
+        line.clear();
+        for (i, cell) in row.cells.iter().enumerate() {
+            if i > 0 {
+                line.push('\t');
+            }
+            line.push_str(&safe(&cell.flat()));
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn csv_rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(err) => err,
+        other => io::Error::other(format!("{other:?}")),
+    };
+    if style.header {
+        w.write_record(&rows.columns).map_err(io)?;
+    }
+    for row in &rows.rows {
+        let cells = row.cells.iter().map(|c| {
+            let flat = c.flat();
+            if style.terminal {
+                escape_control(&flat).into_owned()
+            } else {
+                flat.into_owned()
+            }
+        });
+        w.write_record(cells).map_err(io)?;
+    }
+    w.flush()
+}
+
+/// A field of a GitHub Markdown table: `\` and `|` are escaped, a newline becomes `<br>`, and
+/// control characters are shown escaped.
+pub fn markdown_field(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c if is_unsafe_control(c) => out.push_str(&escape_char(c)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn markdown(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    writeln!(out, "| {} |", rows.columns.join(" | "))?;
+    writeln!(
+        out,
+        "|{}",
+        rows.columns.iter().map(|_| "---|").collect::<String>()
+    )?;
+    for row in &rows.rows {
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| markdown_field(&c.flat()))
+            .collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles: a title, a block of fields, then titled tables.
+
+/// A readable page about one record, drawn for a terminal or as Markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub title: String,
+    pub subtitle: String,
+    pub fields: Vec<(&'static str, String)>,
+    pub sections: Vec<(String, Rows)>,
+}
+
+/// Writes profiles one after the other as tables (`table`) or Markdown (any other format).
+pub fn profiles(out: &mut dyn Write, profiles: &[Profile], style: &Style) -> io::Result<()> {
+    for (i, p) in profiles.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        if style.format == Format::Markdown {
+            writeln!(
+                out,
+                "## {} ({})\n",
+                markdown_field(&p.title),
+                markdown_field(&p.subtitle)
+            )?;
+            let mut fields = Rows::new(&["field", "value"]);
+            for (k, v) in &p.fields {
+                fields.push(vec![Value::from(*k), Value::from(v.as_str())], vec![]);
+            }
+            markdown(out, &fields)?;
+            for (title, rows) in &p.sections {
+                writeln!(out, "\n### {}\n", markdown_field(title))?;
+                markdown(out, rows)?;
+            }
+            continue;
+        }
+        let title = escape_control(&p.title);
+        let subtitle = escape_control(&p.subtitle);
+        if style.color {
+            writeln!(out, "\x1b[1m{title}\x1b[0m \x1b[2m{subtitle}\x1b[0m")?;
+        } else {
+            writeln!(out, "{title} {subtitle}")?;
+        }
+        let mut fields = Comfy::new();
+        fields.load_style(presets::NOTHING);
+        if style.color {
+            fields.enforce_styling();
+        } else {
+            fields.force_no_tty();
+        }
+        if let Some(w) = style.width {
+            fields.set_width(w);
+            fields.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        for (k, v) in &p.fields {
+            let key = if style.color {
+                Cell::new(k).add_attribute(Attribute::Bold)
+            } else {
+                Cell::new(k)
+            };
+            fields.add_row(vec![key, Cell::new(escape_cell(v))]);
+        }
+        for line in fields.lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        for (title, rows) in &p.sections {
+            if style.color {
+                writeln!(out, "\n\x1b[1m{}\x1b[0m", escape_control(title))?;
+            } else {
+                writeln!(out, "\n{}", escape_control(title))?;
+            }
+            writeln!(out, "{}", comfy(rows, style))?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal safety.
+
+/// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
+fn is_unsafe_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+fn escape_char(c: char) -> String {
+    match c {
+        '\n' => "\\n".into(),
+        '\t' => "\\t".into(),
+        '\r' => "\\r".into(),
+        c => c.escape_unicode().to_string(),
+    }
+}
+
+/// Text made safe for a terminal: every control character is shown as an escape (`\u{1b}`).
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    escape_except(text, None)
+}
+
+/// Like [`escape_control`], but keeps newlines, which a table cell draws as line breaks.
+pub fn escape_cell(text: &str) -> Cow<'_, str> {
+    escape_except(text, Some('\n'))
+}
+
+fn escape_except(text: &str, keep: Option<char>) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_unsafe_control(c) && Some(c) != keep)
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_control(c) && Some(c) != keep {
+            out.push_str(&escape_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_escapes() {
+        let cases = [
+            ("plain", "plain"),
+            ("a\tb", "a\\tb"),
+            ("line\nbreak", "line\\nbreak"),
+            ("back\\slash", "back\\\\slash"),
+            ("cr\r\n", "cr\\r\\n"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(tsv_field(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn control_escapes() {
+        let cases = [
+            ("plain", "plain"),
+            ("\u{1b}]0;pwned\u{7}", "\\u{1b}]0;pwned\\u{7}"),
+            ("\u{1b}[31mred", "\\u{1b}[31mred"),
+            ("tab\there", "tab\\there"),
+            ("new\nline", "new\\nline"),
+            ("\u{9b}csi", "\\u{9b}csi"),
+            ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
+            ("Тоқаев", "Тоқаев"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(escape_control(input), want, "{input:?}");
+        }
+        assert_eq!(escape_cell("a\nb\u{1b}"), "a\nb\\u{1b}");
+    }
+
+    #[test]
+    fn markdown_escapes() {
+        let cases = [
+            ("a|b", "a\\|b"),
+            ("a\\b", "a\\\\b"),
+            ("two\nlines", "two<br>lines"),
+            ("\u{1b}", "\\u{1b}"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(markdown_field(input), want, "{input:?}");
+        }
+    }
+}

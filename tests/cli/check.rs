@@ -1,0 +1,187 @@
+//! `kz check`: the shipped base is clean; every broken fixture gives its exact diagnostic.
+
+use crate::support::{Kz, fixture, root};
+
+#[test]
+fn shipped_base_is_clean() {
+    let run = Kz::new().args(["check"]).run().success().stderr_empty();
+    assert!(run.stdout.starts_with("ok: 1 source, "), "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "a clean base prints only the summary"
+    );
+}
+
+#[test]
+fn shipped_folder_on_disk_is_clean_too() {
+    let facts = root().join("facts").display().to_string();
+    Kz::new()
+        .args(["check", "--facts", &facts])
+        .run()
+        .success()
+        .stdout_has("in 6 files");
+}
+
+#[test]
+fn clean_fixture_is_clean() {
+    Kz::new()
+        .fixture("clean")
+        .args(["check"])
+        .run()
+        .success()
+        .stdout_has(
+            "ok: 1 source, 1 actor, 2 organisations, 2 places, 2 quotes, 2 events in 1 file",
+        );
+}
+
+/// Each folder under `tests/fixtures/bad/` is a base with one defect; `expected.txt` is the exact
+/// report. `KZ_BLESS=1` rewrites the snapshots.
+#[test]
+fn every_bad_fixture_gives_its_snapshot() {
+    let dir = root().join("tests/fixtures/bad");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("bad fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 30, "the corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        let rel = format!("tests/fixtures/bad/{name}");
+        let run = Kz::new()
+            .current_dir(root())
+            .args(["check", "--facts", &rel])
+            .run();
+        let expected_path = case.join("expected.txt");
+        if std::env::var_os("KZ_BLESS").is_some() {
+            std::fs::write(&expected_path, &run.stdout).expect("bless");
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if run.code != 2 {
+            failures.push(format!("{name}: exit {} (want 2)", run.code));
+        }
+        if run.stdout != expected {
+            failures.push(format!(
+                "{name}: report differs\n--- want\n{expected}--- got\n{}",
+                run.stdout
+            ));
+        }
+        let errors = run.stdout.matches("error[KZ").count();
+        if errors != 1 {
+            failures.push(format!(
+                "{name}: {errors} diagnostics, want exactly 1 (one defect per case)"
+            ));
+        }
+        if !run.stdout.starts_with(&format!("{rel}/")) {
+            failures.push(format!(
+                "{name}: the diagnostic does not start with the file path:\n{}",
+                run.stdout
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn diagnostics_are_json_with_positions() {
+    let run = Kz::new()
+        .fixture("bad/dangling-speaker")
+        .args(["check", "-f", "json"])
+        .run()
+        .code(2);
+    let diags = run.json();
+    let diags = diags.as_array().expect("an array");
+    assert_eq!(diags.len(), 1);
+    let d = &diags[0];
+    assert_eq!(d["code"], "KZ030");
+    assert_eq!(d["line"], 12);
+    assert_eq!(d["column"], 14);
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("dangling-speaker/facts.yaml")
+    );
+    assert_eq!(d["help"], "did you mean `ada`?");
+    assert_eq!(d["line_text"], "    speaker: adaa");
+}
+
+#[test]
+fn clean_base_gives_an_empty_json_array() {
+    let run = Kz::new().args(["check", "-f", "json"]).run().success();
+    assert_eq!(run.json(), serde_json::json!([]));
+}
+
+#[test]
+fn every_problem_in_one_run() {
+    // Two fixtures with different defects, read together: both are reported, in path order,
+    // and so is the source id `note` that both declare.
+    let run = Kz::new()
+        .args([
+            "check",
+            "--facts",
+            &fixture("bad/impossible-date/facts.yaml"),
+            "--facts",
+            &fixture("bad/unknown-field"),
+        ])
+        .run()
+        .code(2);
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split("error[").nth(1))
+        .map(|s| &s[..5])
+        .collect();
+    assert_eq!(codes, ["KZ041", "KZ022", "KZ012"], "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("error: 3 problems in 2 files\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn queries_on_a_broken_base_fail_with_the_diagnostics() {
+    Kz::new()
+        .fixture("bad/dangling-speaker")
+        .args(["who", "ada"])
+        .run()
+        .code(2)
+        .stdout_empty()
+        .stderr_has("facts.yaml:12:14: error[KZ030]")
+        .stderr_has("kz: the fact base has 1 problem in 1 file");
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    Kz::new()
+        .args(["check", "--facts", "/nonexistent/kz-facts"])
+        .run()
+        .code(2)
+        .stdout_has("/nonexistent/kz-facts:1:1: error[KZ001]: cannot read facts path");
+}
+
+#[test]
+fn kz_facts_environment_variable_is_read() {
+    let paths = format!("{}:{}", fixture("clean"), fixture("bad/unknown-field"));
+    Kz::new()
+        .env("KZ_FACTS", &paths)
+        .args(["check"])
+        .run()
+        .code(2)
+        .stdout_has("error[KZ012]");
+    // --facts wins over KZ_FACTS.
+    Kz::new()
+        .env("KZ_FACTS", &paths)
+        .fixture("clean")
+        .args(["check"])
+        .run()
+        .success();
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real `kz` binary against the shipped base and small fixture bases.
+
+mod support;
+
+mod check;
+mod readme;
+mod who;
