@@ -58,6 +58,17 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Who(cmd::who::Args),
+    Actors(cmd::actors::Args),
+    Orgs(cmd::orgs::Args),
+    Members(cmd::members::Args),
+    Places(cmd::places::Args),
+    Quotes(cmd::quotes::Args),
+    #[command(visible_alias = "timeline")]
+    Events(cmd::events::Args),
+    On(cmd::on::Args),
+    Search(cmd::search::Args),
+    Sources(cmd::sources::Args),
+    Why(cmd::why::Args),
     Check(cmd::check::Args),
 }
 

@@ -21,8 +21,16 @@ use std::io::{BufWriter, Write};
 pub fn run(cli: cli::Cli) -> u8 {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let result =
-        cmd::dispatch(&cli, &mut out).and_then(|()| out.flush().context("cannot write output"));
+    // Fact files are read into diagnostics, so a bare I/O error here is a failed write.
+    let result = cmd::dispatch(&cli, &mut out)
+        .map_err(|e| {
+            if e.is::<std::io::Error>() {
+                e.context("cannot write output")
+            } else {
+                e
+            }
+        })
+        .and_then(|()| out.flush().context("cannot write output"));
     match result {
         Ok(()) => exit::ExitCode::Success.code(),
         Err(err) => {

@@ -45,6 +45,27 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// [`normalise`] done char by char, so a match in the folded text can be mapped back: the
+/// folded string, and for each of its bytes the index of the char of `text` it came from.
+pub fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut owner = Vec::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for (i, c) in text.chars().enumerate() {
+        let one = normalise(fold_kazakh(c).encode_utf8(&mut buf));
+        if one.is_empty() {
+            if !folded.is_empty() && !folded.ends_with(' ') {
+                folded.push(' ');
+                owner.push(i);
+            }
+            continue;
+        }
+        owner.extend(std::iter::repeat_n(i, one.len()));
+        folded.push_str(&one);
+    }
+    (folded, owner)
+}
+
 /// A looser form that also forgets the usual differences between romanisations of the same
 /// Russian or Kazakh name: `Tokayev`/`Tokaev`, `Andrei`/`Andrey`, `Kassym`/`Kasym`.
 pub fn loose(normalised: &str) -> String {
@@ -242,6 +263,18 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(normalise(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn folding_keeps_offsets() {
+        let (folded, owner) = fold_with_offsets("Хабар 24, ok");
+        assert_eq!(folded, "khabar 24 ok");
+        assert_eq!(owner.len(), folded.len());
+        assert_eq!(owner[0], 0, "kh comes from Х");
+        assert_eq!(owner[1], 0);
+        assert_eq!(owner[2], 1);
+        assert_eq!(owner[folded.find("24").unwrap()], 6);
+        assert_eq!(owner[folded.find("ok").unwrap()], 10);
     }
 
     #[test]

@@ -26,6 +26,16 @@ pub fn resolve(
     }
 }
 
+/// The failure for a `--kind` that matched nothing, listing the kinds the base has.
+pub fn no_kind<'a>(what: &str, asked: &str, kinds: impl Iterator<Item = &'a str>) -> Failure {
+    let kinds: BTreeSet<&str> = kinds.collect();
+    let kinds: Vec<&str> = kinds.into_iter().collect();
+    Failure::NoMatch(format!(
+        "no {what} is of kind '{asked}'; kinds in the base: {}",
+        kinds.join(", ")
+    ))
+}
+
 /// Parses a date given on the command line, naming the flag when it is not a date.
 pub fn date_arg(flag: &str, value: &str) -> Result<Date, Failure> {
     Date::parse(value).map_err(|e| Failure::Usage(format!("invalid {flag} date '{value}': {e}")))
@@ -100,6 +110,18 @@ pub fn places_within(base: &Base, roots: &[u32]) -> BTreeSet<u32> {
             return inside;
         }
     }
+}
+
+/// The given records plus, for each place among them, every place within it.
+pub fn with_places_within(base: &Base, refs: Vec<EntityRef>) -> BTreeSet<EntityRef> {
+    let roots: Vec<u32> = refs
+        .iter()
+        .filter(|r| r.kind == Kind::Place)
+        .map(|r| r.idx)
+        .collect();
+    let mut out: BTreeSet<EntityRef> = refs.into_iter().collect();
+    out.extend(places_within(base, &roots).into_iter().map(place_ref));
+    out
 }
 
 /// Orders records by date as SPEC.md says (start day, coarser first), undated last, then by

@@ -7,6 +7,7 @@ use comfy_table::{
 use serde::ser::{SerializeMap, Serializer as _};
 use std::borrow::Cow;
 use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
 
 /// An output format of `-f/--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -116,10 +117,7 @@ impl Rows {
 /// Writes rows in the chosen format.
 pub fn rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
     match style.format {
-        Format::Table => {
-            let table = comfy(rows, style);
-            writeln!(out, "{table}")
-        }
+        Format::Table => table(out, rows, style),
         Format::Tsv => tsv(out, rows, style),
         Format::Csv => csv_rows(out, rows, style),
         Format::Json => {
@@ -183,6 +181,135 @@ pub fn ordered_object<W: Write>(out: W, pairs: &[(&str, serde_json::Value)]) -> 
     Ok(())
 }
 
+/// Draws rows as a grid when it fits the width, else as one block of `column  value` lines per
+/// row, which stays readable in a narrow terminal.
+fn table(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
+    if fits(rows, style.width) {
+        return writeln!(out, "{}", comfy(rows, style));
+    }
+    let rule = "─".repeat(usize::from(style.width.unwrap_or(60)).min(60));
+    let key_width = rows.columns.iter().map(|c| c.len()).max().unwrap_or(0);
+    for (n, row) in rows.rows.iter().enumerate() {
+        if n > 0 {
+            if style.color {
+                writeln!(out, "\x1b[2m{rule}\x1b[0m")?;
+            } else {
+                writeln!(out, "{rule}")?;
+            }
+        }
+        let pairs = rows
+            .columns
+            .iter()
+            .zip(&row.cells)
+            .filter(|(_, v)| !v.flat().is_empty());
+        write_pairs(
+            out,
+            pairs.map(|(k, v)| (*k, v.flat().into_owned())),
+            key_width,
+            style,
+        )?;
+    }
+    Ok(())
+}
+
+/// Columns that are read whole or not at all: never wrapped.
+fn is_whole(column: &str) -> bool {
+    matches!(
+        column,
+        "id" | "date" | "since" | "until" | "published" | "kind"
+    )
+}
+
+/// The natural width of each column: its widest line, header included.
+fn natural_widths(rows: &Rows) -> Vec<usize> {
+    (0..rows.columns.len())
+        .map(|i| {
+            let cells = rows.rows.iter().map(|r| r.cells[i].flat());
+            std::iter::once(Cow::Borrowed(rows.columns[i]))
+                .chain(cells)
+                .flat_map(|c| {
+                    escape_cell(&c)
+                        .lines()
+                        .map(UnicodeWidthStr::width)
+                        .collect::<Vec<_>>()
+                })
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// The widest column that may wrap: the one a grid must keep readable.
+fn main_text_column(rows: &Rows, natural: &[usize]) -> Option<usize> {
+    (0..rows.columns.len())
+        .filter(|&i| !is_whole(rows.columns[i]))
+        .max_by_key(|&i| natural[i])
+}
+
+/// The least width the main text column gets in a grid: paragraphs (quotes, descriptions) need
+/// more room than short phrases (titles of roles) to stay readable.
+fn main_text_min(natural: usize) -> usize {
+    if natural > 60 { 30 } else { natural.min(20) }
+}
+
+/// Whether a grid of `rows` fits in `width`: ids and dates at their natural width, the main text
+/// column at [`main_text_min`], other columns wrapped down to 10.
+fn fits(rows: &Rows, width: Option<u16>) -> bool {
+    let Some(width) = width else { return true };
+    let natural = natural_widths(rows);
+    let main = main_text_column(rows, &natural);
+    let needed: usize = (0..rows.columns.len())
+        .map(|i| {
+            if is_whole(rows.columns[i]) {
+                natural[i]
+            } else if Some(i) == main {
+                main_text_min(natural[i])
+            } else {
+                natural[i].min(10)
+            }
+        })
+        .sum::<usize>()
+        + 3 * rows.columns.len()
+        + 1;
+    needed <= usize::from(width)
+}
+
+/// `key  value` lines without borders, values wrapped to the width.
+fn write_pairs(
+    out: &mut dyn Write,
+    pairs: impl Iterator<Item = (&'static str, String)>,
+    key_width: usize,
+    style: &Style,
+) -> io::Result<()> {
+    let mut t = Comfy::new();
+    t.load_style(presets::NOTHING);
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    if let Some(w) = style.width {
+        t.set_width(w);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    for (k, v) in pairs {
+        let k = format!("{k:<key_width$}");
+        let key = if style.color {
+            Cell::new(k).add_attribute(Attribute::Bold)
+        } else {
+            Cell::new(k)
+        };
+        t.add_row(vec![key, Cell::new(escape_cell(&v))]);
+    }
+    if let Some(col) = t.column_mut(0) {
+        col.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    for line in t.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
 fn comfy(rows: &Rows, style: &Style) -> Comfy {
     let mut table = Comfy::new();
     table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
@@ -206,15 +333,22 @@ fn comfy(rows: &Rows, style: &Style) -> Comfy {
     for row in &rows.rows {
         table.add_row(row.cells.iter().map(|v| Cell::new(escape_cell(&v.flat()))));
     }
-    // Ids and dates are read whole or not at all: never wrap them.
     for (i, name) in rows.columns.iter().enumerate() {
-        let whole = matches!(
-            *name,
-            "id" | "date" | "since" | "until" | "published" | "kind"
-        );
-        if whole && let Some(col) = table.column_mut(i) {
+        if is_whole(name)
+            && let Some(col) = table.column_mut(i)
+        {
             col.set_constraint(ColumnConstraint::ContentWidth);
         }
+    }
+    let natural = natural_widths(rows);
+    if style.width.is_some()
+        && let Some(main) = main_text_column(rows, &natural)
+        && let Some(col) = table.column_mut(main)
+    {
+        let least = main_text_min(natural[main]) as u16;
+        col.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(
+            least,
+        )));
     }
     table
 }
@@ -374,35 +508,14 @@ pub fn profiles(out: &mut dyn Write, profiles: &[Profile], style: &Style) -> io:
         } else {
             writeln!(out, "{title} {subtitle}")?;
         }
-        let mut fields = Comfy::new();
-        fields.load_style(presets::NOTHING);
-        if style.color {
-            fields.enforce_styling();
-        } else {
-            fields.force_no_tty();
-        }
-        if let Some(w) = style.width {
-            fields.set_width(w);
-            fields.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-        for (k, v) in &p.fields {
-            let key = if style.color {
-                Cell::new(k).add_attribute(Attribute::Bold)
-            } else {
-                Cell::new(k)
-            };
-            fields.add_row(vec![key, Cell::new(escape_cell(v))]);
-        }
-        for line in fields.lines() {
-            writeln!(out, "{}", line.trim_end())?;
-        }
+        write_pairs(out, p.fields.iter().map(|(k, v)| (*k, v.clone())), 0, style)?;
         for (title, rows) in &p.sections {
             if style.color {
                 writeln!(out, "\n\x1b[1m{}\x1b[0m", escape_control(title))?;
             } else {
                 writeln!(out, "\n{}", escape_control(title))?;
             }
-            writeln!(out, "{}", comfy(rows, style))?;
+            table(out, rows, style)?;
         }
     }
     Ok(())

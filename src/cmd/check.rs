@@ -7,7 +7,9 @@ use crate::model::{Base, Kind};
 use crate::render::{self, Format, Rows, Value};
 use std::io::Write;
 
-/// Check the fact base: YAML, fields, ids, references, dates, and quotes against source texts.
+/// Check the fact base for problems.
+///
+/// Checks YAML, fields, ids, references and dates, and quotes and evidence against source texts.
 ///
 /// Every problem is reported in one run as `path:line:column: error[KZnnn]: message`, with the
 /// offending line. A clean base prints only a summary. Exit status: 0 clean, 2 problems found.

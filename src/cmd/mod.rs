@@ -1,7 +1,17 @@
 //! One module per subcommand, each holding its arguments and its `run`.
 
+pub mod actors;
 pub mod check;
+pub mod events;
+pub mod members;
+pub mod on;
+pub mod orgs;
+pub mod places;
+pub mod quotes;
+pub mod search;
+pub mod sources;
 pub mod who;
+pub mod why;
 
 use crate::cli::{Cli, Command};
 use crate::config::Ctx;
@@ -12,6 +22,16 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let ctx = Ctx::new(&cli.global);
     match &cli.command {
         Command::Who(args) => who::run(args, &ctx, out),
+        Command::Actors(args) => actors::run(args, &ctx, out),
+        Command::Orgs(args) => orgs::run(args, &ctx, out),
+        Command::Members(args) => members::run(args, &ctx, out),
+        Command::Places(args) => places::run(args, &ctx, out),
+        Command::Quotes(args) => quotes::run(args, &ctx, out),
+        Command::Events(args) => events::run(args, &ctx, out),
+        Command::On(args) => on::run(args, &ctx, out),
+        Command::Search(args) => search::run(args, &ctx, out),
+        Command::Sources(args) => sources::run(args, &ctx, out),
+        Command::Why(args) => why::run(args, &ctx, out),
         Command::Check(args) => check::run(args, &ctx, out),
     }
 }

@@ -7,8 +7,10 @@ use crate::render::{self, Format, Profile, Rows, Value};
 use serde_json::{Value as Json, json};
 use std::io::Write;
 
-/// Show a profile: name, kind, aliases, description, roles, memberships, members, quotes, events
-/// and sources.
+/// Show a profile of a person, organisation, place, event, quote or source.
+///
+/// A profile gives name, kind, aliases, description, roles, memberships, members, quotes said,
+/// events involved in, and sources.
 ///
 /// NAME is an id, a name, an alias or one word of a name, in any case, with or without accents,
 /// in Latin or Cyrillic (Russian or Kazakh) script. Exact matches beat partial ones; when several

@@ -3,5 +3,8 @@
 mod support;
 
 mod check;
+mod formats;
+mod pipes;
+mod query;
 mod readme;
 mod who;
