@@ -332,17 +332,10 @@ impl<'r> Builder<'r> {
                    name: Option<&String>,
                    aliases: &[String]| {
             let Some(id) = id.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
-                let pos = b.raw.locate(at, &[Seg::Key("id")]);
-                let msg = if pos.found {
-                    format!("this {}'s `id` is empty", kind.name())
-                } else {
-                    format!("this {} has no `id`", kind.name())
-                };
-                b.diag(
-                    Code::Missing,
+                b.missing(
                     at,
                     &[Seg::Key("id")],
-                    msg,
+                    kind.name(),
                     Some("every record needs a kebab-case id, e.g. `id: andrey-serdyukov`".into()),
                 );
                 return;
@@ -452,6 +445,20 @@ impl<'r> Builder<'r> {
 
     // -- field helpers -----------------------------------------------------------------------
 
+    /// Reports a required field that is absent, null or empty, saying which it is.
+    fn missing(&mut self, at: At, path: &[Seg], what: &str, help: Option<String>) {
+        let field = match path.last() {
+            Some(Seg::Key(k)) => *k,
+            _ => "value",
+        };
+        let message = if self.raw.locate(at, path).found {
+            format!("`{field}` is empty: {} needs one", article(what))
+        } else {
+            format!("this {what} has no `{field}`, which is required")
+        };
+        self.diag(Code::Missing, at, path, message, help);
+    }
+
     fn required(
         &mut self,
         at: At,
@@ -462,13 +469,7 @@ impl<'r> Builder<'r> {
         match value {
             Some(v) if !v.trim().is_empty() => v.clone(),
             _ => {
-                let pos = self.raw.locate(at, &[Seg::Key(field)]);
-                let msg = if pos.found {
-                    format!("`{field}` is empty: {} needs one", article(kind.name()))
-                } else {
-                    format!("this {} has no `{field}`, which is required", kind.name())
-                };
-                self.diag(Code::Missing, at, &[Seg::Key(field)], msg, None);
+                self.missing(at, &[Seg::Key(field)], kind.name(), None);
                 String::new()
             }
         }
@@ -501,13 +502,9 @@ impl<'r> Builder<'r> {
         raw: Option<&RawDate>,
     ) -> Date {
         if raw.is_none() {
-            let pos = self.raw.locate(at, &[Seg::Key(field)]);
-            let msg = if pos.found {
-                format!("`{field}` is empty: {} needs one", article(kind.name()))
-            } else {
-                format!("this {} has no `{field}`, which is required", kind.name())
-            };
-            self.diag(Code::Missing, at, &[Seg::Key(field)], msg, Some("if the source gives no exact date, write what it does give: 2022-01, 2022, 199X, or an interval".into()));
+            let help = "if the source gives no exact date, write what it does give: 2022-01, 2022, \
+                        199X, or an interval";
+            self.missing(at, &[Seg::Key(field)], kind.name(), Some(help.into()));
         }
         self.date(at, &[Seg::Key(field)], raw)
             .unwrap_or_else(|| Date::parse("0000").expect("valid placeholder"))
@@ -753,13 +750,7 @@ impl<'r> Builder<'r> {
                 let title = match &role.title {
                     Some(t) if !t.trim().is_empty() => t.clone(),
                     _ => {
-                        self.diag(
-                            Code::Missing,
-                            at,
-                            &[Seg::Key("roles"), Seg::Index(i), Seg::Key("title")],
-                            "this role has no `title`".into(),
-                            None,
-                        );
+                        self.missing(at, &[path[0], path[1], Seg::Key("title")], "role", None);
                         String::new()
                     }
                 };
@@ -846,11 +837,10 @@ impl<'r> Builder<'r> {
                         Want::Party,
                     ),
                     _ => {
-                        self.diag(
-                            Code::Missing,
+                        self.missing(
                             at,
                             &[path[0], path[1], Seg::Key("member")],
-                            "this membership has no `member`".into(),
+                            "membership",
                             Some("write the id of the member: `member: kazakhstan`".into()),
                         );
                         None

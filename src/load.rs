@@ -478,14 +478,7 @@ fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
-pub const SECTIONS: [&str; 6] = [
-    "sources",
-    "actors",
-    "organisations",
-    "places",
-    "quotes",
-    "events",
-];
+pub use crate::model::SECTIONS;
 
 // ---------------------------------------------------------------------------------------------
 // Locations.

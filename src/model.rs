@@ -38,7 +38,7 @@ impl Kind {
     }
 
     /// The section of a fact file that holds this kind.
-    pub fn section(self) -> &'static str {
+    pub const fn section(self) -> &'static str {
         match self {
             Kind::Source => "sources",
             Kind::Actor => "actors",
@@ -49,6 +49,16 @@ impl Kind {
         }
     }
 }
+
+/// The sections of a fact file, in the order kinds are listed.
+pub const SECTIONS: [&str; 6] = [
+    Kind::Source.section(),
+    Kind::Actor.section(),
+    Kind::Organisation.section(),
+    Kind::Place.section(),
+    Kind::Quote.section(),
+    Kind::Event.section(),
+];
 
 /// A resolved reference to any record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -319,14 +319,7 @@ mod tests {
 
     #[test]
     fn closest_cases() {
-        let names = [
-            "sources",
-            "actors",
-            "organisations",
-            "places",
-            "quotes",
-            "events",
-        ];
+        let names = crate::model::SECTIONS;
         assert_eq!(closest("quote", names), Some("quotes"));
         assert_eq!(closest("organizations", names), Some("organisations"));
         assert_eq!(closest("zzz", names), None);

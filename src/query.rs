@@ -112,6 +112,15 @@ pub fn places_within(base: &Base, roots: &[u32]) -> BTreeSet<u32> {
     }
 }
 
+/// The places PLACE names and every place within them (`--place`).
+pub fn resolve_places_within(base: &Base, place: &str) -> Result<BTreeSet<u32>, Failure> {
+    let roots: Vec<u32> = resolve(base, place, &[Kind::Place], "place")?
+        .iter()
+        .map(|r| r.idx)
+        .collect();
+    Ok(places_within(base, &roots))
+}
+
 /// The given records plus, for each place among them, every place within it.
 pub fn with_places_within(base: &Base, refs: Vec<EntityRef>) -> BTreeSet<EntityRef> {
     let roots: Vec<u32> = refs

@@ -43,16 +43,11 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let places = match &args.place {
-        Some(q) => {
-            let roots: Vec<u32> = query::resolve(&base, q, &[Kind::Place], "place")?
-                .iter()
-                .map(|r| r.idx)
-                .collect();
-            Some(query::places_within(&base, &roots))
-        }
-        None => None,
-    };
+    let places = args
+        .place
+        .as_deref()
+        .map(|q| query::resolve_places_within(&base, q))
+        .transpose()?;
     let role = args.role.as_deref().map(names::normalise);
     let mut rows = Rows::new(&["id", "name", "description", "roles"]);
     for (i, actor) in base.actors.iter().enumerate() {

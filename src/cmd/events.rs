@@ -44,16 +44,11 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let places = match &args.place {
-        Some(q) => {
-            let roots: Vec<u32> = query::resolve(&base, q, &[Kind::Place], "place")?
-                .iter()
-                .map(|r| r.idx)
-                .collect();
-            Some(query::places_within(&base, &roots))
-        }
-        None => None,
-    };
+    let places = args
+        .place
+        .as_deref()
+        .map(|q| query::resolve_places_within(&base, q))
+        .transpose()?;
     let mut picked: Vec<usize> = (0..base.events.len())
         .filter(|&i| {
             let e = &base.events[i];
