@@ -10,9 +10,9 @@ use std::io::Write;
 ///
 /// Columns: id, name, kind, members (how many members the base lists).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kz orgs\n  kz orgs --kind 'news outlet'")]
+#[command(after_help = "Examples:\n  kz orgs\n  kz orgs --kind outlet")]
 pub struct Args {
-    /// Only organisations whose kind contains KIND (e.g. university, news outlet)
+    /// Only organisations whose kind contains KIND (e.g. university, outlet)
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
 }
