@@ -2,14 +2,15 @@
 //! records into the checked [`Base`].
 
 use crate::date::{Date, DateError};
-use crate::load::{At, Located, Raw, RawDate, Seg};
+use crate::load::{At, Index, Located, Raw, RawDate, Records, Seg};
 use crate::model::{
-    Actor, Base, EntityRef, Event, Kind, Membership, Meta, Organisation, Origin, Place, Quote,
-    Role, Source,
+    Actor, Base, EntityRef, Event, Ids, Kind, Membership, Meta, Organisation, Origin, Place, Quote,
+    Refs, Role, Source, Text,
 };
 use crate::names;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 
 /// Every kind of problem, with the stable number shown as `KZnnn`.
@@ -230,13 +231,21 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 
 /// Checks every raw record and resolves it into a [`Base`], or returns every problem found.
 pub fn build(raw: Raw) -> Result<Base, Vec<Diagnostic>> {
-    let mut b = Builder::new(&raw);
-    b.assign_ids();
-    let base = b.convert();
-    b.check_sources_text(&base);
+    let Raw {
+        index,
+        records,
+        diagnostics,
+        broken_ids,
+    } = raw;
+    let mut b = Builder::new(&index, &broken_ids);
+    b.assign_ids(&records);
+    let mut base = b.convert(records);
+    b.check_sources_text(&mut base);
     b.check_cycles(&base);
+    b.suggest(&base);
+    base.set_ids(std::mem::take(&mut b.ids));
     let mut diags = b.diags;
-    diags.extend(raw.diagnostics.iter().cloned());
+    diags.extend(diagnostics);
     if diags.is_empty() {
         Ok(base)
     } else {
@@ -273,37 +282,48 @@ impl Want {
 }
 
 struct Builder<'r> {
-    raw: &'r Raw,
-    ids: HashMap<String, EntityRef>,
-    /// Where each kept id was defined, for duplicate reports.
-    defined_at: HashMap<String, (Kind, At)>,
-    /// Normalised names and aliases → ids, for did-you-mean on references.
-    names: Vec<(String, String, Kind)>,
+    index: &'r Index,
+    broken_ids: &'r [String],
+    ids: FxHashMap<String, EntityRef>,
+    /// Where each record is, per kind in [`Kind::ALL`] order, by index.
+    ats: [Vec<At>; 6],
+    /// For each organisation, the position in its `members` list of each membership kept.
+    member_raw: Vec<Vec<u32>>,
+    /// Diagnostics about unknown ids, whose did-you-mean is found once the base is built:
+    /// the diagnostic's index, the id, and what it should have named.
+    pending: Vec<(usize, String, Want)>,
     diags: Vec<Diagnostic>,
 }
 
-/// The shared fields of a raw record, borrowed.
-struct Common<'a> {
-    id: Option<&'a str>,
-    source: &'a [String],
-    evidence: Option<&'a String>,
-    notes: Option<&'a String>,
+/// The shared fields of a raw record, taken from it.
+struct Common {
+    id: Option<Text>,
+    source: Vec<Text>,
+    evidence: Option<Text>,
+    notes: Option<Text>,
+}
+
+/// The position of a kind in [`Kind::ALL`].
+fn slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
 }
 
 impl<'r> Builder<'r> {
-    fn new(raw: &'r Raw) -> Builder<'r> {
+    fn new(index: &'r Index, broken_ids: &'r [String]) -> Builder<'r> {
         Builder {
-            raw,
-            ids: HashMap::new(),
-            defined_at: HashMap::new(),
-            names: Vec::new(),
+            index,
+            broken_ids,
+            ids: FxHashMap::default(),
+            ats: Default::default(),
+            member_raw: Vec::new(),
+            pending: Vec::new(),
             diags: Vec::new(),
         }
     }
 
     fn diag(&mut self, code: Code, at: At, path: &[Seg], message: String, help: Option<String>) {
-        let pos = self.raw.locate(at, path);
-        let file = &self.raw.files[at.file as usize];
+        let pos = self.index.locate(at, path);
+        let file = &self.index.files[at.file as usize];
         let mut d = Diagnostic::at(code, &file.display, pos.line, pos.column, message)
             .with_line(file.line_text(pos.line).unwrap_or_default().to_string());
         if let Some(help) = help {
@@ -315,22 +335,16 @@ impl<'r> Builder<'r> {
     fn where_is(&self, at: At) -> String {
         format!(
             "{}:{}",
-            self.raw.files[at.file as usize].display,
-            self.raw.record_line(at)
+            self.index.files[at.file as usize].display,
+            self.index.record_line(at)
         )
     }
 
     // -- ids ---------------------------------------------------------------------------------
 
-    fn assign_ids(&mut self) {
-        let raw = self.raw;
-        let add = |b: &mut Self,
-                   kind: Kind,
-                   idx: usize,
-                   at: At,
-                   id: Option<&String>,
-                   name: Option<&String>,
-                   aliases: &[String]| {
+    fn assign_ids(&mut self, raw: &Records) {
+        let add = |b: &mut Self, kind: Kind, idx: usize, at: At, id: Option<&Text>| {
+            b.ats[slot(kind)].push(at);
             let Some(id) = id.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
                 b.missing(
                     at,
@@ -354,8 +368,9 @@ impl<'r> Builder<'r> {
                     }),
                 );
             }
-            if let Some((other_kind, other_at)) = b.defined_at.get(id).copied() {
-                let other = b.where_is(other_at);
+            if let Some(other) = b.ids.get(id).copied() {
+                let other_kind = other.kind;
+                let other = b.where_is(b.ats[slot(other.kind)][other.idx as usize]);
                 b.diag(
                     Code::DuplicateId,
                     at,
@@ -371,7 +386,6 @@ impl<'r> Builder<'r> {
                 );
                 return;
             }
-            b.defined_at.insert(id.to_string(), (kind, at));
             b.ids.insert(
                 id.to_string(),
                 EntityRef {
@@ -379,67 +393,24 @@ impl<'r> Builder<'r> {
                     idx: idx as u32,
                 },
             );
-            for n in name.into_iter().chain(aliases) {
-                b.names.push((names::normalise(n), id.to_string(), kind));
-            }
         };
         for (i, r) in raw.sources.iter().enumerate() {
-            add(
-                self,
-                Kind::Source,
-                i,
-                r.at,
-                r.raw.id.as_ref(),
-                r.raw.title.as_ref(),
-                &[],
-            );
+            add(self, Kind::Source, i, r.at, r.raw.id.as_ref());
         }
         for (i, r) in raw.actors.iter().enumerate() {
-            add(
-                self,
-                Kind::Actor,
-                i,
-                r.at,
-                r.raw.id.as_ref(),
-                r.raw.name.as_ref(),
-                &r.raw.aliases.0,
-            );
+            add(self, Kind::Actor, i, r.at, r.raw.id.as_ref());
         }
         for (i, r) in raw.organisations.iter().enumerate() {
-            add(
-                self,
-                Kind::Organisation,
-                i,
-                r.at,
-                r.raw.id.as_ref(),
-                r.raw.name.as_ref(),
-                &r.raw.aliases.0,
-            );
+            add(self, Kind::Organisation, i, r.at, r.raw.id.as_ref());
         }
         for (i, r) in raw.places.iter().enumerate() {
-            add(
-                self,
-                Kind::Place,
-                i,
-                r.at,
-                r.raw.id.as_ref(),
-                r.raw.name.as_ref(),
-                &r.raw.aliases.0,
-            );
+            add(self, Kind::Place, i, r.at, r.raw.id.as_ref());
         }
         for (i, r) in raw.quotes.iter().enumerate() {
-            add(self, Kind::Quote, i, r.at, r.raw.id.as_ref(), None, &[]);
+            add(self, Kind::Quote, i, r.at, r.raw.id.as_ref());
         }
         for (i, r) in raw.events.iter().enumerate() {
-            add(
-                self,
-                Kind::Event,
-                i,
-                r.at,
-                r.raw.id.as_ref(),
-                r.raw.title.as_ref(),
-                &[],
-            );
+            add(self, Kind::Event, i, r.at, r.raw.id.as_ref());
         }
     }
 
@@ -451,7 +422,7 @@ impl<'r> Builder<'r> {
             Some(Seg::Key(k)) => *k,
             _ => "value",
         };
-        let message = if self.raw.locate(at, path).found {
+        let message = if self.index.locate(at, path).found {
             format!("`{field}` is empty: {} needs one", article(what))
         } else {
             format!("this {what} has no `{field}`, which is required")
@@ -459,18 +430,12 @@ impl<'r> Builder<'r> {
         self.diag(Code::Missing, at, path, message, help);
     }
 
-    fn required(
-        &mut self,
-        at: At,
-        kind: Kind,
-        field: &'static str,
-        value: Option<&String>,
-    ) -> String {
+    fn required(&mut self, at: At, kind: Kind, field: &'static str, value: Option<Text>) -> Text {
         match value {
-            Some(v) if !v.trim().is_empty() => v.clone(),
+            Some(v) if !v.trim().is_empty() => v,
             _ => {
                 self.missing(at, &[Seg::Key(field)], kind.name(), None);
-                String::new()
+                Text::default()
             }
         }
     }
@@ -556,33 +521,42 @@ impl<'r> Builder<'r> {
                 None,
             ));
         }
-        if self.raw.broken_ids.iter().any(|b| b == id) {
+        if self.broken_ids.iter().any(|b| b == id) {
             return Ok(None);
         }
-        let help = self
-            .suggest_id(id, want)
-            .map(|s| format!("did you mean `{s}`?"));
+        // The did-you-mean is added by `suggest` once the base is built.
         Err(match want {
-            Want::One(Kind::Source) => (
-                Code::UnknownSource,
-                format!("unknown source `{id}`"),
-                help.or_else(|| {
-                    Some(
-                        "add it under `sources:` with an id, a title and, ideally, its text".into(),
-                    )
-                }),
-            ),
+            Want::One(Kind::Source) => {
+                (Code::UnknownSource, format!("unknown source `{id}`"), None)
+            }
             Want::One(k) => (
                 Code::Dangling,
                 format!("`{field}` names `{id}`, but no {} has that id", k.name()),
-                help,
+                None,
             ),
             _ => (
                 Code::Dangling,
                 format!("`{field}` names `{id}`, but no record has that id"),
-                help,
+                None,
             ),
         })
+    }
+
+    /// Reports a failed reference, to be given a did-you-mean later when it names nothing.
+    fn report_ref(
+        &mut self,
+        at: At,
+        path: &[Seg],
+        id: &str,
+        want: Want,
+        problem: (Code, String, Option<String>),
+    ) {
+        let (code, message, help) = problem;
+        self.diag(code, at, path, message, help);
+        if !self.ids.contains_key(id.trim()) {
+            self.pending
+                .push((self.diags.len() - 1, id.trim().to_string(), want));
+        }
     }
 
     /// Resolves the reference at `path` (a scalar field), reporting any problem there.
@@ -596,8 +570,8 @@ impl<'r> Builder<'r> {
     ) -> Option<EntityRef> {
         match self.lookup(field, id, want) {
             Ok(r) => r,
-            Err((code, message, help)) => {
-                self.diag(code, at, path, message, help);
+            Err(problem) => {
+                self.report_ref(at, path, id, want, problem);
                 None
             }
         }
@@ -609,49 +583,59 @@ impl<'r> Builder<'r> {
         at: At,
         base: &[Seg],
         field: &'static str,
-        ids: &[String],
+        ids: &[Text],
         want: Want,
-    ) -> Vec<EntityRef> {
-        let mut out = Vec::new();
+    ) -> Refs {
+        let mut out = Refs::new();
         for (i, id) in ids.iter().enumerate() {
             match self.lookup(field, id, want) {
                 Ok(Some(r)) => out.push(r),
                 Ok(None) => {}
-                Err((code, message, help)) => {
+                Err(problem) => {
                     let mut path = base.to_vec();
                     path.push(Seg::Key(field));
                     let mut item = path.clone();
                     item.push(Seg::Index(i));
-                    let path = if self.raw.locate(at, &item).found {
+                    let path = if self.index.locate(at, &item).found {
                         item
                     } else {
                         path
                     };
-                    self.diag(code, at, &path, message, help);
+                    self.report_ref(at, &path, id, want, problem);
                 }
             }
         }
         out
     }
 
-    fn suggest_id(&self, id: &str, want: Want) -> Option<String> {
-        let norm = names::normalise(id);
-        if let Some((_, target, _)) = self
-            .names
-            .iter()
-            .find(|(n, _, k)| *n == norm && want.accepts(*k))
-        {
-            return Some(target.clone());
+    /// Gives each unknown-id diagnostic its did-you-mean: a record whose name or alias the id
+    /// spells, else the most similar id of the right kind.
+    fn suggest(&mut self, base: &Base) {
+        for (d, id, want) in std::mem::take(&mut self.pending) {
+            let kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|&k| want.accepts(k)).collect();
+            let by_name = match names::find(base, &id, &kinds) {
+                names::Found::Matches(m) if m.len() == 1 => Some(base.id(m[0]).to_string()),
+                _ => None,
+            };
+            let suggestion = by_name.or_else(|| {
+                let candidates = self
+                    .ids
+                    .iter()
+                    .filter(|(_, r)| want.accepts(r.kind))
+                    .map(|(k, _)| k.as_str());
+                names::closest(&id, candidates).map(str::to_string)
+            });
+            self.diags[d].help = match (suggestion, want) {
+                (Some(s), _) => Some(format!("did you mean `{s}`?")),
+                (None, Want::One(Kind::Source)) => Some(
+                    "add it under `sources:` with an id, a title and, ideally, its text".into(),
+                ),
+                (None, _) => None,
+            };
         }
-        let candidates = self
-            .ids
-            .iter()
-            .filter(|(_, r)| want.accepts(r.kind))
-            .map(|(k, _)| k.as_str());
-        names::closest(id, candidates).map(str::to_string)
     }
 
-    fn sources(&mut self, at: At, path: &[Seg], list: &[String], required: bool) -> Vec<u32> {
+    fn sources(&mut self, at: At, path: &[Seg], list: &[Text], required: bool) -> Ids {
         if list.is_empty() && required {
             let mut p = path.to_vec();
             p.push(Seg::Key("source"));
@@ -670,12 +654,12 @@ impl<'r> Builder<'r> {
     }
 
     fn meta(&mut self, at: At, c: Common) -> Meta {
-        let sources = self.sources(at, &[], c.source, true);
+        let sources = self.sources(at, &[], &c.source, true);
         Meta {
-            id: c.id.unwrap_or_default().trim().to_string(),
+            id: trimmed(c.id),
             sources,
-            evidence: c.evidence.cloned(),
-            notes: c.notes.cloned(),
+            evidence: c.evidence,
+            notes: c.notes,
             origin: Origin {
                 file: at.file,
                 line: at.line,
@@ -688,7 +672,7 @@ impl<'r> Builder<'r> {
         at: At,
         path: &[Seg],
         field: &str,
-        id: Option<&String>,
+        id: Option<&Text>,
         want: Want,
     ) -> Option<u32> {
         let id = id?;
@@ -700,43 +684,38 @@ impl<'r> Builder<'r> {
 
     // -- conversion --------------------------------------------------------------------------
 
-    fn convert(&mut self) -> Base {
-        let raw = self.raw;
-        let mut base = Base {
-            files: raw.files.iter().map(|f| f.display.clone()).collect(),
-            ..Base::default()
-        };
-        for Located { raw: r, at } in &raw.sources {
-            let at = *at;
-            let title = self.required(at, Kind::Source, "title", r.title.as_ref());
+    fn convert(&mut self, records: Records) -> Base {
+        let mut base = Base::default();
+        base.files = self.index.files.iter().map(|f| f.display.clone()).collect();
+        base.sources.reserve(records.sources.len());
+        for Located { raw: r, at } in records.sources {
+            let title = self.required(at, Kind::Source, "title", r.title);
             let published = self.date(at, &[Seg::Key("published")], r.published.as_ref());
             base.sources.push(Source {
-                id: r.id.clone().unwrap_or_default().trim().to_string(),
+                id: trimmed(r.id),
                 title,
-                publisher: r.publisher.clone(),
+                publisher: r.publisher,
                 published,
-                url: r.url.clone(),
-                text: r.text.clone(),
-                notes: r.notes.clone(),
+                url: r.url,
+                text: r.text,
+                notes: r.notes,
                 origin: Origin {
                     file: at.file,
                     line: at.line,
                 },
             });
         }
-        for Located { raw: r, at } in &raw.actors {
-            let at = *at;
-            let meta = self.meta(
-                at,
-                Common {
-                    id: r.id.as_deref(),
-                    source: &r.source.0,
-                    evidence: r.evidence.as_ref(),
-                    notes: r.notes.as_ref(),
-                },
-            );
-            let name = self.required(at, Kind::Actor, "name", r.name.as_ref());
-            let description = self.required(at, Kind::Actor, "description", r.description.as_ref());
+        base.actors.reserve(records.actors.len());
+        for Located { raw: r, at } in records.actors {
+            let common = Common {
+                id: r.id,
+                source: r.source.0,
+                evidence: r.evidence,
+                notes: r.notes,
+            };
+            let meta = self.meta(at, common);
+            let name = self.required(at, Kind::Actor, "name", r.name);
+            let description = self.required(at, Kind::Actor, "description", r.description);
             let nationality = self.opt_ref(
                 at,
                 &[Seg::Key("nationality")],
@@ -744,40 +723,33 @@ impl<'r> Builder<'r> {
                 r.nationality.as_ref(),
                 Want::One(Kind::Place),
             );
-            let mut roles = Vec::new();
-            for (i, role) in r.roles.iter().enumerate() {
+            let mut roles = Vec::with_capacity(r.roles.len());
+            for (i, role) in r.roles.into_iter().enumerate() {
                 let path = [Seg::Key("roles"), Seg::Index(i)];
-                let title = match &role.title {
-                    Some(t) if !t.trim().is_empty() => t.clone(),
+                let at_field = |f: &'static str| [path[0], path[1], Seg::Key(f)];
+                let title = match role.title {
+                    Some(t) if !t.trim().is_empty() => t,
                     _ => {
-                        self.missing(at, &[path[0], path[1], Seg::Key("title")], "role", None);
-                        String::new()
+                        self.missing(at, &at_field("title"), "role", None);
+                        Text::default()
                     }
                 };
                 let org = self.opt_ref(
                     at,
-                    &[path[0], path[1], Seg::Key("org")],
+                    &at_field("org"),
                     "org",
                     role.org.as_ref(),
                     Want::One(Kind::Organisation),
                 );
                 let place = self.opt_ref(
                     at,
-                    &[path[0], path[1], Seg::Key("place")],
+                    &at_field("place"),
                     "place",
                     role.place.as_ref(),
                     Want::One(Kind::Place),
                 );
-                let since = self.date(
-                    at,
-                    &[path[0], path[1], Seg::Key("since")],
-                    role.since.as_ref(),
-                );
-                let until = self.date(
-                    at,
-                    &[path[0], path[1], Seg::Key("until")],
-                    role.until.as_ref(),
-                );
+                let since = self.date(at, &at_field("since"), role.since.as_ref());
+                let until = self.date(at, &at_field("until"), role.until.as_ref());
                 self.since_until(at, &path, &since, &until);
                 let own = self.sources(at, &path, &role.source.0, false);
                 roles.push(Role {
@@ -791,32 +763,30 @@ impl<'r> Builder<'r> {
                     } else {
                         own
                     },
-                    evidence: role.evidence.clone(),
-                    notes: role.notes.clone(),
+                    evidence: role.evidence,
+                    notes: role.notes,
                 });
             }
             base.actors.push(Actor {
                 meta,
                 name,
-                aliases: r.aliases.0.clone(),
+                aliases: r.aliases.0,
                 description,
                 nationality,
                 roles,
             });
         }
-        for Located { raw: r, at } in &raw.organisations {
-            let at = *at;
-            let meta = self.meta(
-                at,
-                Common {
-                    id: r.id.as_deref(),
-                    source: &r.source.0,
-                    evidence: r.evidence.as_ref(),
-                    notes: r.notes.as_ref(),
-                },
-            );
-            let name = self.required(at, Kind::Organisation, "name", r.name.as_ref());
-            let kind = self.required(at, Kind::Organisation, "kind", r.kind.as_ref());
+        base.organisations.reserve(records.organisations.len());
+        for Located { raw: r, at } in records.organisations {
+            let common = Common {
+                id: r.id,
+                source: r.source.0,
+                evidence: r.evidence,
+                notes: r.notes,
+            };
+            let meta = self.meta(at, common);
+            let name = self.required(at, Kind::Organisation, "name", r.name);
+            let kind = self.required(at, Kind::Organisation, "kind", r.kind);
             let founded = self.date(at, &[Seg::Key("founded")], r.founded.as_ref());
             let based_in = self.opt_ref(
                 at,
@@ -825,32 +795,27 @@ impl<'r> Builder<'r> {
                 r.based_in.as_ref(),
                 Want::One(Kind::Place),
             );
-            let mut members = Vec::new();
-            for (i, m) in r.members.iter().enumerate() {
+            let mut members = Vec::with_capacity(r.members.len());
+            let mut kept = Vec::with_capacity(r.members.len());
+            for (i, m) in r.members.into_iter().enumerate() {
                 let path = [Seg::Key("members"), Seg::Index(i)];
+                let at_field = |f: &'static str| [path[0], path[1], Seg::Key(f)];
                 let member = match &m.member {
-                    Some(id) if !id.trim().is_empty() => self.resolve(
-                        at,
-                        &[path[0], path[1], Seg::Key("member")],
-                        "member",
-                        id,
-                        Want::Party,
-                    ),
+                    Some(id) if !id.trim().is_empty() => {
+                        self.resolve(at, &at_field("member"), "member", id, Want::Party)
+                    }
                     _ => {
-                        self.missing(
-                            at,
-                            &[path[0], path[1], Seg::Key("member")],
-                            "membership",
-                            Some("write the id of the member: `member: kazakhstan`".into()),
-                        );
+                        let help = "write the id of the member: `member: kazakhstan`";
+                        self.missing(at, &at_field("member"), "membership", Some(help.into()));
                         None
                     }
                 };
-                let since = self.date(at, &[path[0], path[1], Seg::Key("since")], m.since.as_ref());
-                let until = self.date(at, &[path[0], path[1], Seg::Key("until")], m.until.as_ref());
+                let since = self.date(at, &at_field("since"), m.since.as_ref());
+                let until = self.date(at, &at_field("until"), m.until.as_ref());
                 self.since_until(at, &path, &since, &until);
                 let own = self.sources(at, &path, &m.source.0, false);
                 if let Some(member) = member {
+                    kept.push(i as u32);
                     members.push(Membership {
                         member,
                         since,
@@ -860,35 +825,34 @@ impl<'r> Builder<'r> {
                         } else {
                             own
                         },
-                        evidence: m.evidence.clone(),
-                        notes: m.notes.clone(),
+                        evidence: m.evidence,
+                        notes: m.notes,
                     });
                 }
             }
+            self.member_raw.push(kept);
             base.organisations.push(Organisation {
                 meta,
                 name,
-                aliases: r.aliases.0.clone(),
+                aliases: r.aliases.0,
                 kind,
-                description: r.description.clone(),
+                description: r.description,
                 founded,
                 based_in,
                 members,
             });
         }
-        for Located { raw: r, at } in &raw.places {
-            let at = *at;
-            let meta = self.meta(
-                at,
-                Common {
-                    id: r.id.as_deref(),
-                    source: &r.source.0,
-                    evidence: r.evidence.as_ref(),
-                    notes: r.notes.as_ref(),
-                },
-            );
-            let name = self.required(at, Kind::Place, "name", r.name.as_ref());
-            let kind = self.required(at, Kind::Place, "kind", r.kind.as_ref());
+        base.places.reserve(records.places.len());
+        for Located { raw: r, at } in records.places {
+            let common = Common {
+                id: r.id,
+                source: r.source.0,
+                evidence: r.evidence,
+                notes: r.notes,
+            };
+            let meta = self.meta(at, common);
+            let name = self.required(at, Kind::Place, "name", r.name);
+            let kind = self.required(at, Kind::Place, "kind", r.kind);
             let part_of = self.opt_ref(
                 at,
                 &[Seg::Key("part_of")],
@@ -899,24 +863,22 @@ impl<'r> Builder<'r> {
             base.places.push(Place {
                 meta,
                 name,
-                aliases: r.aliases.0.clone(),
+                aliases: r.aliases.0,
                 kind,
                 part_of,
-                description: r.description.clone(),
+                description: r.description,
             });
         }
-        for Located { raw: r, at } in &raw.quotes {
-            let at = *at;
-            let meta = self.meta(
-                at,
-                Common {
-                    id: r.id.as_deref(),
-                    source: &r.source.0,
-                    evidence: r.evidence.as_ref(),
-                    notes: r.notes.as_ref(),
-                },
-            );
-            let speaker_id = self.required(at, Kind::Quote, "speaker", r.speaker.as_ref());
+        base.quotes.reserve(records.quotes.len());
+        for Located { raw: r, at } in records.quotes {
+            let common = Common {
+                id: r.id,
+                source: r.source.0,
+                evidence: r.evidence,
+                notes: r.notes,
+            };
+            let meta = self.meta(at, common);
+            let speaker_id = self.required(at, Kind::Quote, "speaker", r.speaker);
             let speaker = if speaker_id.is_empty() {
                 None
             } else {
@@ -928,7 +890,7 @@ impl<'r> Builder<'r> {
                     Want::One(Kind::Actor),
                 )
             };
-            let text = self.required(at, Kind::Quote, "text", r.text.as_ref());
+            let text = self.required(at, Kind::Quote, "text", r.text);
             let said = self.date(at, &[Seg::Key("said")], r.said.as_ref());
             let about = self.resolve_list(at, &[], "about", &r.about.0, Want::Any);
             base.quotes.push(Quote {
@@ -937,23 +899,21 @@ impl<'r> Builder<'r> {
                 text,
                 kind: r.kind.unwrap_or_default(),
                 said,
-                context: r.context.clone(),
+                context: r.context,
                 about,
             });
         }
-        for Located { raw: r, at } in &raw.events {
-            let at = *at;
-            let meta = self.meta(
-                at,
-                Common {
-                    id: r.id.as_deref(),
-                    source: &r.source.0,
-                    evidence: r.evidence.as_ref(),
-                    notes: r.notes.as_ref(),
-                },
-            );
+        base.events.reserve(records.events.len());
+        for Located { raw: r, at } in records.events {
+            let common = Common {
+                id: r.id,
+                source: r.source.0,
+                evidence: r.evidence,
+                notes: r.notes,
+            };
+            let meta = self.meta(at, common);
             let date = self.required_date(at, Kind::Event, "date", r.date.as_ref());
-            let title = self.required(at, Kind::Event, "title", r.title.as_ref());
+            let title = self.required(at, Kind::Event, "title", r.title);
             let involving = self.resolve_list(at, &[], "involving", &r.involving.0, Want::Any);
             let places = self
                 .resolve_list(at, &[], "places", &r.places.0, Want::One(Kind::Place))
@@ -964,176 +924,169 @@ impl<'r> Builder<'r> {
                 meta,
                 date,
                 title,
-                description: r.description.clone(),
+                description: r.description,
                 involving,
                 places,
             });
         }
-        base.ids = self.ids.clone();
         base
     }
 
     // -- whole-base checks -------------------------------------------------------------------
 
     /// Every direct quote and every `evidence` must appear in the text of each source it cites.
-    fn check_sources_text(&mut self, base: &Base) {
-        let raw = self.raw;
-        let mut texts: Vec<Option<String>> = Vec::with_capacity(base.sources.len());
-        for (s, located) in base.sources.iter().zip(&raw.sources) {
-            let Some(rel) = &s.text else {
-                texts.push(None);
-                continue;
-            };
-            let file = &raw.files[located.at.file as usize];
-            match file.read_relative(rel) {
-                Ok(text) => texts.push(Some(fold_for_match(&text))),
-                Err(err) => {
-                    self.diag(
-                        Code::SourceText,
-                        located.at,
-                        &[Seg::Key("text")],
-                        format!(
-                            "cannot read the text of source `{}` at `{rel}`: {err}",
-                            s.id
-                        ),
-                        Some(
-                            "`text` is a path relative to the YAML file that declares the source"
-                                .into(),
-                        ),
-                    );
-                    texts.push(None);
-                }
+    /// Source texts are read and every claim is searched in parallel; problems are reported in
+    /// base order.
+    fn check_sources_text(&mut self, base: &mut Base) {
+        let index = self.index;
+        let texts: Vec<Option<Result<String, String>>> = base
+            .sources
+            .par_iter()
+            .zip(&self.ats[slot(Kind::Source)])
+            .map(|(s, at)| {
+                let rel = s.text.as_ref()?;
+                let file = &index.files[at.file as usize];
+                Some(
+                    file.read_relative(rel)
+                        .map(|t| fold_for_match(&t))
+                        .map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
+        let mut base_texts: Vec<std::path::PathBuf> = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            if let (Some(Ok(_)), Some(rel)) = (text, &base.sources[i].text) {
+                let at = self.ats[slot(Kind::Source)][i];
+                base_texts.extend(index.files[at.file as usize].relative_path(rel));
+            }
+            if let Some(Err(err)) = text {
+                let s = &base.sources[i];
+                let rel = s.text.as_deref().unwrap_or_default();
+                let at = self.ats[slot(Kind::Source)][i];
+                self.diag(
+                    Code::SourceText,
+                    at,
+                    &[Seg::Key("text")],
+                    format!(
+                        "cannot read the text of source `{}` at `{rel}`: {err}",
+                        s.id
+                    ),
+                    Some(
+                        "`text` is a path relative to the YAML file that declares the source"
+                            .into(),
+                    ),
+                );
             }
         }
-        if texts.iter().all(Option::is_none) {
+        base.source_texts = base_texts;
+        let base = &*base;
+        if !texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
             return;
         }
-        let check = |b: &mut Self,
-                     at: At,
-                     path: &[Seg],
-                     code: Code,
-                     what: &str,
-                     needle: &str,
-                     sources: &[u32]| {
-            for &s in sources {
-                let Some(Some(hay)) = texts.get(s as usize) else {
-                    continue;
-                };
-                let folded = fold_for_match(needle);
-                if memchr::memmem::find(hay.as_bytes(), folded.trim().as_bytes()).is_some() {
-                    continue;
-                }
-                let matched = longest_matching_prefix(hay, folded.trim());
-                let meaningful = folded.trim()[..matched].chars().count()
-                    >= 12.min(folded.trim().chars().count() / 2).max(4);
-                let help = if !meaningful {
-                    "no part of it matches the start of any passage; copy it from the source text"
-                        .to_string()
-                } else {
-                    let rest: String = folded.trim()[matched..].chars().take(30).collect();
-                    format!(
-                        "it matches the source up to \"{}\", then differs at \"{rest}\"",
-                        tail_chars(&folded.trim()[..matched], 30)
-                    )
-                };
-                let source_id = &base.sources[s as usize].id;
-                b.diag(
-                    code,
-                    at,
-                    path,
-                    format!("{what} is not found verbatim in the text of source `{source_id}`"),
-                    Some(help),
-                );
-            }
-        };
-        for (q, located) in base.quotes.iter().zip(&raw.quotes) {
+        let claims = self.claims(base);
+        let texts = &texts;
+        let failures: Vec<(usize, u32, String)> = claims
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(n, claim)| {
+                let needle = fold_for_match(claim.text);
+                let needle = needle.trim().to_string();
+                claim
+                    .sources
+                    .iter()
+                    .filter_map(move |&s| {
+                        let Some(Some(Ok(hay))) = texts.get(s as usize) else {
+                            return None;
+                        };
+                        if memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some() {
+                            return None;
+                        }
+                        Some((n, s, mismatch_help(hay, &needle)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (n, s, help) in failures {
+            let claim = &claims[n];
+            let at = self.ats[slot(claim.record.kind)][claim.record.idx as usize];
+            let source_id = &base.sources[s as usize].id;
+            let message = format!(
+                "{} is not found verbatim in the text of source `{source_id}`",
+                claim.what
+            );
+            self.diag(claim.code, at, &claim.path(), message, Some(help));
+        }
+    }
+
+    /// Every text the base claims is verbatim: direct quotes, and evidence at every level.
+    fn claims<'b>(&self, base: &'b Base) -> Vec<Claim<'b>> {
+        let mut out = Vec::new();
+        for (i, q) in base.quotes.iter().enumerate() {
+            let record = EntityRef {
+                kind: Kind::Quote,
+                idx: i as u32,
+            };
             if q.kind == crate::model::QuoteKind::Direct && !q.text.is_empty() {
-                check(
-                    self,
-                    located.at,
-                    &[Seg::Key("text")],
-                    Code::QuoteNotInSource,
-                    "this direct quote",
-                    &q.text,
-                    &q.meta.sources,
-                );
+                out.push(Claim {
+                    record,
+                    at: ClaimAt::Text,
+                    code: Code::QuoteNotInSource,
+                    what: "this direct quote",
+                    text: &q.text,
+                    sources: &q.meta.sources,
+                });
             }
         }
-        let records = base
-            .all()
-            .filter(|r| r.kind != Kind::Source)
-            .collect::<Vec<_>>();
-        for r in records {
-            let at = self.at_of(r);
+        for r in base.all().filter(|r| r.kind != Kind::Source) {
             let meta = base.meta(r).expect("not a source");
             if let Some(ev) = &meta.evidence {
-                check(
-                    self,
-                    at,
-                    &[Seg::Key("evidence")],
-                    Code::EvidenceNotInSource,
-                    "`evidence`",
-                    ev,
-                    &meta.sources,
-                );
+                out.push(Claim {
+                    record: r,
+                    at: ClaimAt::Evidence,
+                    code: Code::EvidenceNotInSource,
+                    what: "`evidence`",
+                    text: ev,
+                    sources: &meta.sources,
+                });
             }
+            let i = r.idx as usize;
             match r.kind {
                 Kind::Actor => {
-                    for (i, role) in base.actors[r.idx as usize].roles.iter().enumerate() {
+                    for (n, role) in base.actors[i].roles.iter().enumerate() {
                         if let Some(ev) = &role.evidence {
-                            check(
-                                self,
-                                at,
-                                &[Seg::Key("roles"), Seg::Index(i), Seg::Key("evidence")],
-                                Code::EvidenceNotInSource,
-                                "this role's `evidence`",
-                                ev,
-                                &role.sources,
-                            );
+                            out.push(Claim {
+                                record: r,
+                                at: ClaimAt::Role(n),
+                                code: Code::EvidenceNotInSource,
+                                what: "this role's `evidence`",
+                                text: ev,
+                                sources: &role.sources,
+                            });
                         }
                     }
                 }
                 Kind::Organisation => {
-                    let raw_members = &raw.organisations[r.idx as usize].raw.members;
-                    let org = &base.organisations[r.idx as usize];
-                    // Memberships whose member failed to resolve were dropped; match by order.
-                    let mut kept = org.members.iter();
-                    for (i, m) in raw_members.iter().enumerate() {
-                        if m.member
-                            .as_ref()
-                            .is_none_or(|id| !self.ids.contains_key(id.trim()))
-                        {
-                            continue;
-                        }
-                        let Some(member) = kept.next() else { break };
-                        if let Some(ev) = &member.evidence {
-                            check(
-                                self,
-                                at,
-                                &[Seg::Key("members"), Seg::Index(i), Seg::Key("evidence")],
-                                Code::EvidenceNotInSource,
-                                "this membership's `evidence`",
-                                ev,
-                                &member.sources,
-                            );
+                    for (m, &n) in base.organisations[i]
+                        .members
+                        .iter()
+                        .zip(&self.member_raw[i])
+                    {
+                        if let Some(ev) = &m.evidence {
+                            out.push(Claim {
+                                record: r,
+                                at: ClaimAt::Member(n as usize),
+                                code: Code::EvidenceNotInSource,
+                                what: "this membership's `evidence`",
+                                text: ev,
+                                sources: &m.sources,
+                            });
                         }
                     }
                 }
                 _ => {}
             }
         }
-    }
-
-    fn at_of(&self, r: EntityRef) -> At {
-        let i = r.idx as usize;
-        match r.kind {
-            Kind::Source => self.raw.sources[i].at,
-            Kind::Actor => self.raw.actors[i].at,
-            Kind::Organisation => self.raw.organisations[i].at,
-            Kind::Place => self.raw.places[i].at,
-            Kind::Quote => self.raw.quotes[i].at,
-            Kind::Event => self.raw.events[i].at,
-        }
+        out
     }
 
     /// A place may not be part of itself, directly or through others.
@@ -1152,7 +1105,7 @@ impl<'r> Builder<'r> {
                         .map(|&i| base.places[i as usize].meta.id.as_str())
                         .chain([place.meta.id.as_str()])
                         .collect();
-                    let at = self.raw.places[start].at;
+                    let at = self.ats[slot(Kind::Place)][start];
                     self.diag(
                         Code::Cycle,
                         at,
@@ -1174,6 +1127,60 @@ impl<'r> Builder<'r> {
             }
         }
     }
+}
+
+/// An id as written, without surrounding spaces (an absent id is empty and already reported).
+fn trimmed(id: Option<Text>) -> Text {
+    match id {
+        Some(id) if id.trim().len() == id.len() => id,
+        Some(id) => id.trim().into(),
+        None => Text::default(),
+    }
+}
+
+/// A text the base says is verbatim in its sources.
+struct Claim<'b> {
+    record: EntityRef,
+    at: ClaimAt,
+    code: Code,
+    what: &'static str,
+    text: &'b str,
+    sources: &'b [u32],
+}
+
+/// Which field of its record a claim is.
+#[derive(Clone, Copy)]
+enum ClaimAt {
+    Text,
+    Evidence,
+    Role(usize),
+    Member(usize),
+}
+
+impl Claim<'_> {
+    fn path(&self) -> Vec<Seg> {
+        match self.at {
+            ClaimAt::Text => vec![Seg::Key("text")],
+            ClaimAt::Evidence => vec![Seg::Key("evidence")],
+            ClaimAt::Role(n) => vec![Seg::Key("roles"), Seg::Index(n), Seg::Key("evidence")],
+            ClaimAt::Member(n) => vec![Seg::Key("members"), Seg::Index(n), Seg::Key("evidence")],
+        }
+    }
+}
+
+/// How a text that is not verbatim differs from its source: where the longest matching start ends.
+fn mismatch_help(hay: &str, needle: &str) -> String {
+    let matched = longest_matching_prefix(hay, needle);
+    let meaningful = needle[..matched].chars().count() >= 12.min(needle.chars().count() / 2).max(4);
+    if !meaningful {
+        return "no part of it matches the start of any passage; copy it from the source text"
+            .into();
+    }
+    let rest: String = needle[matched..].chars().take(30).collect();
+    format!(
+        "it matches the source up to \"{}\", then differs at \"{rest}\"",
+        tail_chars(&needle[..matched], 30)
+    )
 }
 
 /// `a place`, `an actor`.

@@ -46,6 +46,10 @@ pub struct Global {
     /// Leave out the header row of TSV and CSV
     #[arg(long, global = true)]
     pub no_header: bool,
+
+    /// Parse the fact files even if a snapshot of them is cached [env: KZ_NO_CACHE]
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! The resolved context of a run: where facts come from and how output is drawn, built once
 //! from flags, environment and terminal before any work starts.
 
+use crate::cache::{self, Cache};
 use crate::check;
 use crate::cli::{ColorChoice, Global};
 use crate::exit::Failure;
@@ -26,6 +27,8 @@ pub struct Ctx {
     pub style: Style,
     /// Whether `-f` was given, for commands whose default is not a data format.
     pub format_given: bool,
+    /// `--no-cache`: always parse, never read or write a snapshot.
+    pub no_cache: bool,
     pub facts: FactsFrom,
 }
 
@@ -84,22 +87,66 @@ impl Ctx {
                 terminal,
             },
             format_given: global.format.is_some(),
+            no_cache: global.no_cache,
             facts,
         }
     }
 
-    /// Reads the fact files, with any problem reading them.
-    pub fn files(&self) -> (Vec<FactFile>, Vec<check::Diagnostic>) {
-        match &self.facts {
-            FactsFrom::Flags(paths) | FactsFrom::Env(paths) => load::read_paths(paths),
-            FactsFrom::Builtin => (load::builtin_files(), Vec::new()),
+    /// Loads and checks the base, or returns every problem in it. An unchanged clean base is
+    /// read from the snapshot cache instead of being parsed again.
+    pub fn load(&self) -> Result<Base, Vec<check::Diagnostic>> {
+        let cache = Cache::open(self.no_cache);
+        let (key, files) = match &self.facts {
+            FactsFrom::Flags(paths) | FactsFrom::Env(paths) => {
+                let (list, problems) = load::list_paths(paths);
+                let key = cache
+                    .as_ref()
+                    .filter(|_| problems.is_empty())
+                    .and_then(|_| cache::key_for_files(&list));
+                (key, Inputs::Disk(list, problems))
+            }
+            FactsFrom::Builtin => {
+                let key = cache
+                    .as_ref()
+                    .map(|_| cache::key_for_builtin(load::builtin_sources()));
+                (key, Inputs::Builtin)
+            }
+        };
+        if let (Some(cache), Some(key)) = (&cache, key)
+            && let Some(base) = cache.load(key)
+        {
+            return Ok(base);
         }
+        let read = match files {
+            Inputs::Disk(list, mut problems) => {
+                let (files, read_problems) = load::read_files(list);
+                problems.extend(read_problems);
+                (files, problems)
+            }
+            Inputs::Builtin => (load::builtin_files(), Vec::new()),
+        };
+        let result = load_base(read);
+        if let (Some(cache), Some(key), Ok(base)) = (&cache, key, &result) {
+            cache.store(key, base);
+        }
+        result
     }
 
-    /// Loads and checks the base, exactly as `kz check` does; any problem fails the query.
-    pub fn base(&self) -> Result<Base, Failure> {
-        load_base(self.files()).map_err(Failure::Broken)
+    /// Loads the base for a query: any problem in it fails the query.
+    ///
+    /// The base lives until the process exits, which frees it far faster than dropping a
+    /// hundred thousand records one by one.
+    pub fn base(&self) -> Result<&'static Base, Failure> {
+        self.load()
+            .map(|b| &*Box::leak(Box::new(b)))
+            .map_err(Failure::Broken)
     }
+}
+
+/// The fact files to read: listed on disk (with any problem listing them), or built in.
+enum Inputs {
+    Disk(Vec<std::path::PathBuf>, Vec<check::Diagnostic>),
+    Builtin,
 }
 
 /// Parses and checks files read with their read problems; every problem is returned, sorted.

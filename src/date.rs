@@ -16,7 +16,7 @@ pub enum Precision {
 }
 
 /// One end of a date: a calendar date at some precision, or open (`..`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Point {
     first: NaiveDate,
     last: NaiveDate,
@@ -28,9 +28,10 @@ struct Point {
 /// `start`/`end` are `None` for an open end (`..`). Display gives back the text exactly as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Date {
-    text: String,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
+    text: compact_str::CompactString,
+    /// Days from the common era ([`NaiveDate::num_days_from_ce`]): cheap to compare and to store.
+    start: Option<i32>,
+    end: Option<i32>,
     precision: Precision,
     uncertain: bool,
     approximate: bool,
@@ -94,9 +95,9 @@ impl Date {
                 start.as_ref().is_some_and(f) || end.as_ref().is_some_and(f)
             };
             return Ok(Date {
-                text: trimmed.to_string(),
-                start: start.as_ref().map(|(p, _, _)| p.first),
-                end: end.as_ref().map(|(p, _, _)| p.last),
+                text: trimmed.into(),
+                start: start.as_ref().map(|(p, _, _)| p.first.num_days_from_ce()),
+                end: end.as_ref().map(|(p, _, _)| p.last.num_days_from_ce()),
                 precision,
                 uncertain: qual(|(_, u, _)| *u),
                 approximate: qual(|(_, _, a)| *a),
@@ -104,9 +105,9 @@ impl Date {
         }
         let (point, uncertain, approximate) = parse_point(trimmed, trimmed)?;
         Ok(Date {
-            text: trimmed.to_string(),
-            start: Some(point.first),
-            end: Some(point.last),
+            text: trimmed.into(),
+            start: Some(point.first.num_days_from_ce()),
+            end: Some(point.last.num_days_from_ce()),
             precision: point.precision,
             uncertain,
             approximate,
@@ -125,12 +126,12 @@ impl Date {
 
     /// The first day covered, or `None` when open at the start.
     pub fn start(&self) -> Option<NaiveDate> {
-        self.start
+        self.start.and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
     /// The last day covered, or `None` when open at the end.
     pub fn end(&self) -> Option<NaiveDate> {
-        self.end
+        self.end.and_then(NaiveDate::from_num_days_from_ce_opt)
     }
 
     pub fn precision(&self) -> Precision {
@@ -151,6 +152,14 @@ impl Date {
 
     /// Whether this date's days overlap the closed range `[from, to]` (`None` is unbounded).
     pub fn overlaps(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+        let (from, to) = (
+            from.map(|d| d.num_days_from_ce()),
+            to.map(|d| d.num_days_from_ce()),
+        );
+        self.overlaps_days(from, to)
+    }
+
+    fn overlaps_days(&self, from: Option<i32>, to: Option<i32>) -> bool {
         let starts_in_time = match (self.start, to) {
             (Some(s), Some(t)) => s <= t,
             _ => true,
@@ -164,7 +173,7 @@ impl Date {
 
     /// Whether the days of `self` overlap the days of `other`.
     pub fn overlaps_date(&self, other: &Date) -> bool {
-        self.overlaps(other.start, other.end)
+        self.overlaps_days(other.start, other.end)
     }
 
     /// The order of SPEC.md: start day (open starts first), then coarser precision first.

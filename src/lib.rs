@@ -1,6 +1,7 @@
 //! kz: a command-line knowledge query tool over YAML fact files about the January 2022 unrest in
 //! Kazakhstan and the CSTO deployment.
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod cmd;

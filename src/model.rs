@@ -1,8 +1,8 @@
 //! The typed, checked, in-memory fact base: records with every reference resolved to an index.
 
 use crate::date::Date;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// The six kinds of record. They share one id namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -60,6 +60,17 @@ pub const SECTIONS: [&str; 6] = [
     Kind::Event.section(),
 ];
 
+/// Text in a record. Ids, names, dates and contexts are short, so they are stored inline
+/// without an allocation, which keeps a base compact and fast to load from a snapshot.
+pub type Text = compact_str::CompactString;
+
+/// A short list of record indices (a record's sources, an event's places): almost always one or
+/// two, so they live inline without an allocation.
+pub type Ids = smallvec::SmallVec<[u32; 2]>;
+
+/// A short list of references (what a quote is about, who an event involved).
+pub type Refs = smallvec::SmallVec<[EntityRef; 2]>;
+
 /// A resolved reference to any record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EntityRef {
@@ -77,33 +88,33 @@ pub struct Origin {
 /// What every cited record carries: its id, its sources, the sentence that supports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
-    pub id: String,
+    pub id: Text,
     /// Indices into [`Base::sources`], in the order the file lists them.
-    pub sources: Vec<u32>,
-    pub evidence: Option<String>,
-    pub notes: Option<String>,
+    pub sources: Ids,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub publisher: Option<String>,
+    pub id: Text,
+    pub title: Text,
+    pub publisher: Option<Text>,
     pub published: Option<Date>,
-    pub url: Option<String>,
+    pub url: Option<Text>,
     /// The path to the full text, as the file wrote it (relative to that file).
-    pub text: Option<String>,
-    pub notes: Option<String>,
+    pub text: Option<Text>,
+    pub notes: Option<Text>,
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub meta: Meta,
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub description: String,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub description: Text,
     pub nationality: Option<u32>,
     pub roles: Vec<Role>,
 }
@@ -111,24 +122,24 @@ pub struct Actor {
 /// A position a person holds or held, optionally in an organisation or a place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
-    pub title: String,
+    pub title: Text,
     pub org: Option<u32>,
     pub place: Option<u32>,
     pub since: Option<Date>,
     pub until: Option<Date>,
     /// The role's own sources, or the actor's when the file gives none.
-    pub sources: Vec<u32>,
-    pub evidence: Option<String>,
-    pub notes: Option<String>,
+    pub sources: Ids,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub meta: Meta,
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub kind: String,
-    pub description: Option<String>,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub kind: Text,
+    pub description: Option<Text>,
     pub founded: Option<Date>,
     pub based_in: Option<u32>,
     pub members: Vec<Membership>,
@@ -140,19 +151,19 @@ pub struct Membership {
     pub since: Option<Date>,
     pub until: Option<Date>,
     /// The membership's own sources, or the organisation's when the file gives none.
-    pub sources: Vec<u32>,
-    pub evidence: Option<String>,
-    pub notes: Option<String>,
+    pub sources: Ids,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub meta: Meta,
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub kind: String,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub kind: Text,
     pub part_of: Option<u32>,
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 /// Whether a quote's text is the speaker's own words or a paraphrase of them.
@@ -178,22 +189,22 @@ pub struct Quote {
     pub meta: Meta,
     /// Index into [`Base::actors`].
     pub speaker: u32,
-    pub text: String,
+    pub text: Text,
     pub kind: QuoteKind,
     pub said: Option<Date>,
-    pub context: Option<String>,
-    pub about: Vec<EntityRef>,
+    pub context: Option<Text>,
+    pub about: Refs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub meta: Meta,
     pub date: Date,
-    pub title: String,
-    pub description: Option<String>,
-    pub involving: Vec<EntityRef>,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub involving: Refs,
     /// Indices into [`Base::places`].
-    pub places: Vec<u32>,
+    pub places: Ids,
 }
 
 /// The whole checked base. Records keep file order within each kind.
@@ -201,18 +212,70 @@ pub struct Event {
 pub struct Base {
     /// Display paths of the files read, in the order read.
     pub files: Vec<String>,
+    #[serde(deserialize_with = "exact_vec")]
     pub sources: Vec<Source>,
+    #[serde(deserialize_with = "exact_vec")]
     pub actors: Vec<Actor>,
+    #[serde(deserialize_with = "exact_vec")]
     pub organisations: Vec<Organisation>,
+    #[serde(deserialize_with = "exact_vec")]
     pub places: Vec<Place>,
+    #[serde(deserialize_with = "exact_vec")]
     pub quotes: Vec<Quote>,
+    #[serde(deserialize_with = "exact_vec")]
     pub events: Vec<Event>,
-    pub ids: HashMap<String, EntityRef>,
+    /// The source text files the base was checked against (on disk; none for the built-in base).
+    pub source_texts: Vec<std::path::PathBuf>,
+    /// Every id, for lookups: built on first use, never stored.
+    #[serde(skip)]
+    ids: IdIndex,
+}
+
+/// The id → record index of a base. It is derived from the records, so two bases with the same
+/// records are equal whether or not either has built it yet.
+#[derive(Clone, Default)]
+struct IdIndex(std::sync::OnceLock<FxHashMap<String, EntityRef>>);
+
+impl PartialEq for IdIndex {
+    fn eq(&self, _: &IdIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for IdIndex {}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdIndex")
+    }
 }
 
 impl Base {
+    /// The id index, built from the records on first use.
+    fn ids(&self) -> &FxHashMap<String, EntityRef> {
+        self.ids.0.get_or_init(|| {
+            let mut ids = FxHashMap::default();
+            ids.reserve(Kind::ALL.iter().map(|&k| self.len(k)).sum());
+            for r in self.all() {
+                ids.insert(self.id(r).to_string(), r);
+            }
+            ids
+        })
+    }
+
+    /// Installs an id index already built (by the checker).
+    pub fn set_ids(&mut self, ids: FxHashMap<String, EntityRef>) {
+        self.ids = IdIndex(std::sync::OnceLock::from(ids));
+    }
+
+    /// The record with this exact id.
     pub fn lookup(&self, id: &str) -> Option<EntityRef> {
-        self.ids.get(id).copied()
+        self.ids().get(id).copied()
+    }
+
+    /// Every id in the base, in no particular order.
+    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
+        self.ids().keys().map(String::as_str)
     }
 
     pub fn len(&self, kind: Kind) -> usize {
@@ -260,7 +323,7 @@ impl Base {
     }
 
     /// The aliases of a named record; empty for the other kinds.
-    pub fn aliases(&self, r: EntityRef) -> &[String] {
+    pub fn aliases(&self, r: EntityRef) -> &[Text] {
         let i = r.idx as usize;
         match r.kind {
             Kind::Actor => &self.actors[i].aliases,
@@ -297,4 +360,29 @@ impl Base {
             .map(|&s| self.sources[s as usize].id.as_str())
             .collect()
     }
+}
+
+/// Deserialises a list into a vector allocated once at its stated length. Snapshots are
+/// checksummed before they are read, so the length can be trusted; the bound keeps a bad one
+/// from asking for absurd memory.
+fn exact_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Exact<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Exact<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 24));
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Exact(std::marker::PhantomData))
 }

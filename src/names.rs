@@ -24,14 +24,19 @@ fn fold_kazakh(c: char) -> char {
 /// The comparable form of a name: lowercase ASCII words separated by single spaces.
 /// Case, accents, punctuation and script (by transliteration) are gone.
 pub fn normalise(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(fold_kazakh)
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect();
-    // Apostrophes mark sounds in romanisations (Armenian P'ashinyan), not word breaks.
-    let ascii = any_ascii::any_ascii(&folded).replace('\'', "");
+    // ASCII needs no folding or transliteration: the common case, and the fast one.
+    let ascii = if text.is_ascii() {
+        text.replace('\'', "")
+    } else {
+        let folded: String = text
+            .chars()
+            .map(fold_kazakh)
+            .nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .collect();
+        // Apostrophes mark sounds in romanisations (Armenian P'ashinyan), not word breaks.
+        any_ascii::any_ascii(&folded).replace('\'', "")
+    };
     let mut out = String::with_capacity(ascii.len());
     for word in ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -186,7 +191,7 @@ fn match_tier(
     if q_norm.is_empty() {
         return None;
     }
-    let labels = std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(String::as_str));
+    let labels = std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
     let mut best: Option<Tier> = None;
     for label in labels {
         let norm = normalise(label);
@@ -219,7 +224,7 @@ fn suggest(base: &Base, query: &str, kinds: &[Kind]) -> Option<String> {
     let mut best: Option<(f64, EntityRef)> = None;
     for r in base.all().filter(|r| kinds.contains(&r.kind)) {
         let labels = std::iter::once(base.label(r))
-            .chain(base.aliases(r).iter().map(String::as_str))
+            .chain(base.aliases(r).iter().map(|a| a.as_str()))
             .chain(std::iter::once(base.id(r)));
         for label in labels {
             let norm = normalise(label);

@@ -36,7 +36,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let base = ctx.base()?;
     let orgs: Option<BTreeSet<u32>> = match &args.org {
         Some(q) => Some(
-            query::resolve(&base, q, &[Kind::Organisation], "organisation")?
+            query::resolve(base, q, &[Kind::Organisation], "organisation")?
                 .iter()
                 .map(|r| r.idx)
                 .collect(),
@@ -46,7 +46,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let places = args
         .place
         .as_deref()
-        .map(|q| query::resolve_places_within(&base, q))
+        .map(|q| query::resolve_places_within(base, q))
         .transpose()?;
     let role = args.role.as_deref().map(names::normalise);
     let mut rows = Rows::new(&["id", "name", "description", "roles"]);
@@ -90,9 +90,9 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 actor.meta.id.as_str().into(),
                 actor.name.as_str().into(),
                 actor.description.as_str().into(),
-                Value::List(actor.roles.iter().map(|r| r.title.clone()).collect()),
+                Value::List(actor.roles.iter().map(|r| r.title.to_string()).collect()),
             ],
-            source_ids(&base, &actor.meta.sources),
+            source_ids(base, &actor.meta.sources),
         );
     }
     if rows.is_empty() {

@@ -1,7 +1,7 @@
 //! `kz check`: every problem in the fact base, then a summary.
 
 use crate::check::Diagnostic;
-use crate::config::{Ctx, load_base};
+use crate::config::Ctx;
 use crate::exit::{Failure, plural};
 use crate::model::{Base, Kind};
 use crate::render::{self, Format, Rows, Value};
@@ -20,7 +20,7 @@ use std::io::Write;
 pub struct Args {}
 
 pub fn run(_args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let result = load_base(ctx.files());
+    let result = ctx.load();
     let diags: &[Diagnostic] = match &result {
         Ok(_) => &[],
         Err(d) => d,

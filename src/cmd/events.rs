@@ -38,7 +38,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let base = ctx.base()?;
     let involving: Option<BTreeSet<EntityRef>> = match &args.involving {
         Some(q) => Some(
-            query::resolve(&base, q, &Kind::ALL, "record")?
+            query::resolve(base, q, &Kind::ALL, "record")?
                 .into_iter()
                 .collect(),
         ),
@@ -47,7 +47,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let places = args
         .place
         .as_deref()
-        .map(|q| query::resolve_places_within(&base, q))
+        .map(|q| query::resolve_places_within(base, q))
         .transpose()?;
     let mut picked: Vec<usize> = (0..base.events.len())
         .filter(|&i| {
@@ -71,10 +71,10 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 e.meta.id.as_str().into(),
                 e.date.to_string().into(),
                 e.title.as_str().into(),
-                labels(&base, e.places.iter().map(|&p| place_ref(p))),
-                labels(&base, e.involving.iter().copied()),
+                labels(base, e.places.iter().map(|&p| place_ref(p))),
+                labels(base, e.involving.iter().copied()),
             ],
-            source_ids(&base, &e.meta.sources),
+            source_ids(base, &e.meta.sources),
         );
     }
     if rows.is_empty() {

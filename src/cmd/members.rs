@@ -38,7 +38,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
         .map(|d| query::date_arg("--on", d))
         .transpose()?;
     let base = ctx.base()?;
-    let orgs = query::resolve(&base, &args.org, &[Kind::Organisation], "organisation")?;
+    let orgs = query::resolve(base, &args.org, &[Kind::Organisation], "organisation")?;
     let keep = |since: Option<&Date>, until: Option<&Date>| match &on {
         Some(d) => Window::of(d).admits_span(since, until),
         None => args.all || until.is_none(),
@@ -59,7 +59,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                         date_cell(m.since.as_ref()),
                         date_cell(m.until.as_ref()),
                     ],
-                    source_ids(&base, &m.sources),
+                    source_ids(base, &m.sources),
                 );
             }
         }
@@ -76,7 +76,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                             date_cell(role.since.as_ref()),
                             date_cell(role.until.as_ref()),
                         ],
-                        source_ids(&base, &role.sources),
+                        source_ids(base, &role.sources),
                     );
                 }
             }

@@ -34,7 +34,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let date = query::date_arg("date", &args.date)?;
     let base = ctx.base()?;
     let window = Window::of(&date);
-    let mut entries: Vec<Entry> = dated(&base)
+    let mut entries: Vec<Entry> = dated(base)
         .into_iter()
         .filter(|e| window.admits(Some(e.date)))
         .collect();
@@ -48,7 +48,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 e.date.to_string().into(),
                 e.what.into(),
             ],
-            source_ids(&base, e.sources),
+            source_ids(base, e.sources),
         );
     }
     if rows.is_empty() {
@@ -66,7 +66,7 @@ fn dated(base: &Base) -> Vec<Entry<'_>> {
             kind: "event",
             id: &e.meta.id,
             date: &e.date,
-            what: e.title.clone(),
+            what: e.title.to_string(),
             sources: &e.meta.sources,
         });
     }

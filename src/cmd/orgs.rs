@@ -34,7 +34,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 org.kind.as_str().into(),
                 Value::Count(org.members.len() as u64),
             ],
-            source_ids(&base, &org.meta.sources),
+            source_ids(base, &org.meta.sources),
         );
     }
     if rows.is_empty() {

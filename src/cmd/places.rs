@@ -34,7 +34,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 place.kind.as_str().into(),
                 Value::opt(place.part_of.map(|p| base.places[p as usize].name.clone())),
             ],
-            source_ids(&base, &place.meta.sources),
+            source_ids(base, &place.meta.sources),
         );
     }
     if rows.is_empty() {

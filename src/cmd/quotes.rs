@@ -41,7 +41,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let base = ctx.base()?;
     let speakers: Option<BTreeSet<u32>> = match &args.by {
         Some(q) => Some(
-            query::resolve(&base, q, &[Kind::Actor], "actor")?
+            query::resolve(base, q, &[Kind::Actor], "actor")?
                 .iter()
                 .map(|r| r.idx)
                 .collect(),
@@ -50,8 +50,8 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let about: Option<BTreeSet<EntityRef>> = match &args.about {
         Some(q) => Some(query::with_places_within(
-            &base,
-            query::resolve(&base, q, &Kind::ALL, "record")?,
+            base,
+            query::resolve(base, q, &Kind::ALL, "record")?,
         )),
         None => None,
     };
@@ -82,7 +82,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 q.text.as_str().into(),
                 Value::opt(q.context.clone()),
             ],
-            source_ids(&base, &q.meta.sources),
+            source_ids(base, &q.meta.sources),
         );
     }
     if rows.is_empty() {

@@ -2,7 +2,7 @@
 
 use crate::config::Ctx;
 use crate::exit::Failure;
-use crate::model::{Base, EntityRef, Kind};
+use crate::model::{Base, EntityRef, Kind, Text};
 use crate::names;
 use crate::query::source_ids;
 use crate::render::{self, Rows};
@@ -32,11 +32,11 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let base = ctx.base()?;
     let mut rows = Rows::new(&["kind", "id", "field", "snippet"]);
     for r in base.all() {
-        for (field, text) in text_fields(&base, r) {
+        for (field, text) in text_fields(base, r) {
             if names::normalise(text).contains(&needle) {
                 let sources = base
                     .meta(r)
-                    .map(|m| source_ids(&base, &m.sources))
+                    .map(|m| source_ids(base, &m.sources))
                     .unwrap_or_else(|| vec![base.id(r).to_string()]);
                 rows.push(
                     vec![
@@ -129,7 +129,7 @@ fn text_fields(base: &Base, r: EntityRef) -> Vec<(String, &str)> {
     out
 }
 
-fn push<'b>(out: &mut Vec<(String, &'b str)>, name: &str, text: Option<&'b String>) {
+fn push<'b>(out: &mut Vec<(String, &'b str)>, name: &str, text: Option<&'b Text>) {
     if let Some(t) = text {
         out.push((name.to_string(), t.as_str()));
     }

@@ -33,7 +33,7 @@ pub fn run(_args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
                 date_cell(s.published.as_ref()),
                 Value::Count(count),
             ],
-            vec![s.id.clone()],
+            vec![s.id.to_string()],
         );
     }
     if rows.is_empty() {

@@ -32,10 +32,10 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
         Kind::Event,
         Kind::Quote,
     ];
-    let found = query::resolve(&base, &args.name, &kinds, "record")?;
+    let found = query::resolve(base, &args.name, &kinds, "record")?;
     match ctx.style.format {
         Format::Json | Format::Jsonl => {
-            let values: Vec<Json> = found.iter().map(|&r| profile_json(&base, r)).collect();
+            let values: Vec<Json> = found.iter().map(|&r| profile_json(base, r)).collect();
             render::json(out, &values, ctx.style.format == Format::Jsonl)?;
         }
         Format::Tsv | Format::Csv => {
@@ -43,14 +43,14 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
             for &r in &found {
                 let meta_sources = base
                     .meta(r)
-                    .map(|m| source_ids(&base, &m.sources))
+                    .map(|m| source_ids(base, &m.sources))
                     .unwrap_or_default();
                 rows.push(
                     vec![
                         base.id(r).into(),
-                        kind_label(&base, r).into(),
+                        kind_label(base, r).into(),
                         base.label(r).into(),
-                        Value::opt(description(&base, r)),
+                        Value::opt(description(base, r)),
                     ],
                     meta_sources,
                 );
@@ -58,7 +58,7 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
             render::rows(out, &rows, &ctx.style)?;
         }
         Format::Table | Format::Markdown => {
-            let profiles: Vec<Profile> = found.iter().map(|&r| profile(&base, r)).collect();
+            let profiles: Vec<Profile> = found.iter().map(|&r| profile(base, r)).collect();
             render::profiles(out, &profiles, &ctx.style)?;
         }
     }
@@ -77,12 +77,15 @@ fn kind_label(base: &Base, r: EntityRef) -> String {
 fn description(base: &Base, r: EntityRef) -> Option<String> {
     let i = r.idx as usize;
     match r.kind {
-        Kind::Actor => Some(base.actors[i].description.clone()),
-        Kind::Organisation => base.organisations[i].description.clone(),
-        Kind::Place => base.places[i].description.clone(),
-        Kind::Event => base.events[i].description.clone(),
-        Kind::Quote => Some(base.quotes[i].text.clone()),
-        Kind::Source => base.sources[i].notes.clone(),
+        Kind::Actor => Some(base.actors[i].description.to_string()),
+        Kind::Organisation => base.organisations[i]
+            .description
+            .as_ref()
+            .map(|d| d.to_string()),
+        Kind::Place => base.places[i].description.as_ref().map(|d| d.to_string()),
+        Kind::Event => base.events[i].description.as_ref().map(|d| d.to_string()),
+        Kind::Quote => Some(base.quotes[i].text.to_string()),
+        Kind::Source => base.sources[i].notes.as_ref().map(|d| d.to_string()),
     }
 }
 
@@ -100,7 +103,7 @@ struct Relations<'b> {
     quotes_by: Vec<u32>,
     quotes_about: Vec<u32>,
     events: Vec<u32>,
-    sources: Vec<u32>,
+    sources: crate::model::Ids,
 }
 
 fn relations(base: &Base, r: EntityRef) -> Relations<'_> {
@@ -195,32 +198,32 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
     match r.kind {
         Kind::Actor => {
             let a = &base.actors[i];
-            fields.push(("description", a.description.clone()));
+            fields.push(("description", a.description.to_string()));
             if let Some(n) = a.nationality {
-                fields.push(("nationality", base.places[n as usize].name.clone()));
+                fields.push(("nationality", base.places[n as usize].name.to_string()));
             }
         }
         Kind::Organisation => {
             let o = &base.organisations[i];
-            fields.push(("kind", o.kind.clone()));
+            fields.push(("kind", o.kind.to_string()));
             if let Some(d) = &o.description {
-                fields.push(("description", d.clone()));
+                fields.push(("description", d.to_string()));
             }
             if let Some(f) = &o.founded {
                 fields.push(("founded", f.to_string()));
             }
             if let Some(p) = o.based_in {
-                fields.push(("based in", base.places[p as usize].name.clone()));
+                fields.push(("based in", base.places[p as usize].name.to_string()));
             }
         }
         Kind::Place => {
             let p = &base.places[i];
-            fields.push(("kind", p.kind.clone()));
+            fields.push(("kind", p.kind.to_string()));
             if let Some(parent) = p.part_of {
-                fields.push(("part of", base.places[parent as usize].name.clone()));
+                fields.push(("part of", base.places[parent as usize].name.to_string()));
             }
             if let Some(d) = &p.description {
-                fields.push(("description", d.clone()));
+                fields.push(("description", d.to_string()));
             }
         }
         Kind::Source => {
@@ -232,7 +235,7 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
                 ("notes", &s.notes),
             ] {
                 if let Some(v) = v {
-                    fields.push((k, v.clone()));
+                    fields.push((k, v.to_string()));
                 }
             }
             if let Some(p) = &s.published {
@@ -241,15 +244,15 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
         }
         Kind::Quote => {
             let q = &base.quotes[i];
-            fields.push(("speaker", base.actors[q.speaker as usize].name.clone()));
+            fields.push(("speaker", base.actors[q.speaker as usize].name.to_string()));
             fields.push(("kind", q.kind.name().to_string()));
             if let Some(d) = &q.said {
                 fields.push(("said", d.to_string()));
             }
             if let Some(c) = &q.context {
-                fields.push(("context", c.clone()));
+                fields.push(("context", c.to_string()));
             }
-            fields.push(("text", q.text.clone()));
+            fields.push(("text", q.text.to_string()));
             if !q.about.is_empty() {
                 fields.push((
                     "about",
@@ -265,7 +268,7 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
             let e = &base.events[i];
             fields.push(("date", e.date.to_string()));
             if let Some(d) = &e.description {
-                fields.push(("description", d.clone()));
+                fields.push(("description", d.to_string()));
             }
             if !e.places.is_empty() {
                 fields.push((

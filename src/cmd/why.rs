@@ -33,7 +33,7 @@ struct Claim {
 
 pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let base = ctx.base()?;
-    let r = find_one(&base, &args.id)?;
+    let r = find_one(base, &args.id)?;
     let origin = base.origin(r);
     let file = base
         .files
@@ -46,15 +46,15 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
         file
     };
     let (evidence, notes, source_idx) = match base.meta(r) {
-        Some(m) => (m.evidence.clone(), m.notes.clone(), m.sources.clone()),
+        Some(m) => (owned(&m.evidence), owned(&m.notes), m.sources.to_vec()),
         None => (
             None,
-            base.sources[r.idx as usize].notes.clone(),
+            owned(&base.sources[r.idx as usize].notes),
             vec![r.idx],
         ),
     };
-    let claims = claims(&base, r);
-    let content = content(&base, r);
+    let claims = claims(base, r);
+    let content = content(base, r);
     match ctx.style.format {
         Format::Json | Format::Jsonl => {
             let value = json!({
@@ -159,6 +159,10 @@ pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn owned(text: &Option<crate::model::Text>) -> Option<String> {
+    text.as_deref().map(str::to_string)
+}
+
 /// The record named by `query`: an exact id, else a name that names exactly one record.
 fn find_one(base: &Base, query: &str) -> Result<EntityRef, Failure> {
     if let Some(r) = base.lookup(query.trim()) {
@@ -175,7 +179,7 @@ fn find_one(base: &Base, query: &str) -> Result<EntityRef, Failure> {
             )))
         }
         Found::Miss { .. } => {
-            let suggestion = names::closest(query, base.ids.keys().map(String::as_str));
+            let suggestion = names::closest(query, base.all_ids());
             Err(Failure::NoMatch(match suggestion {
                 Some(s) => format!("no record has the id '{query}'; did you mean '{s}'?"),
                 None => format!("no record has the id '{query}'"),
@@ -209,10 +213,10 @@ fn content(base: &Base, r: EntityRef) -> Option<String> {
                 None => format!("{}: {}", e.date, e.title),
             })
         }
-        Kind::Actor => Some(base.actors[i].description.clone()),
-        Kind::Organisation => base.organisations[i].description.clone(),
-        Kind::Place => base.places[i].description.clone(),
-        Kind::Source => base.sources[i].text.clone(),
+        Kind::Actor => Some(base.actors[i].description.to_string()),
+        Kind::Organisation => owned(&base.organisations[i].description),
+        Kind::Place => owned(&base.places[i].description),
+        Kind::Source => owned(&base.sources[i].text),
     }
 }
 
@@ -232,7 +236,7 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
                     .unwrap_or_default();
                 Claim {
                     claim: format!("role: {}{at}", role.title),
-                    evidence: role.evidence.clone(),
+                    evidence: owned(&role.evidence),
                     sources: ids(&role.sources),
                 }
             })
@@ -242,7 +246,7 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
             .iter()
             .map(|m| Claim {
                 claim: format!("member: {}", base.label(m.member)),
-                evidence: m.evidence.clone(),
+                evidence: owned(&m.evidence),
                 sources: ids(&m.sources),
             })
             .collect(),

@@ -34,6 +34,7 @@ fn run_line(line: &str) -> String {
         .env("PATH", path)
         .env("COLUMNS", "100")
         .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", crate::support::cache_dir())
         .env_remove("KZ_FACTS")
         .env_remove("CLICOLOR_FORCE");
     let out = cmd.output().expect("command runs");

@@ -31,6 +31,12 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The tests' own cache folder under `target/`, so tests never touch `~/.cache` and the runs
+/// after the first of each base are answered from snapshots, as a user's would be.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("kz-cache")
+}
+
 pub fn fixture(name: &str) -> String {
     root()
         .join("tests/fixtures")
@@ -40,7 +46,7 @@ pub fn fixture(name: &str) -> String {
 }
 
 impl Kz {
-    /// `kz` with a clean environment: no KZ_FACTS, no colour variables, no cache.
+    /// `kz` with a clean environment: no KZ_FACTS, no colour variables, a private cache.
     pub fn new() -> Kz {
         Kz {
             args: Vec::new(),
@@ -90,10 +96,10 @@ impl Kz {
             "CLICOLOR_FORCE",
             "COLUMNS",
             "KZ_NO_CACHE",
-            "XDG_CACHE_HOME",
         ] {
             cmd.env_remove(key);
         }
+        cmd.env("XDG_CACHE_HOME", cache_dir());
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

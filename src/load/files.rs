@@ -1,0 +1,276 @@
+//! Reading fact files: from the paths the user gave, or from the base built into the binary.
+
+use crate::check::{Code, Diagnostic};
+use std::path::{Path, PathBuf};
+
+/// No single fact file may be larger than this; split bigger bases into several files.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where a fact file's text came from, so paths inside it (a source's `text`) can be resolved.
+#[derive(Debug, Clone)]
+pub enum FileOrigin {
+    Disk(PathBuf),
+    /// Compiled into the binary; the string is its path below the repository root.
+    Builtin(&'static str),
+}
+
+/// One fact file, read and decoded.
+#[derive(Debug, Clone)]
+pub struct FactFile {
+    /// The path as the user should see it in diagnostics.
+    pub display: String,
+    pub origin: FileOrigin,
+    /// The text, without a byte-order mark.
+    pub text: String,
+}
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// Every file under `facts/` compiled into the binary: its path and text.
+pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
+    builtin::FILES
+}
+
+/// The base compiled into the binary: every `*.yaml`/`*.yml` under `facts/`, in path order.
+pub fn builtin_files() -> Vec<FactFile> {
+    builtin::FILES
+        .iter()
+        .filter(|(path, _)| is_fact_file(Path::new(path)))
+        .map(|(path, text)| FactFile {
+            display: (*path).to_string(),
+            origin: FileOrigin::Builtin(path),
+            text: strip_bom(text).to_string(),
+        })
+        .collect()
+}
+
+fn is_fact_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Reads the fact files named by `paths`: files as given, folders walked for `*.yaml`/`*.yml`.
+/// Problems (missing paths, loops, unreadable or oversized files, bad UTF-8) become diagnostics,
+/// so one run reports them all.
+pub fn read_paths(paths: &[PathBuf]) -> (Vec<FactFile>, Vec<Diagnostic>) {
+    let (files, mut diags) = list_paths(paths);
+    let (files, read_problems) = read_files(files);
+    diags.extend(read_problems);
+    (files, diags)
+}
+
+/// The fact files named by `paths`, in order: files as given, folders walked for `*.yaml` and
+/// `*.yml` in sorted path order.
+pub fn list_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for root in paths {
+        let display_root = root.display().to_string();
+        let meta = match std::fs::metadata(root) {
+            Ok(meta) => meta,
+            Err(err) => {
+                diags.push(
+                    Diagnostic::file(
+                        Code::Io,
+                        &display_root,
+                        format!("cannot read facts path: {err}"),
+                    )
+                    .with_help("--facts and KZ_FACTS take files or folders of *.yaml files"),
+                );
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            files.push(root.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(root).follow_links(true) {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() && is_fact_file(entry.path()) => {
+                    found.push(entry.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let at = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| display_root.clone());
+                    let message = if err.loop_ancestor().is_some() {
+                        "symbolic link loop: this folder links back to one of its ancestors"
+                            .to_string()
+                    } else {
+                        format!(
+                            "cannot read folder: {}",
+                            err.io_error()
+                                .map(|e| e.to_string())
+                                .unwrap_or_else(|| err.to_string())
+                        )
+                    };
+                    diags.push(Diagnostic::file(Code::Io, &at, message));
+                }
+            }
+        }
+        found.sort();
+        files.extend(found);
+    }
+    (files, diags)
+}
+
+/// Reads and decodes fact files, in parallel, keeping their order.
+pub fn read_files(paths: Vec<PathBuf>) -> (Vec<FactFile>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let read: Vec<Result<FactFile, Box<Diagnostic>>> =
+        paths.par_iter().map(|p| read_one(p)).collect();
+    let mut out = Vec::with_capacity(read.len());
+    let mut diags = Vec::new();
+    for r in read {
+        match r {
+            Ok(file) => out.push(file),
+            Err(diag) => diags.push(*diag),
+        }
+    }
+    (out, diags)
+}
+
+fn read_one(path: &Path) -> Result<FactFile, Box<Diagnostic>> {
+    let display = path.display().to_string();
+    let io = |err: std::io::Error| {
+        Box::new(Diagnostic::file(
+            Code::Io,
+            &display,
+            format!("cannot read file: {err}"),
+        ))
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Box::new(
+            Diagnostic::file(
+                Code::TooLarge,
+                &display,
+                format!("file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one fact file"),
+            )
+            .with_help("split the base into several files: kz reads every *.yaml file in a folder"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = decode(&display, bytes)?;
+    Ok(FactFile {
+        display,
+        origin: FileOrigin::Disk(path.to_path_buf()),
+        text,
+    })
+}
+
+/// UTF-8 or a diagnostic at the first bad byte.
+fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let at = err.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&bytes[line_start..at])
+                .chars()
+                .count()
+                + 1;
+            let line_end = bytes[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |p| at + p);
+            let shown = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
+            Err(Box::new(
+                Diagnostic::at(
+                    Code::Encoding,
+                    display,
+                    line,
+                    column,
+                    format!(
+                        "invalid UTF-8 (byte 0x{:02x}): fact files must be UTF-8",
+                        bytes[at]
+                    ),
+                )
+                .with_line(shown)
+                .with_help("re-save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8`"),
+            ))
+        }
+    }
+}
+
+impl FactFile {
+    /// Reads a file named relative to this one (a source's `text`).
+    pub fn read_relative(&self, rel: &str) -> std::io::Result<String> {
+        match &self.origin {
+            FileOrigin::Disk(path) => {
+                let full = path.parent().unwrap_or(Path::new(".")).join(rel);
+                let bytes = std::fs::read(&full)?;
+                String::from_utf8(bytes)
+                    .map(|t| strip_bom(&t).to_string())
+                    .map_err(|e| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
+                    })
+            }
+            FileOrigin::Builtin(path) => {
+                let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+                let want = normalise_path(&dir.join(rel));
+                builtin::FILES
+                    .iter()
+                    .find(|(p, _)| normalise_path(Path::new(p)) == want)
+                    .map(|(_, text)| strip_bom(text).to_string())
+                    .ok_or_else(|| {
+                        std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "not in the built-in base",
+                        )
+                    })
+            }
+        }
+    }
+
+    /// The path on disk of a file named relative to this one; `None` for the built-in base.
+    pub fn relative_path(&self, rel: &str) -> Option<PathBuf> {
+        match &self.origin {
+            FileOrigin::Disk(path) => Some(path.parent().unwrap_or(Path::new(".")).join(rel)),
+            FileOrigin::Builtin(_) => None,
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line ending.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        self.text
+            .split('\n')
+            .nth(line.checked_sub(1)?)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// Folds `a/./b/../c` to `a/c`, for finding built-in files by relative path.
+fn normalise_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,280 @@
+//! Diagnostics from serde_yaml's errors: code, position and a message in kz's words.
+
+use super::files::FactFile;
+use super::raw::SECTIONS;
+use crate::check::{Code, Diagnostic};
+
+pub(super) fn file_diag(
+    file: &FactFile,
+    code: Code,
+    line: usize,
+    column: usize,
+    message: String,
+) -> Diagnostic {
+    let text = file.line_text(line).unwrap_or_default().to_string();
+    Diagnostic::at(code, &file.display, line, column, message).with_line(text)
+}
+
+/// Turns a serde_yaml error from a unit starting at `first_line` into a diagnostic.
+pub(super) fn yaml_diag(
+    file: &FactFile,
+    err: &serde_yaml::Error,
+    first_line: usize,
+    section: Option<&str>,
+) -> Diagnostic {
+    let (line, column) = err
+        .location()
+        .map(|l| (l.line() + first_line - 1, l.column()))
+        .unwrap_or((first_line, 1));
+    let full = err.to_string();
+    let cleaned = clean_message(&full);
+    let mut message = cleaned.message;
+    let code = classify(&full, &message);
+    // An unterminated construct fails at the end of the file; where it began is more useful.
+    let (line, column) = match cleaned.context {
+        Some(at) if message.contains("end of stream") => (at.0 + first_line - 1, at.1),
+        _ => (line, column),
+    };
+    let help = help_for(code, &message, section);
+    if code == Code::UnknownField
+        && let Some((head, _)) = message.split_once(", expected")
+    {
+        message = head.to_string();
+    }
+    let (line, column) = match code {
+        Code::DuplicateKey => duplicate_position(file, line, &message).unwrap_or((line, column)),
+        _ => (line, column),
+    };
+    let mut diag = file_diag(file, code, line, column, message);
+    if let Some(help) = help {
+        diag = diag.with_help(help);
+    }
+    diag
+}
+
+/// A serde_yaml message taken apart: what is wrong, the field it concerns, and where the construct
+/// that failed began (libyaml's "while scanning ... at line N column M").
+#[derive(Debug, PartialEq, Eq)]
+struct Cleaned {
+    message: String,
+    field: Option<String>,
+    context: Option<(usize, usize)>,
+}
+
+/// serde_yaml writes `path: message at line L column C[, while X at line L2 column C2]`. The
+/// position is given separately; the path's last field and the context are kept.
+fn clean_message(full: &str) -> Cleaned {
+    let mut msg = full;
+    let mut field = None;
+    let has_path =
+        msg.starts_with('.') || SECTIONS.iter().any(|s| msg.starts_with(&format!("{s}[")));
+    if has_path && let Some((path, rest)) = msg.split_once(": ") {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        let name = last.split('[').next().unwrap_or(last);
+        if !name.is_empty() {
+            field = Some(name.to_string());
+        }
+        msg = rest;
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    let mut context = None;
+    let mut first = true;
+    while let Some(pos) = rest.find(" at line ") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + " at line ".len()..];
+        let parsed = after.split_once(" column ").and_then(|(l, c)| {
+            let digits = c.bytes().take_while(u8::is_ascii_digit).count();
+            let line: usize = l.parse().ok()?;
+            let column: usize = c[..digits].parse().ok()?;
+            Some((line, column, l.len() + " column ".len() + digits))
+        });
+        match parsed {
+            Some((line, column, skip)) => {
+                if !first {
+                    out.push_str(&format!(" (line {line}, column {column})"));
+                    context.get_or_insert((line, column));
+                }
+                first = false;
+                rest = &after[skip..];
+            }
+            None => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let message = match (out.strip_prefix("invalid type: "), &field) {
+        (Some(detail), _) => {
+            let (found, expected) = detail
+                .split_once(", expected ")
+                .unwrap_or((detail, "something else"));
+            let found = match found {
+                "sequence" => "a list",
+                "map" => "a mapping",
+                "unit value" => "empty",
+                other => other,
+            };
+            let expected = if expected.starts_with("struct ") {
+                "a mapping of fields"
+            } else if expected.contains("YAML tag") {
+                "`direct` or `reported`"
+            } else {
+                expected
+            };
+            match &field {
+                Some(f) => format!("`{f}` should be {expected}, not {found}"),
+                None => format!("expected {expected}, found {found}"),
+            }
+        }
+        (None, Some(f))
+            if !out.starts_with("unknown field") && !out.starts_with("duplicate field") =>
+        {
+            format!("`{f}`: {out}")
+        }
+        _ => out,
+    };
+    Cleaned {
+        message,
+        field,
+        context,
+    }
+}
+
+fn classify(full: &str, message: &str) -> Code {
+    let starts =
+        |p: &str| message.starts_with(p) || full.contains(&format!(": {p}")) || full.starts_with(p);
+    if starts("unknown field") {
+        Code::UnknownField
+    } else if starts("duplicate field") {
+        Code::DuplicateKey
+    } else if starts("invalid type")
+        || starts("invalid value")
+        || starts("invalid length")
+        || starts("unknown variant")
+        || message.contains("` should be ")
+    {
+        Code::WrongType
+    } else if starts("missing field") {
+        Code::Missing
+    } else if starts("recursion limit") || starts("repetition limit") {
+        Code::TooComplex
+    } else {
+        Code::Syntax
+    }
+}
+
+fn help_for(code: Code, message: &str, section: Option<&str>) -> Option<String> {
+    match code {
+        Code::UnknownField => {
+            let field = message.split('`').nth(1)?;
+            let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+            let whose = match section {
+                Some(s) if message.contains("`id`") => format!("fields of {s}"),
+                _ => "fields here".to_string(),
+            };
+            let list = format!("{whose} are {}", expected.join(", "));
+            Some(
+                match crate::names::closest(field, expected.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? {list}"),
+                    None => list,
+                },
+            )
+        }
+        Code::Syntax if message.contains("tab") => {
+            Some("indent with spaces: YAML forbids tabs in indentation".into())
+        }
+        Code::Syntax if message.contains("end of stream") && message.contains("quoted") => {
+            Some("this quoted text is never closed: add the closing quote".into())
+        }
+        Code::DuplicateKey => {
+            Some("a key may appear once in a mapping: remove or merge one of them".into())
+        }
+        Code::TooComplex => {
+            Some("fact files need no deep nesting or alias expansion; flatten this record".into())
+        }
+        _ => None,
+    }
+}
+
+/// serde reports a duplicate field at its mapping; find the second occurrence of the key.
+fn duplicate_position(file: &FactFile, map_line: usize, message: &str) -> Option<(usize, usize)> {
+    let field = message.split('`').nth(1)?;
+    let lines: Vec<&str> = file.text.lines().collect();
+    let start = map_line.checked_sub(1)?;
+    let mut hits = 0;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let body = line.trim_start_matches([' ', '-']);
+        if body
+            .strip_prefix(field)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            hits += 1;
+            if hits == 2 {
+                return Some((i + 1, line.len() - body.len() + 1));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+#[allow(clippy::type_complexity)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_lose_serde_positions() {
+        let cases: &[(&str, &str, Option<&str>, Option<(usize, usize)>)] = &[
+            (
+                ".[0]: unknown field `x`, expected `id` at line 3 column 5",
+                "unknown field `x`, expected `id`",
+                None,
+                None,
+            ),
+            (
+                "quotes[2].id: invalid type: sequence, expected a string at line 1 column 9",
+                "`id` should be a string, not a list",
+                Some("id"),
+                None,
+            ),
+            (
+                ".[0].roles[1]: invalid type: string \"x\", expected struct RawRole at line 4 column 9",
+                "`roles` should be a mapping of fields, not string \"x\"",
+                Some("roles"),
+                None,
+            ),
+            (
+                "invalid type: sequence, expected a mapping of sections at line 1 column 1",
+                "expected a mapping of sections, found a list",
+                None,
+                None,
+            ),
+            (
+                ".[0].kind: unknown variant `x`, expected `direct` or `reported` at line 2 column 11",
+                "`kind`: unknown variant `x`, expected `direct` or `reported`",
+                Some("kind"),
+                None,
+            ),
+            (
+                "found unexpected end of stream at line 5 column 1, while scanning a quoted scalar at line 3 column 11",
+                "found unexpected end of stream, while scanning a quoted scalar (line 3, column 11)",
+                None,
+                Some((3, 11)),
+            ),
+            (
+                "did not find expected key",
+                "did not find expected key",
+                None,
+                None,
+            ),
+        ];
+        for (full, message, field, context) in cases {
+            let got = clean_message(full);
+            assert_eq!(got.message, *message, "{full}");
+            assert_eq!(got.field.as_deref(), *field, "{full}");
+            assert_eq!(got.context, *context, "{full}");
+        }
+    }
+}

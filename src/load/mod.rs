@@ -1,0 +1,353 @@
+//! Fact files → raw serde records, each with where it came from. The only module that touches YAML.
+//!
+//! A file is first cut into its sections and list items by [`outline`](outline::outline), a line
+//! scanner, and batches of items are deserialised on their own, in parallel. One bad record costs
+//! one diagnostic, not the rest of the file, and no whole-document event stream is ever held in
+//! memory. Whenever the cut might not be faithful (flow style, anchors used across items,
+//! directives, a chunk that does not parse on its own), the whole file is parsed in one piece
+//! instead, which is authoritative.
+
+mod files;
+mod locate;
+mod message;
+mod outline;
+mod raw;
+
+pub use files::{
+    FactFile, FileOrigin, MAX_FILE_BYTES, builtin_files, builtin_sources, list_paths, read_files,
+    read_paths,
+};
+pub use locate::{At, Index, Located, Position, Seg};
+pub use raw::{
+    List, RawActor, RawDate, RawEvent, RawMember, RawOrganisation, RawPlace, RawQuote, RawRole,
+    RawSource, SECTIONS,
+};
+
+use crate::check::{Code, Diagnostic};
+use locate::Unit;
+use message::{file_diag, yaml_diag};
+use outline::{ItemSpan, SectionOutline, outline};
+use rayon::prelude::*;
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+/// Items per batch and bytes per batch when deserialising a section piecewise.
+const BATCH_ITEMS: usize = 256;
+const BATCH_BYTES: usize = 64 * 1024;
+
+/// The raw records of every kind, in file order.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub sources: Vec<Located<RawSource>>,
+    pub actors: Vec<Located<RawActor>>,
+    pub organisations: Vec<Located<RawOrganisation>>,
+    pub places: Vec<Located<RawPlace>>,
+    pub quotes: Vec<Located<RawQuote>>,
+    pub events: Vec<Located<RawEvent>>,
+}
+
+impl Records {
+    fn append(&mut self, other: Records) {
+        self.sources.extend(other.sources);
+        self.actors.extend(other.actors);
+        self.organisations.extend(other.organisations);
+        self.places.extend(other.places);
+        self.quotes.extend(other.quotes);
+        self.events.extend(other.events);
+    }
+}
+
+/// Every raw record of a set of files, with the problems found reading them.
+#[derive(Debug, Default)]
+pub struct Raw {
+    pub index: Index,
+    pub records: Records,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Ids of records that failed to deserialise, so references to them do not cascade.
+    pub broken_ids: Vec<String>,
+}
+
+/// Reads every file into raw records, reporting every problem a parse can find. Files, and
+/// batches of items within a file, are parsed in parallel; the result is in file order.
+pub fn parse(files: Vec<FactFile>) -> Raw {
+    let parsed: Vec<ParsedFile> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| parse_file(i as u32, file))
+        .collect();
+    let mut raw = Raw::default();
+    for p in parsed {
+        raw.index.units.push(p.units);
+        raw.records.append(p.records);
+        raw.diagnostics.extend(p.diagnostics);
+        raw.broken_ids.extend(p.broken_ids);
+    }
+    raw.index.files = files;
+    raw
+}
+
+/// What one file yielded.
+#[derive(Debug, Default)]
+struct ParsedFile {
+    units: Vec<Unit>,
+    records: Records,
+    diagnostics: Vec<Diagnostic>,
+    broken_ids: Vec<String>,
+}
+
+/// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
+struct NeedsWhole;
+
+fn parse_file(file_idx: u32, file: &FactFile) -> ParsedFile {
+    let sections = outline(&file.text);
+    if let Some(sections) = &sections
+        && let Ok(parsed) = parse_outlined(file_idx, file, sections)
+    {
+        return parsed;
+    }
+    parse_whole(file_idx, file, sections.as_deref())
+}
+
+fn parse_outlined(
+    file_idx: u32,
+    file: &FactFile,
+    sections: &[SectionOutline],
+) -> Result<ParsedFile, NeedsWhole> {
+    let mut out = ParsedFile::default();
+    let mut seen: Vec<(&str, u32)> = Vec::new();
+    for section in sections {
+        if let Some((_, first)) = seen.iter().find(|(name, _)| *name == section.name) {
+            out.diagnostics.push(
+                file_diag(
+                    file,
+                    Code::DuplicateKey,
+                    section.line as usize,
+                    1,
+                    format!(
+                        "section `{}` appears twice in this file (first at line {first})",
+                        section.name
+                    ),
+                )
+                .with_help("merge the two lists under one key"),
+            );
+            continue;
+        }
+        seen.push((section.name, section.line));
+        match section.name {
+            "sources" => out.records.sources = parse_items(file_idx, file, section, &mut out)?,
+            "actors" => out.records.actors = parse_items(file_idx, file, section, &mut out)?,
+            "organisations" => {
+                out.records.organisations = parse_items(file_idx, file, section, &mut out)?
+            }
+            "places" => out.records.places = parse_items(file_idx, file, section, &mut out)?,
+            "quotes" => out.records.quotes = parse_items(file_idx, file, section, &mut out)?,
+            "events" => out.records.events = parse_items(file_idx, file, section, &mut out)?,
+            other => {
+                let help = match crate::names::closest(other, SECTIONS) {
+                    Some(s) => format!("did you mean `{s}`? Sections are {}", SECTIONS.join(", ")),
+                    None => format!("sections are {}", SECTIONS.join(", ")),
+                };
+                out.diagnostics.push(
+                    file_diag(
+                        file,
+                        Code::UnknownSection,
+                        section.line as usize,
+                        1,
+                        format!("unknown section `{other}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One batch of items, deserialised on its own. Its units are numbered from 0; the caller
+/// renumbers them as it appends batches in order.
+struct Batch<T> {
+    units: Vec<Unit>,
+    records: Vec<Located<T>>,
+    diagnostics: Vec<Diagnostic>,
+    broken_ids: Vec<String>,
+}
+
+fn parse_items<T: DeserializeOwned + Send>(
+    file_idx: u32,
+    file: &FactFile,
+    section: &SectionOutline,
+    out: &mut ParsedFile,
+) -> Result<Vec<Located<T>>, NeedsWhole> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let items = &section.items;
+    while start < items.len() {
+        let mut end = start + 1;
+        while end < items.len()
+            && end - start < BATCH_ITEMS
+            && items[end].end - items[start].start <= BATCH_BYTES
+        {
+            end += 1;
+        }
+        batches.push(&items[start..end]);
+        start = end;
+    }
+    let parsed: Vec<Result<Batch<T>, NeedsWhole>> = batches
+        .par_iter()
+        .map(|items| parse_batch(file_idx, file, section.name, items))
+        .collect();
+    let mut records = Vec::with_capacity(items.len());
+    for batch in parsed {
+        let batch = batch?;
+        let offset = out.units.len() as u32;
+        out.units.extend(batch.units);
+        records.extend(batch.records.into_iter().map(|mut r| {
+            r.at.unit += offset;
+            r
+        }));
+        out.diagnostics.extend(batch.diagnostics);
+        out.broken_ids.extend(batch.broken_ids);
+    }
+    Ok(records)
+}
+
+fn parse_batch<T: DeserializeOwned>(
+    file_idx: u32,
+    file: &FactFile,
+    section: &str,
+    items: &[ItemSpan],
+) -> Result<Batch<T>, NeedsWhole> {
+    let mut batch = Batch {
+        units: Vec::new(),
+        records: Vec::with_capacity(items.len()),
+        diagnostics: Vec::new(),
+        broken_ids: Vec::new(),
+    };
+    let (start, end) = (items[0].start, items[items.len() - 1].end);
+    if let Ok(records) = serde_yaml::from_str::<Vec<T>>(&file.text[start..end]) {
+        if records.len() != items.len() {
+            return Err(NeedsWhole);
+        }
+        batch.units.push(Unit::Chunk {
+            start,
+            end,
+            first_line: items[0].line,
+        });
+        let located = records.into_iter().zip(items).enumerate();
+        batch
+            .records
+            .extend(located.map(|(i, (raw, item))| Located {
+                raw,
+                at: At {
+                    file: file_idx,
+                    unit: 0,
+                    item: i as u32,
+                    line: item.line,
+                },
+            }));
+        return Ok(batch);
+    }
+    // Some item in the batch is bad: parse them one by one to report each.
+    for item in items {
+        let text = &file.text[item.start..item.end];
+        match serde_yaml::from_str::<Vec<T>>(text) {
+            Ok(mut records) if records.len() == 1 => {
+                let unit = batch.units.len() as u32;
+                batch.units.push(Unit::Chunk {
+                    start: item.start,
+                    end: item.end,
+                    first_line: item.line,
+                });
+                let raw = records.pop().ok_or(NeedsWhole)?;
+                batch.records.push(Located {
+                    raw,
+                    at: At {
+                        file: file_idx,
+                        unit,
+                        item: 0,
+                        line: item.line,
+                    },
+                });
+            }
+            Ok(_) => return Err(NeedsWhole),
+            Err(err) => {
+                // Well-formed YAML that does not fit the record: a record-level problem.
+                // Anything else needs the whole file to be understood.
+                serde_yaml::from_str::<IgnoredAny>(text).map_err(|_| NeedsWhole)?;
+                batch
+                    .diagnostics
+                    .push(yaml_diag(file, &err, item.line as usize, Some(section)));
+                if let Some(id) = salvage_id(text) {
+                    batch.broken_ids.push(id);
+                }
+            }
+        }
+    }
+    Ok(batch)
+}
+
+/// The `id` of an item that failed to deserialise, if it has a readable one.
+fn salvage_id(text: &str) -> Option<String> {
+    let value: Vec<serde_yaml::Value> = serde_yaml::from_str(text).ok()?;
+    value.first()?.get("id")?.as_str().map(str::to_string)
+}
+
+/// Parses a file in one piece. Records get their lines from the outline when it was made and
+/// agrees with the parse; otherwise lines are looked up when needed.
+fn parse_whole(file_idx: u32, file: &FactFile, sections: Option<&[SectionOutline]>) -> ParsedFile {
+    let mut out = ParsedFile {
+        units: SECTIONS
+            .iter()
+            .map(|section| Unit::Whole { section })
+            .collect(),
+        ..ParsedFile::default()
+    };
+    if file.text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    }) {
+        return out;
+    }
+    match serde_yaml::from_str::<Option<raw::RawFile>>(&file.text) {
+        Ok(None) => {}
+        Ok(Some(parsed)) => {
+            let lines = |name: &str, count: usize| -> Vec<u32> {
+                sections
+                    .and_then(|s| s.iter().find(|s| s.name == name))
+                    .map(|s| s.items.iter().map(|i| i.line).collect::<Vec<_>>())
+                    .filter(|l| l.len() == count)
+                    .unwrap_or_else(|| vec![0; count])
+            };
+            fn place<T>(file: u32, unit: usize, items: Vec<T>, lines: Vec<u32>) -> Vec<Located<T>> {
+                items
+                    .into_iter()
+                    .zip(lines)
+                    .enumerate()
+                    .map(|(i, (raw, line))| Located {
+                        raw,
+                        at: At {
+                            file,
+                            unit: unit as u32,
+                            item: i as u32,
+                            line,
+                        },
+                    })
+                    .collect()
+            }
+            let r = &mut out.records;
+            let n = parsed.sources.len();
+            r.sources = place(file_idx, 0, parsed.sources, lines("sources", n));
+            let n = parsed.actors.len();
+            r.actors = place(file_idx, 1, parsed.actors, lines("actors", n));
+            let n = parsed.organisations.len();
+            r.organisations = place(file_idx, 2, parsed.organisations, lines("organisations", n));
+            let n = parsed.places.len();
+            r.places = place(file_idx, 3, parsed.places, lines("places", n));
+            let n = parsed.quotes.len();
+            r.quotes = place(file_idx, 4, parsed.quotes, lines("quotes", n));
+            let n = parsed.events.len();
+            r.events = place(file_idx, 5, parsed.events, lines("events", n));
+        }
+        Err(err) => out.diagnostics.push(yaml_diag(file, &err, 1, None)),
+    }
+    out
+}
