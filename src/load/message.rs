@@ -35,6 +35,18 @@ pub(super) fn yaml_diag(
         Some(at) if message.contains("end of stream") => (at.0 + first_line - 1, at.1),
         _ => (line, column),
     };
+    let section = section.or(cleaned.section.as_deref());
+    if let Some(name) = top_level_key(&message) {
+        return match code {
+            Code::UnknownField => unknown_section(file, line, name),
+            Code::DuplicateKey => {
+                let lines = section_lines(file, name);
+                let first = lines.first().copied().unwrap_or(1);
+                duplicate_section(file, lines.get(1).copied().unwrap_or(line), name, first)
+            }
+            _ => file_diag(file, code, line, column, message),
+        };
+    }
     let help = help_for(code, &message, section);
     if code == Code::UnknownField
         && let Some((head, _)) = message.split_once(", expected")
@@ -52,12 +64,69 @@ pub(super) fn yaml_diag(
     diag
 }
 
-/// A serde_yaml message taken apart: what is wrong, the field it concerns, and where the construct
-/// that failed began (libyaml's "while scanning ... at line N column M").
+/// The diagnostic for a top-level key that is not a section.
+pub(super) fn unknown_section(file: &FactFile, line: usize, name: &str) -> Diagnostic {
+    let help = match crate::names::closest(name, SECTIONS) {
+        Some(s) => format!("did you mean `{s}`? Sections are {}", SECTIONS.join(", ")),
+        None => format!("sections are {}", SECTIONS.join(", ")),
+    };
+    file_diag(
+        file,
+        Code::UnknownSection,
+        line,
+        1,
+        format!("unknown section `{name}`"),
+    )
+    .with_help(help)
+}
+
+/// The diagnostic for a section given twice in one file.
+pub(super) fn duplicate_section(
+    file: &FactFile,
+    line: usize,
+    name: &str,
+    first: usize,
+) -> Diagnostic {
+    file_diag(
+        file,
+        Code::DuplicateKey,
+        line,
+        1,
+        format!("section `{name}` appears twice in this file (first at line {first})"),
+    )
+    .with_help("merge the two lists under one key")
+}
+
+/// The lines where `name:` starts a line, as a top-level key does.
+fn section_lines(file: &FactFile, name: &str) -> Vec<usize> {
+    file.text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(name)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The key a whole-file parse complains about at the top level: an unknown field whose
+/// alternatives are the sections, or a duplicate section.
+fn top_level_key(message: &str) -> Option<&str> {
+    let name = message.split('`').nth(1)?;
+    let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+    let unknown = message.starts_with("unknown field") && expected == SECTIONS;
+    let duplicate = message.starts_with("duplicate field") && SECTIONS.contains(&name);
+    (unknown || duplicate).then_some(name)
+}
+
+/// A serde_yaml message taken apart: what is wrong, the field and section it concerns, and
+/// where the construct that failed began (libyaml's "while scanning ... at line N column M").
 #[derive(Debug, PartialEq, Eq)]
 struct Cleaned {
     message: String,
     field: Option<String>,
+    section: Option<String>,
     context: Option<(usize, usize)>,
 }
 
@@ -66,9 +135,12 @@ struct Cleaned {
 fn clean_message(full: &str) -> Cleaned {
     let mut msg = full;
     let mut field = None;
+    let mut section = None;
     let has_path =
         msg.starts_with('.') || SECTIONS.iter().any(|s| msg.starts_with(&format!("{s}[")));
     if has_path && let Some((path, rest)) = msg.split_once(": ") {
+        let head = path.split(['[', '.']).next().unwrap_or_default();
+        section = SECTIONS.contains(&head).then(|| head.to_string());
         let last = path.rsplit('.').next().unwrap_or(path);
         let name = last.split('[').next().unwrap_or(last);
         if !name.is_empty() {
@@ -138,6 +210,7 @@ fn clean_message(full: &str) -> Cleaned {
     Cleaned {
         message,
         field,
+        section,
         context,
     }
 }

@@ -23,9 +23,9 @@ pub use raw::{
     RawSource, SECTIONS,
 };
 
-use crate::check::{Code, Diagnostic};
+use crate::check::Diagnostic;
 use locate::Unit;
-use message::{file_diag, yaml_diag};
+use message::{duplicate_section, unknown_section, yaml_diag};
 use outline::{ItemSpan, SectionOutline, outline};
 use rayon::prelude::*;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -85,6 +85,21 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
     raw
 }
 
+/// Reads every file in one piece, with no outline and no batches: the plain parse that the
+/// piecewise [`parse`] must agree with. It finds at most one YAML problem per file.
+pub fn parse_plain(files: Vec<FactFile>) -> Raw {
+    let mut raw = Raw::default();
+    for (i, file) in files.iter().enumerate() {
+        let p = parse_whole(i as u32, file, outline(&file.text).as_deref());
+        raw.index.units.push(p.units);
+        raw.records.append(p.records);
+        raw.diagnostics.extend(p.diagnostics);
+        raw.broken_ids.extend(p.broken_ids);
+    }
+    raw.index.files = files;
+    raw
+}
+
 /// What one file yielded.
 #[derive(Debug, Default)]
 struct ParsedFile {
@@ -116,19 +131,9 @@ fn parse_outlined(
     let mut seen: Vec<(&str, u32)> = Vec::new();
     for section in sections {
         if let Some((_, first)) = seen.iter().find(|(name, _)| *name == section.name) {
-            out.diagnostics.push(
-                file_diag(
-                    file,
-                    Code::DuplicateKey,
-                    section.line as usize,
-                    1,
-                    format!(
-                        "section `{}` appears twice in this file (first at line {first})",
-                        section.name
-                    ),
-                )
-                .with_help("merge the two lists under one key"),
-            );
+            let (line, first) = (section.line as usize, *first as usize);
+            out.diagnostics
+                .push(duplicate_section(file, line, section.name, first));
             continue;
         }
         seen.push((section.name, section.line));
@@ -142,20 +147,8 @@ fn parse_outlined(
             "quotes" => out.records.quotes = parse_items(file_idx, file, section, &mut out)?,
             "events" => out.records.events = parse_items(file_idx, file, section, &mut out)?,
             other => {
-                let help = match crate::names::closest(other, SECTIONS) {
-                    Some(s) => format!("did you mean `{s}`? Sections are {}", SECTIONS.join(", ")),
-                    None => format!("sections are {}", SECTIONS.join(", ")),
-                };
-                out.diagnostics.push(
-                    file_diag(
-                        file,
-                        Code::UnknownSection,
-                        section.line as usize,
-                        1,
-                        format!("unknown section `{other}`"),
-                    )
-                    .with_help(help),
-                );
+                let diag = unknown_section(file, section.line as usize, other);
+                out.diagnostics.push(diag);
             }
         }
     }

@@ -2,7 +2,9 @@
 
 mod support;
 
+mod cache;
 mod check;
+mod equivalence;
 mod formats;
 mod pipes;
 mod query;

@@ -1,0 +1,259 @@
+//! The snapshot cache: it answers only for unchanged inputs, survives damage and races, never
+//! stores a broken base, and stays out of the way when it cannot work.
+
+use crate::support::{Kz, root};
+use std::path::{Path, PathBuf};
+
+/// A copy of the clean fixture, and a private cache folder for it.
+struct Setup {
+    _dir: tempfile::TempDir,
+    facts: PathBuf,
+    cache: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts");
+    std::fs::create_dir_all(facts.join("sources")).unwrap();
+    let clean = root().join("tests/fixtures/clean");
+    std::fs::copy(clean.join("base.yaml"), facts.join("base.yaml")).unwrap();
+    std::fs::copy(
+        clean.join("sources/report.txt"),
+        facts.join("sources/report.txt"),
+    )
+    .unwrap();
+    let cache = dir.path().join("cache");
+    Setup {
+        _dir: dir,
+        facts,
+        cache,
+    }
+}
+
+impl Setup {
+    fn kz(&self) -> Kz {
+        Kz::new()
+            .env("XDG_CACHE_HOME", &self.cache.display().to_string())
+            .args(["--facts", &self.facts.display().to_string()])
+    }
+
+    fn snapshots(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.cache.join("kz")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "snap"))
+            .collect()
+    }
+
+    fn edit(&self, from: &str, to: &str) {
+        let path = self.facts.join("base.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "fixture lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+fn name_of_ada(s: &Setup) -> String {
+    let run = s
+        .kz()
+        .args(["who", "ada-example", "-f", "json"])
+        .run()
+        .success();
+    run.json()[0]["name"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_warm_run_is_answered_from_the_snapshot() {
+    let s = setup();
+    assert!(s.snapshots().is_empty());
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    assert_eq!(s.snapshots().len(), 1, "the first run stores a snapshot");
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    assert_eq!(s.snapshots().len(), 1, "an unchanged base reuses it");
+}
+
+#[test]
+fn an_edited_file_is_never_answered_from_the_old_snapshot() {
+    let s = setup();
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    // Same length, same second: only the content tells the difference.
+    s.edit("name: Ada Example", "name: Ada Exampla");
+    assert_eq!(name_of_ada(&s), "Ada Exampla");
+    s.edit("name: Ada Exampla", "name: Ada Example");
+    assert_eq!(name_of_ada(&s), "Ada Example");
+}
+
+#[test]
+fn an_edited_source_text_is_checked_again() {
+    let s = setup();
+    s.kz().args(["check"]).run().success();
+    let text = s.facts.join("sources/report.txt");
+    let body = std::fs::read_to_string(&text).unwrap();
+    std::fs::write(
+        &text,
+        body.replace("We built it to last", "We built it to stay"),
+    )
+    .unwrap();
+    s.kz()
+        .args(["check"])
+        .run()
+        .code(2)
+        .stdout_has("error[KZ050]");
+    s.kz()
+        .args(["who", "ada-example"])
+        .run()
+        .code(2)
+        .stderr_has("error[KZ050]");
+}
+
+#[test]
+fn a_damaged_snapshot_still_gives_the_right_answer() {
+    let s = setup();
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    let snap = s.snapshots().pop().unwrap();
+    let good = std::fs::read(&snap).unwrap();
+    let damages: Vec<Vec<u8>> = vec![
+        good[..good.len() / 2].to_vec(),
+        Vec::new(),
+        good.iter().map(|b| b ^ 0x55).collect(),
+        {
+            let mut b = good.clone();
+            let n = b.len();
+            b[n - 3] ^= 1;
+            b
+        },
+        [good.as_slice(), b"tail"].concat(),
+    ];
+    for bytes in damages {
+        std::fs::write(&snap, &bytes).unwrap();
+        assert_eq!(name_of_ada(&s), "Ada Example");
+        assert_eq!(
+            std::fs::read(&snap).unwrap(),
+            good,
+            "the damaged snapshot is rebuilt"
+        );
+    }
+}
+
+#[test]
+fn racing_processes_both_answer_correctly() {
+    let s = setup();
+    let mut children: Vec<_> = (0..4)
+        .map(|_| {
+            s.kz()
+                .args(["quotes", "-f", "json"])
+                .command()
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<String> = children
+        .drain(..)
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0));
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    let want = s
+        .kz()
+        .args(["--no-cache", "quotes", "-f", "json"])
+        .run()
+        .success()
+        .stdout;
+    for out in outputs {
+        assert_eq!(out, want);
+    }
+    assert_eq!(s.snapshots().len(), 1);
+    let leftovers: Vec<_> = std::fs::read_dir(s.cache.join("kz"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_none_or(|x| x != "snap"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files are left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_broken_base_is_never_cached() {
+    let s = setup();
+    s.edit("speaker: ada-example", "speaker: ada-exampel");
+    s.kz().args(["check"]).run().code(2);
+    s.kz().args(["quotes"]).run().code(2);
+    assert!(s.snapshots().is_empty());
+    // A base that breaks after it was cached fails, rather than answering from the snapshot.
+    s.edit("speaker: ada-exampel", "speaker: ada-example");
+    s.kz().args(["quotes"]).run().success();
+    assert_eq!(s.snapshots().len(), 1);
+    s.edit("speaker: ada-example", "speaker: ada-exampel");
+    s.kz()
+        .args(["quotes"])
+        .run()
+        .code(2)
+        .stderr_has("error[KZ030]");
+}
+
+#[test]
+fn no_cache_turns_it_off() {
+    let s = setup();
+    s.kz().args(["--no-cache", "who", "Ada"]).run().success();
+    assert!(s.snapshots().is_empty());
+    s.kz()
+        .env("KZ_NO_CACHE", "1")
+        .args(["who", "Ada"])
+        .run()
+        .success();
+    assert!(s.snapshots().is_empty());
+    s.kz()
+        .env("KZ_NO_CACHE", "0")
+        .args(["who", "Ada"])
+        .run()
+        .success();
+    assert_eq!(s.snapshots().len(), 1, "KZ_NO_CACHE=0 leaves the cache on");
+}
+
+#[test]
+fn an_unusable_cache_folder_means_no_cache() {
+    let s = setup();
+    // The cache "folder" is a file: nothing can be created there.
+    std::fs::create_dir_all(&s.cache).unwrap();
+    std::fs::write(s.cache.join("kz"), "not a folder").unwrap();
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    assert_eq!(name_of_ada(&s), "Ada Example");
+    // No home for a cache at all.
+    s.kz()
+        .env("XDG_CACHE_HOME", "")
+        .env("HOME", "")
+        .args(["who", "Ada"])
+        .run()
+        .success();
+}
+
+#[test]
+fn the_built_in_base_is_cached_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |_: ()| {
+        Kz::new()
+            .env("XDG_CACHE_HOME", &dir.path().display().to_string())
+            .args(["who", "Serdyukov", "-f", "tsv"])
+            .run()
+            .success()
+            .stdout
+    };
+    let first = run(());
+    assert!(
+        Path::new(&dir.path().join("kz"))
+            .read_dir()
+            .unwrap()
+            .count()
+            == 1
+    );
+    assert_eq!(run(()), first);
+}

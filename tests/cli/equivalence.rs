@@ -1,0 +1,77 @@
+//! The piecewise, parallel parse must give exactly what parsing each file in one piece gives:
+//! the same model, or the same diagnostics at the same lines, on every fixture.
+
+use crate::support::root;
+use kz::load;
+use std::path::PathBuf;
+
+fn both(paths: &[PathBuf]) -> (String, String) {
+    let (files, problems) = load::read_paths(paths);
+    if !problems.is_empty() {
+        // A file that cannot be read is never parsed, whichever way.
+        return (String::new(), String::new());
+    }
+    let outcome = |raw| match kz::check::build(raw) {
+        Ok(base) => format!("{base:#?}"),
+        Err(diags) => diags.iter().map(|d| d.to_string()).collect::<String>(),
+    };
+    (
+        outcome(load::parse(files.clone())),
+        outcome(load::parse_plain(files)),
+    )
+}
+
+#[test]
+fn piecewise_and_plain_parses_agree_on_every_fixture() {
+    let fixtures = root().join("tests/fixtures");
+    let mut cases: Vec<PathBuf> = vec![root().join("facts")];
+    for name in ["clean", "hostile", "anchors", "flow"] {
+        cases.push(fixtures.join(name));
+    }
+    let mut bad: Vec<PathBuf> = std::fs::read_dir(fixtures.join("bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    bad.sort();
+    cases.extend(bad);
+    let mut differ = Vec::new();
+    for case in &cases {
+        let (piecewise, plain) = both(std::slice::from_ref(case));
+        if piecewise != plain {
+            differ.push(format!(
+                "{}\n--- piecewise\n{piecewise}\n--- plain\n{plain}",
+                case.display()
+            ));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        differ.len(),
+        cases.len(),
+        differ.join("\n\n")
+    );
+}
+
+#[test]
+fn piecewise_and_plain_parses_agree_on_a_large_base() {
+    // Enough items for many batches, in parallel.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("sources:\n  - id: s\n    title: Source\nactors:\n");
+    for a in 0..700 {
+        text.push_str(&format!("  - id: a{a}\n    name: Person {a}\n    description: \"line one\\nline two: {a}\"\n    aliases: [P{a}, Персона {a}]\n    source: s\n    roles:\n      - title: Role {a}\n        since: {}\n", 1900 + a % 100));
+    }
+    text.push_str("quotes:\n");
+    for q in 0..3000 {
+        text.push_str(&format!("- id: q{q}\n  speaker: a{}\n  text: |\n    Quote {q}\n    continues here\n  kind: reported\n  said: 2022-01-{:02}\n  source: s\n", q % 700, q % 28 + 1));
+    }
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, text).unwrap();
+    let (piecewise, plain) = both(&[path]);
+    assert!(
+        piecewise.contains("quotes: ["),
+        "{}",
+        &piecewise[..piecewise.len().min(500)]
+    );
+    assert_eq!(piecewise, plain);
+}
