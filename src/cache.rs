@@ -65,11 +65,18 @@ pub fn key_for_builtin(files: &[(&str, &str)]) -> Key {
     Key(h.digest128())
 }
 
-/// A file's content hash and length, read in blocks.
+/// A file's content hash and length, read in blocks. `None` for anything but a regular file
+/// within the size limit, which the normal path reports.
 fn hash_file(path: &Path) -> Option<(u128, u64)> {
     let mut h = Xxh3::new();
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut buf = vec![0u8; 256 * 1024];
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > crate::load::MAX_FILE_BYTES {
+        return None;
+    }
+    let mut file = file.take(crate::load::MAX_FILE_BYTES + 1);
+    // On the stack: a thousand small source texts must not cost a thousand allocations.
+    let mut buf = [0u8; 64 * 1024];
     let mut len = 0u64;
     loop {
         let n = file.read(&mut buf).ok()?;
@@ -139,6 +146,11 @@ impl Cache {
         Some(Cache {
             dir: base.join("kz"),
         })
+    }
+
+    /// A cache in the given folder.
+    pub fn at(dir: PathBuf) -> Cache {
+        Cache { dir }
     }
 
     fn path(&self, key: Key) -> PathBuf {

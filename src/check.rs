@@ -203,15 +203,12 @@ impl fmt::Display for Diagnostic {
         if let Some(text) = &self.line_text {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let shown = esc(text);
-            let caret_at: String = text
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let (before, after) = line_window(text, self.column);
+            let before = esc(&before);
+            let caret = " ".repeat(unicode_width::UnicodeWidthStr::width(before.as_ref()));
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {shown}")?;
-            writeln!(f, "{pad} | {caret_at}^")?;
+            writeln!(f, "{number} | {before}{}", esc(&after))?;
+            writeln!(f, "{pad} | {caret}^")?;
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {}", esc(help))?;
@@ -220,17 +217,81 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The part of a line to show around a column, split at the column: at most 60 characters
+/// either side, with `…` where the line was cut.
+fn line_window(text: &str, column: usize) -> (String, String) {
+    const SIDE: usize = 60;
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(SIDE);
+    let end = (at + SIDE).min(chars.len());
+    let mut before: String = chars[start..at].iter().collect();
+    let mut after: String = chars[at..end].iter().collect();
+    if start > 0 {
+        before.insert(0, '…');
+    }
+    if end < chars.len() {
+        after.push('…');
+    }
+    (before, after)
+}
+
 /// Sorts diagnostics by file and position, dropping exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.key().cmp(&b.key()));
     diags.dedup();
 }
 
+/// At most this many diagnostics are located and listed. Beyond it problems are only counted:
+/// a file with a hundred thousand broken records is checked in bounded time.
+pub const SHOWN: usize = 1000;
+
+/// The problems in a base: the diagnostics to show, sorted, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub total: usize,
+}
+
+impl Report {
+    /// A report of these diagnostics, sorted, keeping at most [`SHOWN`] of them.
+    pub fn new(mut diagnostics: Vec<Diagnostic>, more: usize) -> Report {
+        sort(&mut diagnostics);
+        let total = diagnostics.len() + more;
+        diagnostics.truncate(SHOWN);
+        Report { diagnostics, total }
+    }
+
+    /// Adds problems found elsewhere (reading the files).
+    pub fn merge(self, other: Vec<Diagnostic>) -> Report {
+        let more = self.total - self.diagnostics.len();
+        let mut all = self.diagnostics;
+        all.extend(other);
+        Report::new(all, more)
+    }
+
+    /// `3 problems in 2 files`, saying when not all are shown.
+    pub fn summary(&self) -> String {
+        let files: std::collections::BTreeSet<&str> =
+            self.diagnostics.iter().map(|d| d.path.as_str()).collect();
+        let shown = if self.total > self.diagnostics.len() {
+            format!(" ({} shown)", self.diagnostics.len())
+        } else {
+            String::new()
+        };
+        format!(
+            "{}{shown} in {}",
+            crate::exit::plural(self.total, "problem"),
+            crate::exit::plural(files.len(), "file")
+        )
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building the checked base.
 
 /// Checks every raw record and resolves it into a [`Base`], or returns every problem found.
-pub fn build(raw: Raw) -> Result<Base, Vec<Diagnostic>> {
+pub fn build(raw: Raw) -> Result<Base, Report> {
     let Raw {
         index,
         records,
@@ -246,11 +307,10 @@ pub fn build(raw: Raw) -> Result<Base, Vec<Diagnostic>> {
     base.set_ids(std::mem::take(&mut b.ids));
     let mut diags = b.diags;
     diags.extend(diagnostics);
-    if diags.is_empty() {
+    if diags.is_empty() && b.unshown == 0 {
         Ok(base)
     } else {
-        sort(&mut diags);
-        Err(diags)
+        Err(Report::new(diags, b.unshown))
     }
 }
 
@@ -293,6 +353,8 @@ struct Builder<'r> {
     /// the diagnostic's index, the id, and what it should have named.
     pending: Vec<(usize, String, Want)>,
     diags: Vec<Diagnostic>,
+    /// Problems found after [`SHOWN`] were: counted, not located.
+    unshown: usize,
 }
 
 /// The shared fields of a raw record, taken from it.
@@ -318,10 +380,24 @@ impl<'r> Builder<'r> {
             member_raw: Vec::new(),
             pending: Vec::new(),
             diags: Vec::new(),
+            unshown: 0,
+        }
+    }
+
+    /// Whether another diagnostic may still be located and listed; counts it if not.
+    fn room(&mut self) -> bool {
+        if self.diags.len() < SHOWN {
+            true
+        } else {
+            self.unshown += 1;
+            false
         }
     }
 
     fn diag(&mut self, code: Code, at: At, path: &[Seg], message: String, help: Option<String>) {
+        if !self.room() {
+            return;
+        }
         let pos = self.index.locate(at, path);
         let file = &self.index.files[at.file as usize];
         let mut d = Diagnostic::at(code, &file.display, pos.line, pos.column, message)
@@ -418,6 +494,10 @@ impl<'r> Builder<'r> {
 
     /// Reports a required field that is absent, null or empty, saying which it is.
     fn missing(&mut self, at: At, path: &[Seg], what: &str, help: Option<String>) {
+        if self.diags.len() >= SHOWN {
+            self.unshown += 1;
+            return;
+        }
         let field = match path.last() {
             Some(Seg::Key(k)) => *k,
             _ => "value",
@@ -552,8 +632,9 @@ impl<'r> Builder<'r> {
         problem: (Code, String, Option<String>),
     ) {
         let (code, message, help) = problem;
+        let before = self.diags.len();
         self.diag(code, at, path, message, help);
-        if !self.ids.contains_key(id.trim()) {
+        if self.diags.len() > before && !self.ids.contains_key(id.trim()) {
             self.pending
                 .push((self.diags.len() - 1, id.trim().to_string(), want));
         }
@@ -591,6 +672,7 @@ impl<'r> Builder<'r> {
             match self.lookup(field, id, want) {
                 Ok(Some(r)) => out.push(r),
                 Ok(None) => {}
+                Err(_) if self.diags.len() >= SHOWN => self.unshown += 1,
                 Err(problem) => {
                     let mut path = base.to_vec();
                     path.push(Seg::Key(field));
@@ -1266,6 +1348,26 @@ mod tests {
             longest_matching_prefix("Токаев сказал", "Токаев скозал"),
             "Токаев ск".len()
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_column() {
+        let long = "x".repeat(300);
+        let cases = [
+            ("short line", 3, ("sh", "ort line")),
+            ("", 1, ("", "")),
+            ("tab\there", 5, ("tab\t", "here")),
+        ];
+        for (text, column, (before, after)) in cases {
+            assert_eq!(
+                line_window(text, column),
+                (before.to_string(), after.to_string())
+            );
+        }
+        let (before, after) = line_window(&long, 150);
+        assert_eq!(before.chars().count(), 61);
+        assert!(before.starts_with('…') && after.ends_with('…'));
+        assert_eq!(after.chars().count(), 61);
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Ctx {
 
     /// Loads and checks the base, or returns every problem in it. An unchanged clean base is
     /// read from the snapshot cache instead of being parsed again.
-    pub fn load(&self) -> Result<Base, Vec<check::Diagnostic>> {
+    pub fn load(&self) -> Result<Base, check::Report> {
         let cache = Cache::open(self.no_cache);
         let (key, files) = match &self.facts {
             FactsFrom::Flags(paths) | FactsFrom::Env(paths) => {
@@ -149,21 +149,14 @@ enum Inputs {
     Builtin,
 }
 
-/// Parses and checks files read with their read problems; every problem is returned, sorted.
+/// Parses and checks files read with their read problems; every problem is reported, sorted.
 pub fn load_base(
-    (files, mut read_problems): (Vec<FactFile>, Vec<check::Diagnostic>),
-) -> Result<Base, Vec<check::Diagnostic>> {
+    (files, read_problems): (Vec<FactFile>, Vec<check::Diagnostic>),
+) -> Result<Base, check::Report> {
     let raw = load::parse(files);
     match check::build(raw) {
         Ok(base) if read_problems.is_empty() => Ok(base),
-        Ok(_) => {
-            check::sort(&mut read_problems);
-            Err(read_problems)
-        }
-        Err(mut diags) => {
-            diags.append(&mut read_problems);
-            check::sort(&mut diags);
-            Err(diags)
-        }
+        Ok(_) => Err(check::Report::new(read_problems, 0)),
+        Err(report) => Err(report.merge(read_problems)),
     }
 }

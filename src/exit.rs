@@ -1,6 +1,6 @@
 //! Exit statuses and the failures that choose them. Only `main` turns these into a process exit.
 
-use crate::check::Diagnostic;
+use crate::check::Report;
 use std::fmt;
 
 /// The three statuses of SPEC.md.
@@ -32,7 +32,7 @@ pub enum Failure {
     /// An argument that cannot be used (a bad date, an unknown id).
     Usage(String),
     /// The fact base has problems; every diagnostic is listed.
-    Broken(Vec<Diagnostic>),
+    Broken(Report),
     /// The command has already written its report (e.g. `kz check` found problems).
     Reported,
 }
@@ -50,17 +50,12 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::NoMatch(m) | Failure::Usage(m) => f.write_str(m),
-            Failure::Broken(diags) => {
-                let files: std::collections::BTreeSet<&str> =
-                    diags.iter().map(|d| d.path.as_str()).collect();
-                write!(
-                    f,
-                    "the fact base has {} in {}; fix {} (see `kz check`)",
-                    plural(diags.len(), "problem"),
-                    plural(files.len(), "file"),
-                    if diags.len() == 1 { "it" } else { "them" }
-                )
-            }
+            Failure::Broken(report) => write!(
+                f,
+                "the fact base has {}; fix {} (see `kz check`)",
+                report.summary(),
+                if report.total == 1 { "it" } else { "them" }
+            ),
             Failure::Reported => f.write_str("problems reported above"),
         }
     }
@@ -106,7 +101,7 @@ mod tests {
         let cases: Vec<(anyhow::Error, u8)> = vec![
             (Failure::NoMatch("x".into()).into(), 1),
             (Failure::Usage("x".into()).into(), 2),
-            (Failure::Broken(vec![]).into(), 2),
+            (Failure::Broken(Report::new(vec![], 0)).into(), 2),
             (Failure::Reported.into(), 2),
             (anyhow::anyhow!("disk on fire"), 2),
             (

@@ -50,8 +50,8 @@ fn report(err: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
     match err.downcast_ref::<Failure>() {
         Some(Failure::Reported) => {}
-        Some(Failure::Broken(diags)) => {
-            for d in diags {
+        Some(Failure::Broken(report)) => {
+            for d in &report.diagnostics {
                 let _ = write!(stderr, "{d}");
             }
             let _ = writeln!(stderr, "kz: {}", render::escape_control(&err.to_string()));

@@ -430,8 +430,9 @@ fn csv_rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
     w.flush()
 }
 
-/// A field of a GitHub Markdown table: `\` and `|` are escaped, a newline becomes `<br>`, and
-/// control characters are shown escaped.
+/// A field of a GitHub Markdown table. `\\` and `|` are escaped with a backslash, a newline
+/// becomes `<br>`, `<` and `&` become entities so that no text is read as HTML, and control
+/// characters are shown escaped. Every string can be read back exactly.
 pub fn markdown_field(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -439,8 +440,9 @@ pub fn markdown_field(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '|' => out.push_str("\\|"),
             '\n' => out.push_str("<br>"),
-            '\r' => {}
-            c if is_unsafe_control(c) => out.push_str(&escape_char(c)),
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            c if is_unsafe_control(c) => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }
@@ -611,6 +613,8 @@ mod tests {
             ("a\\b", "a\\\\b"),
             ("two\nlines", "two<br>lines"),
             ("\u{1b}", "\\u{1b}"),
+            ("cr\r", "cr\\u{d}"),
+            ("<br> & co", "&lt;br> &amp; co"),
         ];
         for (input, want) in cases {
             assert_eq!(markdown_field(input), want, "{input:?}");

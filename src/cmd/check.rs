@@ -23,7 +23,7 @@ pub fn run(_args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
     let result = ctx.load();
     let diags: &[Diagnostic] = match &result {
         Ok(_) => &[],
-        Err(d) => d,
+        Err(report) => &report.diagnostics,
     };
     match ctx.style.format {
         Format::Json | Format::Jsonl => {
@@ -58,16 +58,7 @@ pub fn run(_args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
             }
             match &result {
                 Ok(base) => writeln!(out, "ok: {}", summary(base))?,
-                Err(d) => {
-                    let files: std::collections::BTreeSet<&str> =
-                        d.iter().map(|d| d.path.as_str()).collect();
-                    writeln!(
-                        out,
-                        "error: {} in {}",
-                        plural(d.len(), "problem"),
-                        plural(files.len(), "file")
-                    )?;
-                }
+                Err(report) => writeln!(out, "error: {}", report.summary())?,
             }
         }
     }

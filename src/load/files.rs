@@ -1,6 +1,7 @@
 //! Reading fact files: from the paths the user gave, or from the base built into the binary.
 
 use crate::check::{Code, Diagnostic};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// No single fact file may be larger than this; split bigger bases into several files.
@@ -152,22 +153,32 @@ fn read_one(path: &Path) -> Result<FactFile, Box<Diagnostic>> {
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(Box::new(
-            Diagnostic::file(
-                Code::TooLarge,
-                &display,
-                format!("file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one fact file"),
-            )
-            .with_help("split the base into several files: kz reads every *.yaml file in a folder"),
-        ));
+        return Err(Box::new(too_large(&display, size)));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    // Read at most one byte past the limit: a file that grows, or a device that never ends,
+    // cannot make kz read without bound.
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Box::new(too_large(&display, bytes.len() as u64)));
+    }
     let text = decode(&display, bytes)?;
     Ok(FactFile {
         display,
         origin: FileOrigin::Disk(path.to_path_buf()),
         text,
     })
+}
+
+fn too_large(display: &str, size: u64) -> Diagnostic {
+    Diagnostic::file(
+        Code::TooLarge,
+        display,
+        format!("file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one fact file"),
+    )
+    .with_help("split the base into several files: kz reads every *.yaml file in a folder")
 }
 
 /// UTF-8 or a diagnostic at the first bad byte.
@@ -214,6 +225,20 @@ fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
 }
 
 impl FactFile {
+    /// A fact file from bytes in memory (not from disk), decoded as files are: UTF-8, without a
+    /// byte-order mark, or a diagnostic at the first bad byte.
+    pub fn from_bytes(display: &str, bytes: &[u8]) -> Result<FactFile, Box<Diagnostic>> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Box::new(too_large(display, bytes.len() as u64)));
+        }
+        let text = decode(display, bytes.to_vec())?;
+        Ok(FactFile {
+            display: display.to_string(),
+            origin: FileOrigin::Disk(PathBuf::from(display)),
+            text,
+        })
+    }
+
     /// Reads a file named relative to this one (a source's `text`).
     pub fn read_relative(&self, rel: &str) -> std::io::Result<String> {
         match &self.origin {

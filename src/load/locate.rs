@@ -22,11 +22,11 @@ pub struct At {
 /// A unit of parsing inside a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Unit {
-    /// Items of one section, `text[start..end]`, whose first line is line `first_line`.
+    /// Items of one section: where each starts (byte offset and 1-based line), and where the
+    /// last ends.
     Chunk {
-        start: usize,
         end: usize,
-        first_line: u32,
+        items: Vec<(usize, u32)>,
     },
     /// The whole file, parsed in one piece; items are found under `section`.
     Whole { section: &'static str },
@@ -69,34 +69,42 @@ impl Index {
     pub fn locate(&self, at: At, path: &[Seg]) -> Position {
         let file = &self.files[at.file as usize];
         let unit = &self.units[at.file as usize][at.unit as usize];
-        let (text, first_line, mut full) = match unit {
-            Unit::Chunk {
-                start,
-                end,
-                first_line,
-            } => (
-                &file.text[*start..*end],
-                *first_line as usize,
-                vec![Seg::Index(at.item as usize)],
-            ),
-            Unit::Whole { section } => (
-                file.text.as_str(),
-                1,
-                vec![Seg::Key(section), Seg::Index(at.item as usize)],
-            ),
+        let item = at.item as usize;
+        let found = match unit {
+            Unit::Chunk { end, items } => {
+                // The record's own lines are enough, unless it uses an anchor defined before
+                // it in the same chunk; then the whole chunk is read.
+                let (start, line) = items[item];
+                let stop = items.get(item + 1).map_or(*end, |next| next.0);
+                let mut own = vec![Seg::Index(0)];
+                own.extend_from_slice(path);
+                locate_in(&file.text[start..stop], &own)
+                    .map(|p| (p, line))
+                    .or_else(|| {
+                        let (first, first_line) = items[0];
+                        let mut full = vec![Seg::Index(item)];
+                        full.extend_from_slice(path);
+                        locate_in(&file.text[first..*end], &full).map(|p| (p, first_line))
+                    })
+            }
+            Unit::Whole { section } => {
+                let mut full = vec![Seg::Key(section), Seg::Index(item)];
+                full.extend_from_slice(path);
+                locate_in(&file.text, &full).map(|p| (p, 1))
+            }
         };
-        full.extend_from_slice(path);
-        locate_in(text, &full)
-            .map(|(line, column, found)| Position {
-                line: line + first_line - 1,
+        match found {
+            Some(((line, column, found), first_line)) => Position {
+                line: line + first_line as usize - 1,
                 column,
                 found,
-            })
-            .unwrap_or(Position {
+            },
+            None => Position {
                 line: at.line.max(1) as usize,
                 column: 1,
                 found: false,
-            })
+            },
+        }
     }
 
     /// The 1-based line where a record starts, looking it up when the parse did not record it.

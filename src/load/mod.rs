@@ -23,7 +23,7 @@ pub use raw::{
     RawSource, SECTIONS,
 };
 
-use crate::check::Diagnostic;
+use crate::check::{Code, Diagnostic};
 use locate::Unit;
 use message::{duplicate_section, unknown_section, yaml_diag};
 use outline::{ItemSpan, SectionOutline, outline};
@@ -90,7 +90,13 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
 pub fn parse_plain(files: Vec<FactFile>) -> Raw {
     let mut raw = Raw::default();
     for (i, file) in files.iter().enumerate() {
-        let p = parse_whole(i as u32, file, outline(&file.text).as_deref());
+        let p = match too_deep_diag(file) {
+            Some(diag) => ParsedFile {
+                diagnostics: vec![diag],
+                ..ParsedFile::default()
+            },
+            None => parse_whole(i as u32, file, outline(&file.text).as_deref()),
+        };
         raw.index.units.push(p.units);
         raw.records.append(p.records);
         raw.diagnostics.extend(p.diagnostics);
@@ -109,10 +115,30 @@ struct ParsedFile {
     broken_ids: Vec<String>,
 }
 
+/// The diagnostic for flow collections nested too deep to parse in bounded time.
+fn too_deep_diag(file: &FactFile) -> Option<Diagnostic> {
+    let (line, column) = outline::too_deep(&file.text)?;
+    let message = format!(
+        "flow collections nest deeper than {} levels",
+        outline::MAX_FLOW_DEPTH
+    );
+    Some(
+        message::file_diag(file, Code::TooComplex, line, column, message).with_help(
+            "fact records need a few levels at most; close the brackets or use block style",
+        ),
+    )
+}
+
 /// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
 struct NeedsWhole;
 
 fn parse_file(file_idx: u32, file: &FactFile) -> ParsedFile {
+    if let Some(diag) = too_deep_diag(file) {
+        return ParsedFile {
+            diagnostics: vec![diag],
+            ..ParsedFile::default()
+        };
+    }
     let sections = outline(&file.text);
     if let Some(sections) = &sections
         && let Ok(parsed) = parse_outlined(file_idx, file, sections)
@@ -221,9 +247,8 @@ fn parse_batch<T: DeserializeOwned>(
             return Err(NeedsWhole);
         }
         batch.units.push(Unit::Chunk {
-            start,
             end,
-            first_line: items[0].line,
+            items: items.iter().map(|i| (i.start, i.line)).collect(),
         });
         let located = records.into_iter().zip(items).enumerate();
         batch
@@ -246,9 +271,8 @@ fn parse_batch<T: DeserializeOwned>(
             Ok(mut records) if records.len() == 1 => {
                 let unit = batch.units.len() as u32;
                 batch.units.push(Unit::Chunk {
-                    start: item.start,
                     end: item.end,
-                    first_line: item.line,
+                    items: vec![(item.start, item.line)],
                 });
                 let raw = records.pop().ok_or(NeedsWhole)?;
                 batch.records.push(Located {

@@ -148,3 +148,79 @@ mod tests {
         }
     }
 }
+
+/// Flow collections (`[...]`, `{...}`) may nest this deep; no fact file needs more than a few.
+pub(super) const MAX_FLOW_DEPTH: usize = 64;
+
+/// The 1-based line and column of the first flow bracket nested deeper than
+/// [`MAX_FLOW_DEPTH`], if any. libyaml's time grows with the square of flow nesting, so a
+/// small hostile file could hold kz for minutes; this scan is linear and runs first. It skips
+/// comments and quoted scalars, so brackets inside text do not count.
+pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut chars = line.char_indices().peekable();
+        // Whether a quote here would open a quoted scalar: after the start of a line, an
+        // indicator or whitespace that follows one.
+        let mut may_quote = true;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '#' if may_quote || line[..i].ends_with([' ', '\t']) => break,
+                '"' | '\'' if may_quote => {
+                    let close = c;
+                    let mut escaped = false;
+                    for (_, q) in chars.by_ref() {
+                        if close == '"' && q == '\\' && !escaped {
+                            escaped = true;
+                            continue;
+                        }
+                        if q == close && !escaped {
+                            break;
+                        }
+                        escaped = false;
+                    }
+                    may_quote = false;
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, line[..i].chars().count() + 1));
+                    }
+                    may_quote = true;
+                }
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    may_quote = false;
+                }
+                ',' | ':' | '-' | '?' => may_quote = true,
+                ' ' | '\t' => {}
+                _ => may_quote = false,
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn flow_depth() {
+        let deep = format!("a: {}x{}\n", "[".repeat(70), "]".repeat(70));
+        let cases: Vec<(String, Option<(usize, usize)>)> = vec![
+            ("a: [b, {c: d}]\n".into(), None),
+            (format!("a: {}x{}\n", "[".repeat(64), "]".repeat(64)), None),
+            (deep, Some((1, 68))),
+            (format!("a: \"{}\"\n", "[".repeat(200)), None),
+            (format!("a: '{}'\n", "{".repeat(200)), None),
+            (format!("a: b # {}\n", "[".repeat(200)), None),
+            (format!("# {}\n", "{".repeat(200)), None),
+            (format!("text: don't {}\n", "[".repeat(65)), Some((1, 77))),
+            (format!("a: \"esc \\\" {}\"\n", "[".repeat(200)), None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(too_deep(&text), want, "{text:?}");
+        }
+    }
+}

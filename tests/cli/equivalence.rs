@@ -13,7 +13,11 @@ fn both(paths: &[PathBuf]) -> (String, String) {
     }
     let outcome = |raw| match kz::check::build(raw) {
         Ok(base) => format!("{base:#?}"),
-        Err(diags) => diags.iter().map(|d| d.to_string()).collect::<String>(),
+        Err(report) => report
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<String>(),
     };
     (
         outcome(load::parse(files.clone())),
