@@ -400,8 +400,9 @@ impl<'r> Builder<'r> {
         }
         let pos = self.index.locate(at, path);
         let file = &self.index.files[at.file as usize];
-        let mut d = Diagnostic::at(code, &file.display, pos.line, pos.column, message)
-            .with_line(file.line_text(pos.line).unwrap_or_default().to_string());
+        let (line, column) = file.clamp(pos.line, pos.column);
+        let mut d = Diagnostic::at(code, &file.display, line, column, message)
+            .with_line(file.line_text(line).unwrap_or_default().to_string());
         if let Some(help) = help {
             d = d.with_help(help);
         }

@@ -276,6 +276,19 @@ impl FactFile {
         }
     }
 
+    /// A position moved inside the file: a parser may report the end of input one line past
+    /// the last, or a column past the end of a line.
+    pub fn clamp(&self, line: usize, column: usize) -> (usize, usize) {
+        let lines = self.text.split('\n').count();
+        let width = |l| self.line_text(l).map_or(0, |t: &str| t.chars().count());
+        if line > lines {
+            // The end of input: just after the last character.
+            return (lines, width(lines) + 1);
+        }
+        let line = line.max(1);
+        (line, column.clamp(1, width(line) + 1))
+    }
+
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> Option<&str> {
         self.text

@@ -11,6 +11,7 @@ pub(super) fn file_diag(
     column: usize,
     message: String,
 ) -> Diagnostic {
+    let (line, column) = file.clamp(line, column);
     let text = file.line_text(line).unwrap_or_default().to_string();
     Diagnostic::at(code, &file.display, line, column, message).with_line(text)
 }
