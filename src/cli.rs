@@ -2,7 +2,7 @@
 
 use crate::cmd;
 use crate::render::Format;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Query facts about the January 2022 unrest in Kazakhstan and the CSTO deployment.
@@ -25,7 +25,7 @@ pub struct Cli {
 }
 
 /// Options every command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct Global {
     /// Read facts from PATH, a YAML file or a folder of them; repeat for more [env: KZ_FACTS, separated by ':']
     #[arg(long = "facts", value_name = "PATH", global = true)]
@@ -52,8 +52,9 @@ pub struct Global {
     pub no_cache: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -74,10 +75,18 @@ pub enum Command {
     Sources(cmd::sources::Args),
     Why(cmd::why::Args),
     Check(cmd::check::Args),
+    Graph(cmd::graph::Args),
+    Export(cmd::export::Args),
+    Schema(cmd::schema::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 /// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.
+/// Run with `COMPLETE=<shell>` set (by the script of `kz completions`), it answers a shell's
+/// completion request instead, and exits.
 pub fn parse() -> Cli {
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     Cli::parse()
 }
 

@@ -167,11 +167,16 @@ pub struct Place {
 }
 
 /// Whether a quote's text is the speaker's own words or a paraphrase of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "QuoteKind")]
 pub enum QuoteKind {
+    /// The speaker's own words, verbatim.
     #[default]
     Direct,
+    /// A paraphrase of what the speaker said.
     Reported,
 }
 

@@ -22,9 +22,11 @@ use std::io::Write;
 )]
 pub struct Args {
     /// Only people with a role in, or a membership of, this organisation
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Organisation]))]
     #[arg(long, value_name = "ORG")]
     pub org: Option<String>,
     /// Only people from, or with a role in, this place or a place within it
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Place]))]
     #[arg(long, value_name = "PLACE")]
     pub place: Option<String>,
     /// Only people with a role whose title contains TEXT

@@ -26,9 +26,11 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only events involving this person, organisation or place
+    #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     #[arg(long, value_name = "NAME")]
     pub involving: Option<String>,
     /// Only events in this place or a place within it
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Place]))]
     #[arg(long, value_name = "PLACE")]
     pub place: Option<String>,
 }

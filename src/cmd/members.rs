@@ -21,6 +21,7 @@ use std::io::Write;
     after_help = "Examples:\n  kz members CSTO\n  kz members ОДКБ --all -f json\n  kz members 'Security Council' --on 2022-01-04"
 )]
 pub struct Args {
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Organisation]))]
     /// The organisation: an id, name or alias
     pub org: String,
     /// Members on this date (any EDTF date: 2022, 2022-01, 2022-01-05)

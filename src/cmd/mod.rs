@@ -2,12 +2,17 @@
 
 pub mod actors;
 pub mod check;
+pub mod completions;
 pub mod events;
+pub mod export;
+pub mod graph;
+pub mod man;
 pub mod members;
 pub mod on;
 pub mod orgs;
 pub mod places;
 pub mod quotes;
+pub mod schema;
 pub mod search;
 pub mod sources;
 pub mod who;
@@ -33,5 +38,10 @@ pub fn dispatch(cli: &Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Sources(args) => sources::run(args, &ctx, out),
         Command::Why(args) => why::run(args, &ctx, out),
         Command::Check(args) => check::run(args, &ctx, out),
+        Command::Graph(args) => graph::run(args, &ctx, out),
+        Command::Export(args) => export::run(args, &ctx, out),
+        Command::Schema(args) => schema::run(args, &ctx, out),
+        Command::Completions(args) => completions::run(args, &ctx, out),
+        Command::Man(args) => man::run(args, &ctx, out),
     }
 }

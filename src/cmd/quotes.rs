@@ -20,9 +20,11 @@ use std::io::Write;
 )]
 pub struct Args {
     /// Only quotes said by this person
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Actor]))]
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
     /// Only quotes about this person, organisation or place (places within it count)
+    #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     #[arg(long, value_name = "NAME")]
     pub about: Option<String>,
     /// Only quotes whose text contains TEXT (ignoring case, accents and script)

@@ -18,6 +18,7 @@ use std::io::Write;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz who Serdyukov\n  kz who Токаев -f json | jq '.[0].roles'")]
 pub struct Args {
+    #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     /// Who or what to describe
     pub name: String,
 }

@@ -20,6 +20,7 @@ use std::io::Write;
     after_help = "Examples:\n  kz why andrey-serdyukov\n  kz why kassenova-not-all-protesters -f json"
 )]
 pub struct Args {
+    #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     /// The record's id (or a name that names one record)
     pub id: String,
 }

@@ -20,7 +20,7 @@ pub use files::{
 pub use locate::{At, Index, Located, Position, Seg};
 pub use raw::{
     List, RawActor, RawDate, RawEvent, RawMember, RawOrganisation, RawPlace, RawQuote, RawRole,
-    RawSource, SECTIONS,
+    RawSource, SECTIONS, schema,
 };
 
 use crate::check::{Code, Diagnostic};

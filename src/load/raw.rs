@@ -1,8 +1,10 @@
 //! Raw records: the shape of the YAML, before references and dates are checked.
 
 use crate::model::Text;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A date field: YAML gives a string, or an integer for a bare year.
@@ -34,9 +36,44 @@ impl<'de> Deserialize<'de> for RawDate {
     }
 }
 
+impl JsonSchema for RawDate {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An EDTF date: 2022, 2022-01, 2022-01-05, 199X or 19XX, with one trailing ?, ~ or %, or an interval A/B with .. for an open end. A bare integer is a year.",
+            "oneOf": [
+                {"type": "integer", "minimum": 0, "maximum": 9999},
+                {"type": "string", "pattern": DATE_PATTERN}
+            ]
+        })
+    }
+}
+
+/// The shape of an EDTF date of SPEC.md, for editors; `kz check` also checks that the day exists.
+const DATE_PATTERN: &str = r"^(\.\.|\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?(/(\.\.|(\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?))?$";
+
 /// A list field that also takes a single value (`source: article` or `source: [a, b]`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct List(pub Vec<Text>);
+
+impl JsonSchema for List {
+    fn schema_name() -> Cow<'static, str> {
+        "Ids".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "One value, or a list of them.",
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}}
+            ]
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for List {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -70,148 +107,301 @@ impl<'de> Deserialize<'de> for List {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// A source: an article or report the facts come from.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
 pub struct RawSource {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// The source's title.
+    #[schemars(with = "String", required)]
     pub title: Option<Text>,
+    /// Who published it.
+    #[schemars(with = "Option<String>")]
     pub publisher: Option<Text>,
+    /// When it was published (EDTF: `2022-01-07`, `2022-01`, `2022`).
     pub published: Option<RawDate>,
+    /// Where it can be read.
+    #[schemars(with = "Option<String>")]
     pub url: Option<Text>,
+    /// The path of its full text, relative to this YAML file. With it, `kz check` verifies
+    /// direct quotes and evidence.
+    #[schemars(with = "Option<String>")]
     pub text: Option<Text>,
+    /// Free text about the source.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// A person.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Actor")]
 pub struct RawActor {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// The name as the source gives it.
+    #[schemars(with = "String", required)]
     pub name: Option<Text>,
+    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
+    /// Who they are, in a sentence.
+    #[schemars(with = "String", required)]
     pub description: Option<Text>,
+    /// The id of their country, where the source states it.
+    #[schemars(with = "Option<String>")]
     pub nationality: Option<Text>,
+    /// Positions they hold or held.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawRole>>")]
     pub roles: Vec<RawRole>,
+    /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
     pub source: List,
+    /// The sentence of the source that supports this record, copied verbatim. `kz check`
+    /// verifies it against the source's text.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// A position a person holds or held.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Role")]
 pub struct RawRole {
+    /// The title of the position (`Prime Minister of Armenia`).
+    #[schemars(with = "String", required)]
     pub title: Option<Text>,
+    /// The id of the organisation the role is in.
+    #[schemars(with = "Option<String>")]
     pub org: Option<Text>,
+    /// The id of the place the role is in.
+    #[schemars(with = "Option<String>")]
     pub place: Option<Text>,
+    /// When the role began (EDTF).
     pub since: Option<RawDate>,
+    /// When the role ended (EDTF); absent while it lasts.
     pub until: Option<RawDate>,
+    /// The role's own source, if not the person's.
     #[serde(default)]
     pub source: List,
+    /// The sentence that supports the role, verbatim.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text about the role.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// An organisation: an alliance, government body, university, outlet...
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Organisation")]
 pub struct RawOrganisation {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// The name as the source gives it.
+    #[schemars(with = "String", required)]
     pub name: Option<Text>,
+    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
+    /// What sort of organisation (`military alliance`, `university`, `news outlet`).
+    #[schemars(with = "String", required)]
     pub kind: Option<Text>,
+    /// What it is, in a sentence.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
+    /// When it was founded (EDTF).
     pub founded: Option<RawDate>,
+    /// The id of the place it is based in.
+    #[schemars(with = "Option<String>")]
     pub based_in: Option<Text>,
+    /// Its members: countries, organisations or people.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawMember>>")]
     pub members: Vec<RawMember>,
+    /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
     pub source: List,
+    /// The sentence of the source that supports this record, copied verbatim. `kz check`
+    /// verifies it against the source's text.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// One member of an organisation.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Member")]
 pub struct RawMember {
+    /// The id of the member: a person, organisation or place.
+    #[schemars(with = "String", required)]
     pub member: Option<Text>,
+    /// When the membership began (EDTF).
     pub since: Option<RawDate>,
+    /// When it ended (EDTF); absent for a current member.
     pub until: Option<RawDate>,
+    /// The membership's own source, if not the organisation's.
     #[serde(default)]
     pub source: List,
+    /// The sentence that supports the membership, verbatim.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text about the membership.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// A place: a country, city, region...
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Place")]
 pub struct RawPlace {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// The name as the source gives it.
+    #[schemars(with = "String", required)]
     pub name: Option<Text>,
+    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
+    /// What sort of place (`country`, `city`, `region`, `breakaway region`).
+    #[schemars(with = "String", required)]
     pub kind: Option<Text>,
+    /// The id of the place it is part of.
+    #[schemars(with = "Option<String>")]
     pub part_of: Option<Text>,
+    /// What it is, in a sentence.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
+    /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
     pub source: List,
+    /// The sentence of the source that supports this record, copied verbatim. `kz check`
+    /// verifies it against the source's text.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// Something a person said: their own words, or reported speech.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Quote")]
 pub struct RawQuote {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// The id of the person who said it.
+    #[schemars(with = "String", required)]
     pub speaker: Option<Text>,
+    /// What was said. For a direct quote, verbatim.
+    #[schemars(with = "String", required)]
     pub text: Option<Text>,
+    /// `direct` (the default): the speaker's own words, verbatim; `reported`: a paraphrase.
     pub kind: Option<crate::model::QuoteKind>,
+    /// When it was said (EDTF).
     pub said: Option<RawDate>,
+    /// Where it was said (`Atlantic Council event`, `Facebook post`, `tweet`).
+    #[schemars(with = "Option<String>")]
     pub context: Option<Text>,
+    /// The ids of who or what it is about.
     #[serde(default)]
     pub about: List,
+    /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
     pub source: List,
+    /// The sentence of the source that supports this record, copied verbatim. `kz check`
+    /// verifies it against the source's text.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// Something that happened, with a date.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Event")]
 pub struct RawEvent {
+    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    #[schemars(with = "String", required)]
     pub id: Option<Text>,
+    /// When it happened (EDTF: a day, month, year, decade `199X`, or an interval `A/B`).
+    #[schemars(required)]
     pub date: Option<RawDate>,
+    /// What happened, in a line.
+    #[schemars(with = "String", required)]
     pub title: Option<Text>,
+    /// More about it.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
+    /// The ids of who or what was involved.
     #[serde(default)]
     pub involving: List,
+    /// The ids of the places where it happened.
     #[serde(default)]
     pub places: List,
+    /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
     pub source: List,
+    /// The sentence of the source that supports this record, copied verbatim. `kz check`
+    /// verifies it against the source's text.
+    #[schemars(with = "Option<String>")]
     pub evidence: Option<Text>,
+    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
 }
 
-/// A whole file in one piece: the authoritative parse, used when a file cannot be cut up.
-#[derive(Debug, Default, Deserialize)]
+/// A kz fact file: any of the six sections, each a list of records. Every record cites its
+/// source. See the kz README, "Fact files".
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
     expecting = "a mapping of sections: sources, actors, organisations, places, quotes, events"
 )]
-pub(super) struct RawFile {
+#[schemars(title = "kz fact file")]
+pub struct RawFile {
+    /// The articles and reports the facts come from.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawSource>>")]
     pub(super) sources: Vec<RawSource>,
+    /// People.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawActor>>")]
     pub(super) actors: Vec<RawActor>,
+    /// Organisations and their members.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawOrganisation>>")]
     pub(super) organisations: Vec<RawOrganisation>,
+    /// Countries, cities, regions.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawPlace>>")]
     pub(super) places: Vec<RawPlace>,
+    /// What people said.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawQuote>>")]
     pub(super) quotes: Vec<RawQuote>,
+    /// What happened, and when.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawEvent>>")]
     pub(super) events: Vec<RawEvent>,
 }
 
@@ -221,3 +411,11 @@ fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
 }
 
 pub use crate::model::SECTIONS;
+
+/// The JSON Schema (draft-07) of a fact file, generated from these types, for editors'
+/// YAML language servers.
+pub fn schema() -> Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawFile>()
+}

@@ -4,6 +4,7 @@ mod support;
 
 mod cache;
 mod check;
+mod ecosystem;
 mod equivalence;
 mod formats;
 mod hostile;

@@ -123,12 +123,32 @@ fn help_and_version() {
     let run = Kz::new().args(["--help"]).run().success();
     assert!(run.stdout.contains("Examples:\n  kz who Serdyukov"));
     for cmd in [
-        "who", "actors", "orgs", "members", "places", "quotes", "events", "on", "search",
-        "sources", "why", "check",
+        "who",
+        "actors",
+        "orgs",
+        "members",
+        "places",
+        "quotes",
+        "events",
+        "on",
+        "search",
+        "sources",
+        "why",
+        "check",
+        "graph",
+        "export",
+        "schema",
+        "completions",
+        "man",
     ] {
         let run = Kz::new().args([cmd, "--help"]).run().success();
+        let examples = run
+            .stdout
+            .split_once("Examples:\n")
+            .map(|(_, e)| e)
+            .unwrap_or_default();
         assert!(
-            run.stdout.contains("Examples:\n  kz "),
+            examples.lines().next().is_some_and(|l| l.contains("kz ")),
             "`kz {cmd} --help` lacks examples"
         );
     }
