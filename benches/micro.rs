@@ -25,11 +25,11 @@ fn generated(n: usize) -> Vec<FactFile> {
             q % 28 + 1
         ));
     }
-    vec![FactFile {
-        display: "generated.yaml".into(),
-        origin: FileOrigin::Disk("generated.yaml".into()),
+    vec![FactFile::new(
+        "generated.yaml".into(),
+        FileOrigin::Disk("generated.yaml".into()),
         text,
-    }]
+    )]
 }
 
 #[divan::bench]

@@ -141,3 +141,22 @@ if 100000 in summary:
     print("|---|---|---:|")
     for case, target, got in rows:
         print(f"| {case} | {target} | {got} |")
+
+bounds = os.path.join(results, "bounds.txt")
+if os.path.exists(bounds):
+    print("\n## Hostile files\n")
+    print("`benches/bounds` runs `kz --no-cache check` on files built to be expensive. The target is")
+    print("at most one second and 200 MB for any file of up to 1 MB.\n")
+    print("| file | size | time | peak memory |")
+    print("|---|---:|---:|---:|")
+    for line in open(bounds):
+        name, size, secs, kib = line.split()
+        print(f"| {name} | {int(size) / 1e6:.2f} MB | {float(secs):.2f} s | {int(kib) / 1024:.0f} MB |")
+
+micro = os.path.join(results, "micro.txt")
+if os.path.exists(micro):
+    print("\n## Micro-benchmarks\n")
+    print("`cargo bench --bench micro`, divan's output as it printed it:\n")
+    print("```")
+    print(open(micro).read().rstrip())
+    print("```")

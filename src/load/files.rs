@@ -23,6 +23,8 @@ pub struct FactFile {
     pub origin: FileOrigin,
     /// The text, without a byte-order mark.
     pub text: String,
+    /// Where each line starts, found on first use: diagnostics look lines up by number.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 mod builtin {
@@ -39,10 +41,12 @@ pub fn builtin_files() -> Vec<FactFile> {
     builtin::FILES
         .iter()
         .filter(|(path, _)| is_fact_file(Path::new(path)))
-        .map(|(path, text)| FactFile {
-            display: (*path).to_string(),
-            origin: FileOrigin::Builtin(path),
-            text: strip_bom(text).to_string(),
+        .map(|(path, text)| {
+            FactFile::new(
+                (*path).to_string(),
+                FileOrigin::Builtin(path),
+                strip_bom(text).to_string(),
+            )
         })
         .collect()
 }
@@ -165,11 +169,11 @@ fn read_one(path: &Path) -> Result<FactFile, Box<Diagnostic>> {
         return Err(Box::new(too_large(&display, bytes.len() as u64)));
     }
     let text = decode(&display, bytes)?;
-    Ok(FactFile {
+    Ok(FactFile::new(
         display,
-        origin: FileOrigin::Disk(path.to_path_buf()),
+        FileOrigin::Disk(path.to_path_buf()),
         text,
-    })
+    ))
 }
 
 fn too_large(display: &str, size: u64) -> Diagnostic {
@@ -225,6 +229,23 @@ fn decode(display: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
 }
 
 impl FactFile {
+    pub fn new(display: String, origin: FileOrigin, text: String) -> FactFile {
+        FactFile {
+            display,
+            origin,
+            text,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The byte offset where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
+    }
     /// A fact file from bytes in memory (not from disk), decoded as files are: UTF-8, without a
     /// byte-order mark, or a diagnostic at the first bad byte.
     pub fn from_bytes(display: &str, bytes: &[u8]) -> Result<FactFile, Box<Diagnostic>> {
@@ -232,11 +253,11 @@ impl FactFile {
             return Err(Box::new(too_large(display, bytes.len() as u64)));
         }
         let text = decode(display, bytes.to_vec())?;
-        Ok(FactFile {
-            display: display.to_string(),
-            origin: FileOrigin::Disk(PathBuf::from(display)),
+        Ok(FactFile::new(
+            display.to_string(),
+            FileOrigin::Disk(PathBuf::from(display)),
             text,
-        })
+        ))
     }
 
     /// Reads a file named relative to this one (a source's `text`).
@@ -279,7 +300,7 @@ impl FactFile {
     /// A position moved inside the file: a parser may report the end of input one line past
     /// the last, or a column past the end of a line.
     pub fn clamp(&self, line: usize, column: usize) -> (usize, usize) {
-        let lines = self.text.split('\n').count();
+        let lines = self.line_starts().len();
         let width = |l| self.line_text(l).map_or(0, |t: &str| t.chars().count());
         if line > lines {
             // The end of input: just after the last character.
@@ -291,10 +312,11 @@ impl FactFile {
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        self.text
-            .split('\n')
-            .nth(line.checked_sub(1)?)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        let starts = self.line_starts();
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
 }
 

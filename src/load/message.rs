@@ -272,13 +272,13 @@ fn help_for(code: Code, message: &str, section: Option<&str>) -> Option<String> 
     }
 }
 
-/// serde reports a duplicate field at its mapping; find the second occurrence of the key.
+/// serde reports a duplicate field at its mapping; find the second occurrence of the key in the
+/// lines that follow (a record's keys are close together, so the search is bounded).
 fn duplicate_position(file: &FactFile, map_line: usize, message: &str) -> Option<(usize, usize)> {
     let field = message.split('`').nth(1)?;
-    let lines: Vec<&str> = file.text.lines().collect();
-    let start = map_line.checked_sub(1)?;
     let mut hits = 0;
-    for (i, line) in lines.iter().enumerate().skip(start) {
+    for n in map_line..map_line + 500 {
+        let line = file.line_text(n)?;
         let body = line.trim_start_matches([' ', '-']);
         if body
             .strip_prefix(field)
@@ -286,7 +286,7 @@ fn duplicate_position(file: &FactFile, map_line: usize, message: &str) -> Option
         {
             hits += 1;
             if hits == 2 {
-                return Some((i + 1, line.len() - body.len() + 1));
+                return Some((n, line.len() - body.len() + 1));
             }
         }
     }
