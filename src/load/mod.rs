@@ -74,29 +74,27 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
         .enumerate()
         .map(|(i, file)| parse_file(i as u32, file))
         .collect();
-    let mut raw = Raw::default();
-    for p in parsed {
-        raw.index.units.push(p.units);
-        raw.records.append(p.records);
-        raw.diagnostics.extend(p.diagnostics);
-        raw.broken_ids.extend(p.broken_ids);
-    }
-    raw.index.files = files;
-    raw
+    assemble(files, parsed)
 }
 
 /// Reads every file in one piece, with no outline and no batches: the plain parse that the
 /// piecewise [`parse`] must agree with. It finds at most one YAML problem per file.
 pub fn parse_plain(files: Vec<FactFile>) -> Raw {
+    let parsed: Vec<ParsedFile> = files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| {
+            refused(file)
+                .unwrap_or_else(|| parse_whole(i as u32, file, outline(&file.text).as_deref()))
+        })
+        .collect();
+    assemble(files, parsed)
+}
+
+/// Joins what each file yielded, in file order.
+fn assemble(files: Vec<FactFile>, parsed: Vec<ParsedFile>) -> Raw {
     let mut raw = Raw::default();
-    for (i, file) in files.iter().enumerate() {
-        let p = match too_deep_diag(file) {
-            Some(diag) => ParsedFile {
-                diagnostics: vec![diag],
-                ..ParsedFile::default()
-            },
-            None => parse_whole(i as u32, file, outline(&file.text).as_deref()),
-        };
+    for p in parsed {
         raw.index.units.push(p.units);
         raw.records.append(p.records);
         raw.diagnostics.extend(p.diagnostics);
@@ -115,29 +113,29 @@ struct ParsedFile {
     broken_ids: Vec<String>,
 }
 
-/// The diagnostic for flow collections nested too deep to parse in bounded time.
-fn too_deep_diag(file: &FactFile) -> Option<Diagnostic> {
+/// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
+/// bounded time.
+fn refused(file: &FactFile) -> Option<ParsedFile> {
     let (line, column) = outline::too_deep(&file.text)?;
     let message = format!(
         "flow collections nest deeper than {} levels",
         outline::MAX_FLOW_DEPTH
     );
-    Some(
-        message::file_diag(file, Code::TooComplex, line, column, message).with_help(
-            "fact records need a few levels at most; close the brackets or use block style",
-        ),
-    )
+    let help = "fact records need a few levels at most; close the brackets or use block style";
+    Some(ParsedFile {
+        diagnostics: vec![
+            message::file_diag(file, Code::TooComplex, line, column, message).with_help(help),
+        ],
+        ..ParsedFile::default()
+    })
 }
 
 /// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
 struct NeedsWhole;
 
 fn parse_file(file_idx: u32, file: &FactFile) -> ParsedFile {
-    if let Some(diag) = too_deep_diag(file) {
-        return ParsedFile {
-            diagnostics: vec![diag],
-            ..ParsedFile::default()
-        };
+    if let Some(refused) = refused(file) {
+        return refused;
     }
     let sections = outline(&file.text);
     if let Some(sections) = &sections
