@@ -130,6 +130,35 @@ fn refused(file: &FactFile) -> Option<ParsedFile> {
     })
 }
 
+/// Locates the records a whole-file parse found in section `unit` (an index of [`SECTIONS`]).
+/// Their lines come from the outline when it was made and counts the same items.
+fn place<T>(
+    file: u32,
+    sections: Option<&[SectionOutline]>,
+    unit: usize,
+    items: Vec<T>,
+) -> Vec<Located<T>> {
+    let lines: Vec<u32> = sections
+        .and_then(|s| s.iter().find(|s| s.name == SECTIONS[unit]))
+        .map(|s| s.items.iter().map(|i| i.line).collect::<Vec<_>>())
+        .filter(|l| l.len() == items.len())
+        .unwrap_or_else(|| vec![0; items.len()]);
+    items
+        .into_iter()
+        .zip(lines)
+        .enumerate()
+        .map(|(i, (raw, line))| Located {
+            raw,
+            at: At {
+                file,
+                unit: unit as u32,
+                item: i as u32,
+                line,
+            },
+        })
+        .collect()
+}
+
 /// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
 struct NeedsWhole;
 
@@ -325,42 +354,13 @@ fn parse_whole(file_idx: u32, file: &FactFile, sections: Option<&[SectionOutline
     match serde_yaml::from_str::<Option<raw::RawFile>>(&file.text) {
         Ok(None) => {}
         Ok(Some(parsed)) => {
-            let lines = |name: &str, count: usize| -> Vec<u32> {
-                sections
-                    .and_then(|s| s.iter().find(|s| s.name == name))
-                    .map(|s| s.items.iter().map(|i| i.line).collect::<Vec<_>>())
-                    .filter(|l| l.len() == count)
-                    .unwrap_or_else(|| vec![0; count])
-            };
-            fn place<T>(file: u32, unit: usize, items: Vec<T>, lines: Vec<u32>) -> Vec<Located<T>> {
-                items
-                    .into_iter()
-                    .zip(lines)
-                    .enumerate()
-                    .map(|(i, (raw, line))| Located {
-                        raw,
-                        at: At {
-                            file,
-                            unit: unit as u32,
-                            item: i as u32,
-                            line,
-                        },
-                    })
-                    .collect()
-            }
             let r = &mut out.records;
-            let n = parsed.sources.len();
-            r.sources = place(file_idx, 0, parsed.sources, lines("sources", n));
-            let n = parsed.actors.len();
-            r.actors = place(file_idx, 1, parsed.actors, lines("actors", n));
-            let n = parsed.organisations.len();
-            r.organisations = place(file_idx, 2, parsed.organisations, lines("organisations", n));
-            let n = parsed.places.len();
-            r.places = place(file_idx, 3, parsed.places, lines("places", n));
-            let n = parsed.quotes.len();
-            r.quotes = place(file_idx, 4, parsed.quotes, lines("quotes", n));
-            let n = parsed.events.len();
-            r.events = place(file_idx, 5, parsed.events, lines("events", n));
+            r.sources = place(file_idx, sections, 0, parsed.sources);
+            r.actors = place(file_idx, sections, 1, parsed.actors);
+            r.organisations = place(file_idx, sections, 2, parsed.organisations);
+            r.places = place(file_idx, sections, 3, parsed.places);
+            r.quotes = place(file_idx, sections, 4, parsed.quotes);
+            r.events = place(file_idx, sections, 5, parsed.events);
         }
         Err(err) => out.diagnostics.push(yaml_diag(file, &err, 1, None)),
     }
