@@ -30,6 +30,8 @@ pub struct Ctx {
     /// `--no-cache`: always parse, never read or write a snapshot.
     pub no_cache: bool,
     pub facts: FactsFrom,
+    /// A freshly checked base to snapshot once the command's output is written.
+    pending: std::cell::RefCell<Option<(Cache, cache::Key, &'static Base)>>,
 }
 
 impl Ctx {
@@ -89,12 +91,16 @@ impl Ctx {
             format_given: global.format.is_some(),
             no_cache: global.no_cache,
             facts,
+            pending: std::cell::RefCell::new(None),
         }
     }
 
     /// Loads and checks the base, or returns every problem in it. An unchanged clean base is
     /// read from the snapshot cache instead of being parsed again.
-    pub fn load(&self) -> Result<Base, check::Report> {
+    ///
+    /// The base lives until the process exits, which frees it far faster than dropping a
+    /// hundred thousand records one by one.
+    pub fn load(&self) -> Result<&'static Base, check::Report> {
         let cache = Cache::open(self.no_cache);
         let (key, files) = match &self.facts {
             FactsFrom::Flags(paths) | FactsFrom::Env(paths) => {
@@ -115,7 +121,7 @@ impl Ctx {
         if let (Some(cache), Some(key)) = (&cache, key)
             && let Some(base) = cache.load(key)
         {
-            return Ok(base);
+            return Ok(Box::leak(Box::new(base)));
         }
         let read = match files {
             Inputs::Disk(list, mut problems) => {
@@ -125,21 +131,24 @@ impl Ctx {
             }
             Inputs::Builtin => (load::builtin_files(), Vec::new()),
         };
-        let result = load_base(read);
-        if let (Some(cache), Some(key), Ok(base)) = (&cache, key, &result) {
-            cache.store(key, base);
+        let base: &'static Base = Box::leak(Box::new(load_base(read)?));
+        if let (Some(cache), Some(key)) = (cache, key) {
+            *self.pending.borrow_mut() = Some((cache, key, base));
         }
-        result
+        Ok(base)
     }
 
     /// Loads the base for a query: any problem in it fails the query.
-    ///
-    /// The base lives until the process exits, which frees it far faster than dropping a
-    /// hundred thousand records one by one.
     pub fn base(&self) -> Result<&'static Base, Failure> {
-        self.load()
-            .map(|b| &*Box::leak(Box::new(b)))
-            .map_err(Failure::Broken)
+        self.load().map_err(Failure::Broken)
+    }
+
+    /// Stores the snapshot of a base this run parsed. It runs after the command's output is
+    /// written, so the first run's answer does not wait for it.
+    pub fn finish(&self) {
+        if let Some((cache, key, base)) = self.pending.borrow_mut().take() {
+            cache.store(key, base);
+        }
     }
 }
 
