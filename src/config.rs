@@ -4,6 +4,7 @@
 use crate::cache::{self, Cache};
 use crate::check;
 use crate::cli::{ColorChoice, Global};
+use crate::diag::{Diagnostic, Report};
 use crate::exit::Failure;
 use crate::load::{self, FactFile};
 use crate::model::Base;
@@ -100,7 +101,7 @@ impl Ctx {
     ///
     /// The base lives until the process exits, which frees it far faster than dropping a
     /// hundred thousand records one by one.
-    pub fn load(&self) -> Result<&'static Base, check::Report> {
+    pub fn load(&self) -> Result<&'static Base, Report> {
         let cache = Cache::open(self.no_cache);
         let (key, files) = match &self.facts {
             FactsFrom::Flags(paths) | FactsFrom::Env(paths) => {
@@ -154,18 +155,16 @@ impl Ctx {
 
 /// The fact files to read: listed on disk (with any problem listing them), or built in.
 enum Inputs {
-    Disk(Vec<std::path::PathBuf>, Vec<check::Diagnostic>),
+    Disk(Vec<std::path::PathBuf>, Vec<Diagnostic>),
     Builtin,
 }
 
 /// Parses and checks files read with their read problems; every problem is reported, sorted.
-pub fn load_base(
-    (files, read_problems): (Vec<FactFile>, Vec<check::Diagnostic>),
-) -> Result<Base, check::Report> {
+pub fn load_base((files, read_problems): (Vec<FactFile>, Vec<Diagnostic>)) -> Result<Base, Report> {
     let raw = load::parse(files);
     match check::build(raw) {
         Ok(base) if read_problems.is_empty() => Ok(base),
-        Ok(_) => Err(check::Report::new(read_problems, 0)),
+        Ok(_) => Err(Report::new(read_problems, 0)),
         Err(report) => Err(report.merge(read_problems)),
     }
 }

@@ -1,6 +1,6 @@
 //! Exit statuses and the failures that choose them. Only `main` turns these into a process exit.
 
-use crate::check::Report;
+use crate::diag::Report;
 use std::fmt;
 
 /// The three statuses of SPEC.md.
@@ -63,15 +63,6 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// `1 problem`, `3 problems`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// The exit status for any error `run` returns. A closed pipe is a success.
 pub fn classify(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
@@ -121,12 +112,5 @@ mod tests {
         for (err, want) in cases {
             assert_eq!(classify(&err).code(), want, "{err:#}");
         }
-    }
-
-    #[test]
-    fn plurals() {
-        assert_eq!(plural(1, "file"), "1 file");
-        assert_eq!(plural(0, "file"), "0 files");
-        assert_eq!(plural(2, "problem"), "2 problems");
     }
 }

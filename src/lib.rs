@@ -7,12 +7,14 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod date;
+pub mod diag;
 pub mod exit;
 pub mod load;
 pub mod model;
 pub mod names;
 pub mod query;
 pub mod render;
+pub mod text;
 
 use anyhow::Context as _;
 use exit::Failure;
@@ -54,14 +56,10 @@ fn report(err: &anyhow::Error) {
             for d in &report.diagnostics {
                 let _ = write!(stderr, "{d}");
             }
-            let _ = writeln!(stderr, "kz: {}", render::escape_control(&err.to_string()));
+            let _ = writeln!(stderr, "kz: {}", text::escape_control(&err.to_string()));
         }
         _ => {
-            let _ = writeln!(
-                stderr,
-                "kz: {}",
-                render::escape_control(&format!("{err:#}"))
-            );
+            let _ = writeln!(stderr, "kz: {}", text::escape_control(&format!("{err:#}")));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Rows and profiles → table, TSV, CSV, JSON, JSONL or Markdown on any `impl Write`.
 //! This layer knows cells and formats, not the fact model.
 
+use crate::text::{escape_cell, escape_control, is_unsafe_control};
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table as Comfy, presets,
 };
@@ -523,52 +524,6 @@ pub fn profiles(out: &mut dyn Write, profiles: &[Profile], style: &Style) -> io:
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Terminal safety.
-
-/// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
-fn is_unsafe_control(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
-fn escape_char(c: char) -> String {
-    match c {
-        '\n' => "\\n".into(),
-        '\t' => "\\t".into(),
-        '\r' => "\\r".into(),
-        c => c.escape_unicode().to_string(),
-    }
-}
-
-/// Text made safe for a terminal: every control character is shown as an escape (`\u{1b}`).
-pub fn escape_control(text: &str) -> Cow<'_, str> {
-    escape_except(text, None)
-}
-
-/// Like [`escape_control`], but keeps newlines, which a table cell draws as line breaks.
-pub fn escape_cell(text: &str) -> Cow<'_, str> {
-    escape_except(text, Some('\n'))
-}
-
-fn escape_except(text: &str, keep: Option<char>) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_unsafe_control(c) && Some(c) != keep)
-    {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe_control(c) && Some(c) != keep {
-            out.push_str(&escape_char(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,24 +541,6 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(tsv_field(input), want, "{input:?}");
         }
-    }
-
-    #[test]
-    fn control_escapes() {
-        let cases = [
-            ("plain", "plain"),
-            ("\u{1b}]0;pwned\u{7}", "\\u{1b}]0;pwned\\u{7}"),
-            ("\u{1b}[31mred", "\\u{1b}[31mred"),
-            ("tab\there", "tab\\there"),
-            ("new\nline", "new\\nline"),
-            ("\u{9b}csi", "\\u{9b}csi"),
-            ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
-            ("Тоқаев", "Тоқаев"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(escape_control(input), want, "{input:?}");
-        }
-        assert_eq!(escape_cell("a\nb\u{1b}"), "a\nb\\u{1b}");
     }
 
     #[test]

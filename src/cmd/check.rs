@@ -1,10 +1,11 @@
 //! `kz check`: every problem in the fact base, then a summary.
 
-use crate::check::Diagnostic;
 use crate::config::Ctx;
-use crate::exit::{Failure, plural};
+use crate::diag::Diagnostic;
+use crate::exit::Failure;
 use crate::model::{Base, Kind};
 use crate::render::{self, Format, Rows, Value};
+use crate::text::plural;
 use std::io::Write;
 
 /// Check the fact base for problems.

@@ -4,7 +4,7 @@
 use crate::config::Ctx;
 use crate::model::Kind;
 use crate::names;
-use crate::render::escape_control;
+use crate::text::escape_control;
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use clap_complete::env::Shells;
 use std::ffi::OsStr;

@@ -4,7 +4,7 @@ use crate::config::Ctx;
 use crate::exit::Failure;
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::{self, org_ref, place_ref};
-use crate::render::escape_control;
+use crate::text::escape_control;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::io::Write;

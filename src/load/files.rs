@@ -1,6 +1,6 @@
 //! Reading fact files: from the paths the user gave, or from the base built into the binary.
 
-use crate::check::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 
 use super::files::FactFile;
 use super::raw::SECTIONS;
-use crate::check::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 
 pub(super) fn file_diag(
     file: &FactFile,

@@ -23,7 +23,7 @@ pub use raw::{
     RawSource, SECTIONS, schema,
 };
 
-use crate::check::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use locate::Unit;
 use message::{duplicate_section, unknown_section, yaml_diag};
 use outline::{ItemSpan, SectionOutline, outline};

@@ -132,7 +132,7 @@ fn readme_examples_are_real_output() {
 #[test]
 fn readme_lists_every_diagnostic_code() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    for code in kz::check::Code::ALL {
+    for code in kz::diag::Code::ALL {
         let row = format!("| {code} | {} |", code.summary());
         assert!(readme.contains(&row), "README lacks the row: {row}");
     }
