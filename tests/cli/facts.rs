@@ -31,3 +31,41 @@ fn the_article_has_an_inferred_publication_date() {
         "2022-01-07/2022-01-08"
     );
 }
+
+#[test]
+fn abayev_keeps_the_hedge_directly() {
+    let who = json(&["who", "dauren-abayev"]);
+    let description = by_id(&who, "dauren-abayev")["description"]
+        .as_str()
+        .expect("a description");
+    assert!(
+        description.contains("would not be directly involved in operations against protesters"),
+        "{description}"
+    );
+}
+
+#[test]
+fn the_arrival_does_not_count_the_announced_2500_as_arrived() {
+    let why = json(&["why", "csto-troops-arrive"]);
+    let content = by_id(&why, "csto-troops-arrive")["content"]
+        .as_str()
+        .expect("content");
+    assert!(!content.contains("(2500)"), "{content}");
+    assert!(content.contains("Thousands of troops"), "{content}");
+    assert!(
+        content.contains("30-year history that it responded to a call for assistance"),
+        "{content}"
+    );
+}
+
+#[test]
+fn the_soviet_union_is_background_to_the_1992_treaty_not_a_party() {
+    let events = json(&["events"]);
+    let involving = by_id(&events, "collective-security-treaty-signed")["involving"]
+        .as_array()
+        .expect("involving");
+    assert!(
+        !involving.iter().any(|name| name == "Soviet Union"),
+        "{involving:?}"
+    );
+}
