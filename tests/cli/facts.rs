@@ -69,3 +69,28 @@ fn the_soviet_union_is_background_to_the_1992_treaty_not_a_party() {
         "{involving:?}"
     );
 }
+
+#[test]
+fn reported_quotes_give_only_what_was_said() {
+    let quotes = json(&["quotes"]);
+    let reported: Vec<&Value> = quotes
+        .as_array()
+        .expect("quotes")
+        .iter()
+        .filter(|q| q["kind"] == "reported")
+        .collect();
+    assert_eq!(reported.len(), 8, "{reported:?}");
+    for q in reported {
+        let text = q["text"].as_str().expect("text");
+        let speaker = q["speaker"].as_str().expect("speaker");
+        let first = text.split_whitespace().next().unwrap_or_default();
+        assert!(
+            !speaker.split_whitespace().any(|word| word == first),
+            "{}: the text narrates its speaker: {text}",
+            q["id"]
+        );
+        for narration in ["He said", "She said", "He added", "She added"] {
+            assert!(!text.starts_with(narration), "{}: {text}", q["id"]);
+        }
+    }
+}
