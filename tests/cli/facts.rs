@@ -94,3 +94,16 @@ fn reported_quotes_give_only_what_was_said() {
         }
     }
 }
+
+#[test]
+fn quotes_the_article_places_in_the_crisis_carry_an_inferred_date() {
+    let quotes = json(&["quotes"]);
+    assert_eq!(
+        by_id(&quotes, "pashinyan-external-interference")["date"],
+        "2022-01-05?"
+    );
+    assert_eq!(
+        by_id(&quotes, "blinken-russians-in-your-house")["date"],
+        "2022-01-07?"
+    );
+}
