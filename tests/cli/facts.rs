@@ -107,3 +107,34 @@ fn quotes_the_article_places_in_the_crisis_carry_an_inferred_date() {
         "2022-01-07?"
     );
 }
+
+#[test]
+fn the_build_up_near_ukraine_is_an_event_under_way_on_7_january() {
+    let events = json(&["events", "--involving", "russia", "--place", "ukraine"]);
+    let build_up = by_id(&events, "russian-build-up-near-ukraine");
+    assert_eq!(build_up["date"], "2022-01-07");
+}
+
+#[test]
+fn the_articles_own_hedged_statements_are_in_descriptions() {
+    let cases = [
+        (
+            "pashinyan-facebook-post",
+            "there is no evidence to suggest that foreign actors were involved in stirring unrest",
+        ),
+        (
+            "atlantic-council-event",
+            "some experts believe that criminals and politically connected gangs may have seized \
+             upon the initial protests",
+        ),
+        (
+            "csto-troops-arrive",
+            "sparked concern that the troops could linger",
+        ),
+    ];
+    for (id, claim) in cases {
+        let why = json(&["why", id]);
+        let content = by_id(&why, id)["content"].as_str().expect("content");
+        assert!(content.contains(claim), "{id}: {content}");
+    }
+}
