@@ -138,3 +138,18 @@ fn the_articles_own_hedged_statements_are_in_descriptions() {
         assert!(content.contains(claim), "{id}: {content}");
     }
 }
+
+#[test]
+fn outside_knowledge_is_noted_or_dropped() {
+    let dozhd = json(&["who", "dozhd"]);
+    assert_eq!(by_id(&dozhd, "dozhd")["based_in"], Value::Null);
+    for (id, alias) in [
+        ("university-of-pittsburgh", "Pitt"),
+        ("kazakhstan", "Republic of Kazakhstan"),
+        ("kazakhstan", "KZ"),
+    ] {
+        let why = json(&["why", id]);
+        let notes = by_id(&why, id)["notes"].as_str().unwrap_or_default();
+        assert!(notes.contains(alias), "{id}: {notes}");
+    }
+}
