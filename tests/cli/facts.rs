@@ -153,3 +153,16 @@ fn outside_knowledge_is_noted_or_dropped() {
         assert!(notes.contains(alias), "{id}: {notes}");
     }
 }
+
+#[test]
+fn the_csto_dates_from_the_1992_treaty_like_its_30_year_history() {
+    let who = json(&["who", "csto"]);
+    let csto = by_id(&who, "csto");
+    assert_eq!(csto["founded"], "1992");
+    let events = csto["events"].as_array().expect("events");
+    assert_eq!(
+        events.first().map(|e| &e["id"]),
+        Some(&Value::from("collective-security-treaty-signed")),
+        "{events:?}"
+    );
+}
