@@ -27,7 +27,10 @@ fn generated(n: usize) -> Vec<FactFile> {
     }
     vec![FactFile::new(
         "generated.yaml".into(),
-        FileOrigin::Disk("generated.yaml".into()),
+        FileOrigin::Disk {
+            path: "generated.yaml".into(),
+            root: ".".into(),
+        },
         text,
     )]
 }
@@ -35,13 +38,13 @@ fn generated(n: usize) -> Vec<FactFile> {
 #[divan::bench]
 fn parse_and_check_builtin(b: divan::Bencher) {
     b.with_inputs(load::builtin_files)
-        .bench_values(|files| kz::config::load_base((files, Vec::new())).expect("clean"));
+        .bench_values(|files| kz::open::check_files(files, Vec::new()).expect("clean"));
 }
 
 #[divan::bench(args = [1_000, 10_000])]
 fn parse_and_check_generated(b: divan::Bencher, n: usize) {
     b.with_inputs(|| generated(n))
-        .bench_values(|files| kz::config::load_base((files, Vec::new())).expect("clean"));
+        .bench_values(|files| kz::open::check_files(files, Vec::new()).expect("clean"));
 }
 
 #[divan::bench(args = [1_000, 10_000])]
@@ -52,17 +55,18 @@ fn parse_only(b: divan::Bencher, n: usize) {
 #[divan::bench(args = [10_000])]
 fn snapshot_load(b: divan::Bencher, n: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cache = kz::cache::Cache::at(dir.path().join("kz"));
-    let base = kz::config::load_base((generated(n), Vec::new())).expect("clean");
-    let key = kz::cache::key_for_builtin(&[("generated", "x")]);
+    let cache = kz::load::snapshot::Cache::at(dir.path().join("kz"));
+    let base = kz::open::check_files(generated(n), Vec::new()).expect("clean");
+    let key = kz::load::snapshot::key_for_builtin(&[("generated", "x")]);
     cache.store(key, &base);
     b.bench(|| cache.load(key).expect("stored"));
 }
 
 #[divan::bench]
 fn find_a_name_among_500_people(b: divan::Bencher) {
-    let base = kz::config::load_base((generated(10_000), Vec::new())).expect("clean");
-    b.bench(|| kz::names::find(&base, "Lastname250", &[Kind::Actor]));
+    let base = kz::open::check_files(generated(10_000), Vec::new()).expect("clean");
+    let q = kz::names::NameQuery::new("Lastname250");
+    b.bench(|| kz::query::find::best(&base, &q, &[Kind::Actor]));
 }
 
 #[divan::bench(args = ["tsv", "json", "table"])]

@@ -2,7 +2,7 @@
 
 use crate::cmd;
 use crate::render::Format;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, ValueEnum};
 use std::path::PathBuf;
 
 /// Query facts about the January 2022 unrest in Kazakhstan and the CSTO deployment.
@@ -15,19 +15,21 @@ use std::path::PathBuf;
     name = "kz",
     version,
     arg_required_else_help = true,
-    after_help = "Examples:\n  kz who Serdyukov\n  kz quotes --by Murtazashvili\n  kz members CSTO\n  kz events --since 2022-01-05 -f json\n\nFacts come from --facts, else $KZ_FACTS, else the base built into kz."
+    after_help = "Examples:\n  kz who Serdyukov\n  kz quotes --by Murtazashvili\n  kz members CSTO\n  kz timeline Tokayev\n  kz events --since 2022-01-05 -f json\n\nFacts come from --facts, else $KZ_FACTS, else the base built into kz.\nKZ_FACTS=:~/my-facts reads the built-in base and yours."
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: cmd::Command,
 }
 
 /// Options every command takes.
 #[derive(Debug, Default, Args)]
 pub struct Global {
-    /// Read facts from PATH, a YAML file or a folder of them; repeat for more [env: KZ_FACTS, separated by ':']
+    /// Read facts from PATH, a YAML file or a folder of them; repeat for more. An empty PATH
+    /// ('') is the built-in base, so `--facts '' --facts mine/` reads both [env: KZ_FACTS,
+    /// separated by ':', where an empty element is the built-in base]
     #[arg(long = "facts", value_name = "PATH", global = true)]
     pub facts: Vec<PathBuf>,
 
@@ -58,28 +60,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    Who(cmd::who::Args),
-    Actors(cmd::actors::Args),
-    Orgs(cmd::orgs::Args),
-    Members(cmd::members::Args),
-    Places(cmd::places::Args),
-    Quotes(cmd::quotes::Args),
-    #[command(visible_alias = "timeline")]
-    Events(cmd::events::Args),
-    On(cmd::on::Args),
-    Search(cmd::search::Args),
-    Sources(cmd::sources::Args),
-    Why(cmd::why::Args),
-    Check(cmd::check::Args),
-    Graph(cmd::graph::Args),
-    Export(cmd::export::Args),
-    Schema(cmd::schema::Args),
-    Completions(cmd::completions::Args),
-    Man(cmd::man::Args),
 }
 
 /// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.

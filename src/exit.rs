@@ -63,6 +63,13 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+impl From<crate::query::Miss> for Failure {
+    /// A question with no answer exits 1, with the reason (and any candidates) on stderr.
+    fn from(miss: crate::query::Miss) -> Failure {
+        Failure::NoMatch(miss.to_string())
+    }
+}
+
 /// The exit status for any error `run` returns. A closed pipe is a success.
 pub fn classify(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
@@ -70,6 +77,7 @@ pub fn classify(err: &anyhow::Error) -> ExitCode {
     }
     match err.downcast_ref::<Failure>() {
         Some(f) => f.exit_code(),
+        None if err.downcast_ref::<crate::query::Miss>().is_some() => ExitCode::NoMatch,
         None => ExitCode::Error,
     }
 }

@@ -1,17 +1,17 @@
 //! kz: a command-line knowledge query tool over YAML fact files about the January 2022 unrest in
 //! Kazakhstan and the CSTO deployment.
 
-pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod cmd;
-pub mod config;
+pub mod context;
 pub mod date;
 pub mod diag;
 pub mod exit;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod open;
 pub mod query;
 pub mod render;
 pub mod text;

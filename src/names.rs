@@ -1,6 +1,6 @@
-//! Names: normalise across case, accents and script, match a query to records, suggest on a miss.
+//! Names: normalise across case, accents and script, tell how well a name matches, suggest on
+//! a miss. Pure functions over strings; finding records by name is `query`'s.
 
-use crate::model::{Base, EntityRef, Kind};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -22,61 +22,90 @@ fn fold_kazakh(c: char) -> char {
 }
 
 /// The comparable form of a name: lowercase ASCII words separated by single spaces.
-/// Case, accents, punctuation and script (by transliteration) are gone.
+/// Case, accents, punctuation and script (by transliteration) are gone; apostrophes join
+/// (Armenian `P'ashinyan`, English `Tokayev’s`).
 pub fn normalise(text: &str) -> String {
     // ASCII needs no folding or transliteration: the common case, and the fast one.
-    let ascii = if text.is_ascii() {
-        text.replace('\'', "")
-    } else {
-        let folded: String = text
-            .chars()
-            .map(fold_kazakh)
-            .nfkd()
-            .filter(|c| !is_combining_mark(*c))
-            .collect();
-        // Apostrophes mark sounds in romanisations (Armenian P'ashinyan), not word breaks.
-        any_ascii::any_ascii(&folded).replace('\'', "")
-    };
-    let mut out = String::with_capacity(ascii.len());
-    for word in ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for word in text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+            .map(|w| w.replace('\'', ""))
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
         }
-        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return out;
     }
-    out
+    normalise_with_owners(text).0
 }
 
-/// [`normalise`] done char by char, so a match in the folded text can be mapped back: the
-/// folded string, and for each of its bytes the index of the char of `text` it came from.
-pub fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
-    let mut folded = String::with_capacity(text.len());
+/// [`normalise`], char by char: the normalised text, and for each of its bytes the index of the
+/// char of `text` it came from.
+fn normalise_with_owners(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
     let mut owner = Vec::with_capacity(text.len());
+    let mut gap = false;
     let mut buf = [0u8; 4];
     for (i, c) in text.chars().enumerate() {
-        let one = normalise(fold_kazakh(c).encode_utf8(&mut buf));
-        if one.is_empty() {
-            if !folded.is_empty() && !folded.ends_with(' ') {
-                folded.push(' ');
-                owner.push(i);
+        let ascii: std::borrow::Cow<str> = if c.is_ascii() {
+            std::borrow::Cow::Borrowed(c.encode_utf8(&mut buf))
+        } else {
+            let folded: String = std::iter::once(fold_kazakh(c))
+                .nfkd()
+                .filter(|c| !is_combining_mark(*c))
+                .collect();
+            std::borrow::Cow::Owned(any_ascii::any_ascii(&folded))
+        };
+        for a in ascii.chars() {
+            if a == '\'' {
+                continue;
             }
-            continue;
+            if a.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                    owner.push(i);
+                }
+                gap = false;
+                out.push(a.to_ascii_lowercase());
+                owner.push(i);
+            } else {
+                gap = true;
+            }
         }
-        owner.extend(std::iter::repeat_n(i, one.len()));
-        folded.push_str(&one);
     }
-    (folded, owner)
+    (out, owner)
+}
+
+/// The form text is compared in when searching: [`loose`] of [`normalise`], with, for each byte
+/// of it, the index of the char of `text` it came from, so a match can be shown in place.
+pub fn fold(text: &str) -> (String, Vec<usize>) {
+    let (norm, owner) = normalise_with_owners(text);
+    let mut out = String::with_capacity(norm.len());
+    let mut owners = Vec::with_capacity(norm.len());
+    for (b, at) in loose_bytes(norm.as_bytes()) {
+        out.push(b as char);
+        owners.push(owner[at]);
+    }
+    (out, owners)
 }
 
 /// A looser form that also forgets the usual differences between romanisations of the same
 /// Russian or Kazakh name: `Tokayev`/`Tokaev`, `Andrei`/`Andrey`, `Kassym`/`Kasym`.
 pub fn loose(normalised: &str) -> String {
-    let bytes = normalised.as_bytes();
+    loose_bytes(normalised.as_bytes())
+        .into_iter()
+        .map(|(b, _)| b as char)
+        .collect()
+}
+
+/// The bytes [`loose`] keeps, each with its position in the input.
+fn loose_bytes(bytes: &[u8]) -> Vec<(u8, usize)> {
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-    let mut out = String::with_capacity(normalised.len());
+    let mut out = Vec::with_capacity(bytes.len());
     let mut prev: Option<u8> = None;
     for (i, &b) in bytes.iter().enumerate() {
         let next = bytes.get(i + 1).copied();
@@ -92,7 +121,7 @@ pub fn loose(normalised: &str) -> String {
         if Some(c) == prev && c != b' ' {
             continue;
         }
-        out.push(c as char);
+        out.push((c, i));
         prev = Some(c);
     }
     out
@@ -119,126 +148,91 @@ pub fn closest<'a>(query: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&q, &normalise(c));
-        if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
+        if score >= SUGGEST_AT && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| c)
 }
 
-/// How well a record matched; lower is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Tier {
+/// How well a name matched; lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// The query is the record's id.
     Id,
+    /// The query is a name or alias, ignoring case, accents and script.
     Exact,
+    /// The same, also ignoring romanisation variants (`Tokayev`/`Tokaev`).
     Loose,
+    /// Every word of the query is a word of a name or alias (`Serdyukov`).
     Words,
 }
 
-/// What a name query found.
+/// A name as typed, in every form that matching compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    /// Every record that matched at the best tier, in base order.
-    Matches(Vec<EntityRef>),
-    /// Nothing matched; maybe a close name to suggest.
-    Miss { suggestion: Option<String> },
+pub struct NameQuery {
+    id: String,
+    norm: String,
+    loose: String,
 }
 
-/// Finds the records of `kinds` that `query` names: by id, name or alias, ignoring case, accents
-/// and script; exact matches beat romanisation variants, which beat single-word matches.
-pub fn find(base: &Base, query: &str, kinds: &[Kind]) -> Found {
-    let q_id = query.trim().to_lowercase();
-    let q_norm = normalise(query);
-    let q_loose = loose(&q_norm);
-    let q_words: Vec<&str> = q_loose.split(' ').filter(|w| !w.is_empty()).collect();
-    let mut best: Option<Tier> = None;
-    let mut hits: Vec<EntityRef> = Vec::new();
-    let candidates = base.all().filter(|r| kinds.contains(&r.kind));
-    for r in candidates {
-        let Some(tier) = match_tier(base, r, &q_id, &q_norm, &q_loose, &q_words) else {
-            continue;
-        };
-        match best {
-            Some(b) if tier > b => {}
-            Some(b) if tier == b => hits.push(r),
-            _ => {
-                best = Some(tier);
-                hits.clear();
-                hits.push(r);
-            }
+impl NameQuery {
+    pub fn new(query: &str) -> NameQuery {
+        let norm = normalise(query);
+        NameQuery {
+            id: query.trim().to_lowercase(),
+            loose: loose(&norm),
+            norm,
         }
     }
-    if hits.is_empty() {
-        Found::Miss {
-            suggestion: suggest(base, query, kinds),
-        }
-    } else {
-        Found::Matches(hits)
-    }
-}
 
-fn match_tier(
-    base: &Base,
-    r: EntityRef,
-    q_id: &str,
-    q_norm: &str,
-    q_loose: &str,
-    q_words: &[&str],
-) -> Option<Tier> {
-    if base.id(r) == q_id {
-        return Some(Tier::Id);
+    /// The normalised form, empty when the query has no letters or digits.
+    pub fn normalised(&self) -> &str {
+        &self.norm
     }
-    if q_norm.is_empty() {
-        return None;
-    }
-    let labels = std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
-    let mut best: Option<Tier> = None;
-    for label in labels {
-        let norm = normalise(label);
-        let tier = if norm == q_norm {
-            Tier::Exact
-        } else {
-            let l = loose(&norm);
-            if l == q_loose {
-                Tier::Loose
-            } else if !q_words.is_empty() && q_words.iter().all(|w| l.split(' ').any(|x| x == *w)) {
-                Tier::Words
+
+    /// How well a record with this id and these names (its name first, then aliases) matches,
+    /// if at all.
+    pub fn tier<'a>(&self, id: &str, names: impl IntoIterator<Item = &'a str>) -> Option<Tier> {
+        if id == self.id {
+            return Some(Tier::Id);
+        }
+        if self.norm.is_empty() {
+            return None;
+        }
+        let mut best: Option<Tier> = None;
+        for name in names {
+            let norm = normalise(name);
+            let tier = if norm == self.norm {
+                return Some(Tier::Exact);
             } else {
-                continue;
-            }
-        };
-        best = Some(best.map_or(tier, |b| b.min(tier)));
-        if tier == Tier::Exact {
-            break;
+                let l = loose(&norm);
+                if l == self.loose {
+                    Tier::Loose
+                } else if self.loose.split(' ').all(|w| l.split(' ').any(|x| x == w)) {
+                    Tier::Words
+                } else {
+                    continue;
+                }
+            };
+            best = Some(best.map_or(tier, |b| b.min(tier)));
         }
+        best
     }
-    best
+
+    /// How similar the query is to a name, or to any word of it, from 0 to 1: for suggestions
+    /// after a miss, never for picking a result.
+    pub fn similarity(&self, name: &str) -> f64 {
+        let norm = normalise(name);
+        std::iter::once(norm.as_str())
+            .chain(norm.split(' '))
+            .map(|w| strsim::jaro_winkler(&self.norm, w))
+            .fold(0.0, f64::max)
+    }
 }
 
-/// A name to offer after a miss: the record whose id, name, alias or word is most like the query.
-fn suggest(base: &Base, query: &str, kinds: &[Kind]) -> Option<String> {
-    let q = normalise(query);
-    if q.is_empty() {
-        return None;
-    }
-    let mut best: Option<(f64, EntityRef)> = None;
-    for r in base.all().filter(|r| kinds.contains(&r.kind)) {
-        let labels = std::iter::once(base.label(r))
-            .chain(base.aliases(r).iter().map(|a| a.as_str()))
-            .chain(std::iter::once(base.id(r)));
-        for label in labels {
-            let norm = normalise(label);
-            let score = std::iter::once(norm.as_str())
-                .chain(norm.split(' '))
-                .map(|w| strsim::jaro_winkler(&q, w))
-                .fold(0.0, f64::max);
-            if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, r));
-            }
-        }
-    }
-    best.map(|(_, r)| base.label(r).to_string())
-}
+/// The least [`NameQuery::similarity`] worth suggesting.
+pub const SUGGEST_AT: f64 = 0.8;
 
 #[cfg(test)]
 mod tests {
@@ -261,6 +255,8 @@ mod tests {
             ("Նիկոլ Փաշինյան", "nikol pashinyan"),
             ("  spaced   out ", "spaced out"),
             ("Ёлка", "elka"),
+            ("Tokayev’s", "tokayevs"),
+            ("Tokayev's", "tokayevs"),
             ("ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
             ("", ""),
             ("!!!", ""),
@@ -272,7 +268,7 @@ mod tests {
 
     #[test]
     fn folding_keeps_offsets() {
-        let (folded, owner) = fold_with_offsets("Хабар 24, ok");
+        let (folded, owner) = fold("Хабар 24, ok");
         assert_eq!(folded, "khabar 24 ok");
         assert_eq!(owner.len(), folded.len());
         assert_eq!(owner[0], 0, "kh comes from Х");
@@ -280,6 +276,19 @@ mod tests {
         assert_eq!(owner[2], 1);
         assert_eq!(owner[folded.find("24").unwrap()], 6);
         assert_eq!(owner[folded.find("ok").unwrap()], 10);
+        // Folding text char by char agrees with folding it whole.
+        for text in [
+            "Kassym-Jomart Tokayev’s request",
+            "Тоқаев, Нұр-Сұлтан!",
+            "P'ashinyan  and  ＦＵＬＬ width",
+            "Tokayev's",
+            "Ёлка 2022-01-05",
+            "",
+            "   ",
+        ] {
+            assert_eq!(fold(text).0, loose(&normalise(text)), "{text}");
+            assert_eq!(normalise_with_owners(text).0, normalise(text), "{text}");
+        }
     }
 
     #[test]
@@ -323,8 +332,38 @@ mod tests {
     }
 
     #[test]
+    fn tiers() {
+        let names = ["Kassym-Jomart Tokayev", "Tokayev", "Токаев"];
+        let cases = [
+            ("kassym-jomart-tokayev", Some(Tier::Id)),
+            ("TOKAYEV", Some(Tier::Exact)),
+            ("Тоқаев", Some(Tier::Exact)),
+            ("Tokaev", Some(Tier::Exact)),
+            ("Kasym-Jomart Tokaev", Some(Tier::Loose)),
+            ("Jomart", Some(Tier::Words)),
+            ("Tokayev Kassym", Some(Tier::Words)),
+            ("Nazarbayev", None),
+            ("!!!", None),
+        ];
+        for (query, want) in cases {
+            let q = NameQuery::new(query);
+            assert_eq!(q.tier("kassym-jomart-tokayev", names), want, "{query}");
+        }
+        let q = NameQuery::new("Serdyukv");
+        assert!(q.similarity("Andrey Serdyukov") >= SUGGEST_AT);
+        assert!(q.similarity("Nursultan Nazarbayev") < SUGGEST_AT);
+    }
+
+    #[test]
     fn closest_cases() {
-        let names = crate::model::SECTIONS;
+        let names = [
+            "sources",
+            "actors",
+            "organisations",
+            "places",
+            "quotes",
+            "events",
+        ];
         assert_eq!(closest("quote", names), Some("quotes"));
         assert_eq!(closest("organizations", names), Some("organisations"));
         assert_eq!(closest("zzz", names), None);

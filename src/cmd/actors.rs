@@ -1,13 +1,9 @@
 //! `kz actors`: people, filtered by organisation, place or role.
 
-use crate::config::Ctx;
-use crate::exit::Failure;
-use crate::model::Kind;
-use crate::names;
-use crate::query::{self, actor_ref, source_ids};
-use crate::render::{self, Rows, Value};
-use std::collections::BTreeSet;
-use std::io::Write;
+use super::{Cx, Listing, Run, emit, scopes, source_ids};
+use crate::model::EntityRef;
+use crate::query::{self, ActorFilter, Miss, TextQuery, Wanted};
+use crate::render::{Rows, Value};
 
 /// List people, with their roles.
 ///
@@ -15,91 +11,64 @@ use std::io::Write;
 ///
 /// --org keeps people who hold a role in, or are members of, an organisation. --place keeps
 /// people of that nationality or with a role there (places within it count). --role keeps people
-/// with a role whose title contains the text.
+/// with a role whose title contains the text. Every filter can be repeated, and each repetition
+/// narrows: `--org CSTO --place Kazakhstan` keeps people who meet both.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kz actors --org CSTO\n  kz actors --place Kazakhstan -f csv\n  kz actors --role president"
+    after_help = "Examples:\n  kz actors --org CSTO\n  kz actors --place Kazakhstan -f csv\n  kz actors --role president\n  kz actors --facet roles"
 )]
 pub struct Args {
-    /// Only people with a role in, or a membership of, this organisation
+    /// Only people with a role in, or a membership of, this organisation (repeat: all of them)
     #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Organisation]))]
     #[arg(long, value_name = "ORG")]
-    pub org: Option<String>,
-    /// Only people from, or with a role in, this place or a place within it
+    pub org: Vec<String>,
+    /// Only people from, or with a role in, this place or a place within it (repeat: all)
     #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Place]))]
     #[arg(long, value_name = "PLACE")]
-    pub place: Option<String>,
-    /// Only people with a role whose title contains TEXT
+    pub place: Vec<String>,
+    /// Only people with a role whose title contains TEXT (repeat: a role for each)
     #[arg(long, value_name = "TEXT")]
-    pub role: Option<String>,
+    pub role: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let base = ctx.base()?;
-    let orgs: Option<BTreeSet<u32>> = match &args.org {
-        Some(q) => Some(
-            query::resolve(base, q, &[Kind::Organisation], "organisation")?
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let base = cx.base()?;
+        let filter = ActorFilter {
+            orgs: self
+                .org
                 .iter()
-                .map(|r| r.idx)
-                .collect(),
-        ),
-        None => None,
-    };
-    let places = args
-        .place
-        .as_deref()
-        .map(|q| query::resolve_places_within(base, q))
-        .transpose()?;
-    let role = args.role.as_deref().map(names::normalise);
-    let mut rows = Rows::new(&["id", "name", "description", "roles"]);
-    for (i, actor) in base.actors.iter().enumerate() {
-        let me = actor_ref(i as u32);
-        if let Some(orgs) = &orgs {
-            let by_role = actor
-                .roles
+                .map(|o| Ok(query::resolve(base, o, Wanted::ORG)?.iter().map(|r| r.idx).collect()))
+                .collect::<Result<_, Miss>>()?,
+            places: scopes(base, &self.place, Wanted::PLACE)?,
+            roles: self
+                .role
                 .iter()
-                .any(|r| r.org.is_some_and(|o| orgs.contains(&o)));
-            let by_membership = orgs.iter().any(|&o| {
-                base.organisations[o as usize]
-                    .members
-                    .iter()
-                    .any(|m| m.member == me)
-            });
-            if !by_role && !by_membership {
-                continue;
-            }
+                .map(|t| TextQuery::new(base, t).ok_or_else(|| no_letters(t)))
+                .collect::<Result<_, _>>()?,
+        };
+        let mut rows = Rows::new(&["id", "name", "description", "roles"]);
+        for i in query::actors(base, &filter) {
+            let actor = &base.actors[i as usize];
+            rows.push(
+                vec![
+                    base.id(EntityRef::actor(i)).into(),
+                    actor.name.as_str().into(),
+                    actor.description.as_str().into(),
+                    Value::List(actor.roles.iter().map(|r| r.title.to_string()).collect()),
+                ],
+                source_ids(base, &actor.meta.sources),
+            );
         }
-        if let Some(places) = &places {
-            let from = actor.nationality.is_some_and(|p| places.contains(&p));
-            let there = actor
-                .roles
-                .iter()
-                .any(|r| r.place.is_some_and(|p| places.contains(&p)));
-            if !from && !there {
-                continue;
-            }
-        }
-        if let Some(text) = &role
-            && !actor
-                .roles
-                .iter()
-                .any(|r| query::contains_text(&r.title, text))
-        {
-            continue;
-        }
-        rows.push(
-            vec![
-                actor.meta.id.as_str().into(),
-                actor.name.as_str().into(),
-                actor.description.as_str().into(),
-                Value::List(actor.roles.iter().map(|r| r.title.to_string()).collect()),
-            ],
-            source_ids(base, &actor.meta.sources),
-        );
+        emit(cx, rows, &self.listing, || {
+            Miss::Nothing("no actor matches these filters".into())
+        })
     }
-    if rows.is_empty() {
-        return Err(Failure::NoMatch("no actor matches these filters".into()).into());
-    }
-    render::rows(out, &rows, &ctx.style)?;
-    Ok(())
+}
+
+/// The failure for a text argument with nothing to look for.
+pub fn no_letters(text: &str) -> crate::exit::Failure {
+    crate::exit::Failure::Usage(format!("'{text}' has no letters or digits to look for"))
 }

@@ -1,14 +1,14 @@
 //! `kz completions SHELL`: shell completion, with people, organisations and places completed
 //! by name from the base.
 
-use crate::config::Ctx;
+use super::{Cx, Needs, Run};
+use crate::context::Ctx;
 use crate::model::Kind;
 use crate::names;
 use crate::text::escape_control;
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use clap_complete::env::Shells;
 use std::ffi::OsStr;
-use std::io::Write;
 
 /// The shells kz can complete in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,8 +34,18 @@ pub struct Args {
     pub shell: Shell,
 }
 
-pub fn run(args: &Args, _ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let name = match args.shell {
+impl Run for Args {
+    fn needs(&self) -> Needs {
+        Needs::Nothing
+    }
+
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        registration(self.shell, cx.out)
+    }
+}
+
+fn registration(shell: Shell, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    let name = match shell {
         Shell::Bash => "bash",
         Shell::Zsh => "zsh",
         Shell::Fish => "fish",
@@ -65,8 +75,8 @@ pub fn names_of(
         let Some(current) = current.to_str() else {
             return Vec::new();
         };
-        let ctx = Ctx::for_completion();
-        let Ok(base) = ctx.load() else {
+        let ctx = Ctx::new(&crate::cli::Global::default());
+        let Ok(base) = crate::open::open(&ctx.facts, !ctx.no_cache).base else {
             return Vec::new();
         };
         let typed = names::normalise(current);
@@ -99,12 +109,5 @@ pub fn names_of(
             }
         }
         out
-    }
-}
-
-impl Ctx {
-    /// The context a completion runs in: the facts of KZ_FACTS or the built-in base.
-    pub fn for_completion() -> Ctx {
-        Ctx::new(&crate::cli::Global::default())
     }
 }

@@ -1,10 +1,9 @@
 //! `kz export`: the whole base for other engines, as JSON lines or RDF N-Triples.
 
-use crate::config::Ctx;
+use super::{Cx, Run};
 use crate::date::{Date, Precision};
+use crate::model::view;
 use crate::model::{Base, EntityRef, Kind, QuoteKind, Text};
-use crate::query::{actor_ref, org_ref, place_ref};
-use serde_json::{Value as Json, json};
 use std::io::Write;
 
 /// An export format.
@@ -36,125 +35,36 @@ pub struct Args {
     pub base: String,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    if args.to == ExportFormat::Ntriples && !is_iri(&args.base) {
-        return Err(crate::exit::Failure::Usage(format!(
-            "--base '{}' is not an absolute IRI (like urn:kz: or https://example.org/kz/)",
-            args.base
-        ))
-        .into());
-    }
-    let base = ctx.base()?;
-    match args.to {
-        ExportFormat::Jsonl => {
-            for r in base.all() {
-                serde_json::to_writer(&mut *out, &record_json(base, r))?;
-                out.write_all(b"\n")?;
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        if self.to == ExportFormat::Ntriples && !is_iri(&self.base) {
+            return Err(crate::exit::Failure::Usage(format!(
+                "--base '{}' is not an absolute IRI (like urn:kz: or https://example.org/kz/)",
+                self.base
+            ))
+            .into());
+        }
+        let base = cx.base()?;
+        match self.to {
+            ExportFormat::Jsonl => {
+                for r in base.all() {
+                    serde_json::to_writer(&mut *cx.out, &view::json(base, r))?;
+                    cx.out.write_all(b"\n")?;
+                }
+            }
+            ExportFormat::Ntriples => {
+                let mut nt = Triples {
+                    out: &mut *cx.out,
+                    base: &self.base,
+                    blank: 0,
+                };
+                for r in base.all() {
+                    nt.record(base, r)?;
+                }
             }
         }
-        ExportFormat::Ntriples => {
-            let mut nt = Triples {
-                out,
-                base: &args.base,
-                blank: 0,
-            };
-            for r in base.all() {
-                nt.record(base, r)?;
-            }
-        }
+        Ok(())
     }
-    Ok(())
-}
-
-fn ids(base: &Base, refs: impl IntoIterator<Item = EntityRef>) -> Json {
-    refs.into_iter().map(|r| json!(base.id(r))).collect()
-}
-
-fn date(d: Option<&Date>) -> Json {
-    d.map_or(Json::Null, |d| json!(d.as_str()))
-}
-
-fn sources(base: &Base, s: &[u32]) -> Json {
-    json!(base.source_ids(s))
-}
-
-/// One self-contained object for a record: its kind, its fields, references as ids.
-pub fn record_json(base: &Base, r: EntityRef) -> Json {
-    let i = r.idx as usize;
-    let mut v = match r.kind {
-        Kind::Source => {
-            let s = &base.sources[i];
-            json!({"id": s.id, "title": s.title, "publisher": s.publisher, "published": date(s.published.as_ref()), "url": s.url, "text": s.text, "notes": s.notes})
-        }
-        Kind::Actor => {
-            let a = &base.actors[i];
-            let roles: Vec<Json> = a
-                .roles
-                .iter()
-                .map(|role| {
-                    json!({
-                        "title": role.title,
-                        "org": role.org.map(|o| base.id(org_ref(o))),
-                        "place": role.place.map(|p| base.id(place_ref(p))),
-                        "since": date(role.since.as_ref()),
-                        "until": date(role.until.as_ref()),
-                        "evidence": role.evidence,
-                        "source": sources(base, &role.sources),
-                    })
-                })
-                .collect();
-            json!({"id": a.meta.id, "name": a.name, "aliases": a.aliases, "description": a.description,
-                   "nationality": a.nationality.map(|p| base.id(place_ref(p))), "roles": roles})
-        }
-        Kind::Organisation => {
-            let o = &base.organisations[i];
-            let members: Vec<Json> = o
-                .members
-                .iter()
-                .map(|m| {
-                    json!({
-                        "member": base.id(m.member),
-                        "since": date(m.since.as_ref()),
-                        "until": date(m.until.as_ref()),
-                        "evidence": m.evidence,
-                        "source": sources(base, &m.sources),
-                    })
-                })
-                .collect();
-            json!({"id": o.meta.id, "name": o.name, "aliases": o.aliases, "type": o.kind, "description": o.description,
-                   "founded": date(o.founded.as_ref()), "based_in": o.based_in.map(|p| base.id(place_ref(p))), "members": members})
-        }
-        Kind::Place => {
-            let p = &base.places[i];
-            json!({"id": p.meta.id, "name": p.name, "aliases": p.aliases, "type": p.kind,
-                   "part_of": p.part_of.map(|x| base.id(place_ref(x))), "description": p.description})
-        }
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            json!({"id": q.meta.id, "speaker": base.id(actor_ref(q.speaker)), "text": q.text, "quote_kind": q.kind.name(),
-                   "said": date(q.said.as_ref()), "context": q.context, "about": ids(base, q.about.iter().copied())})
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            json!({"id": e.meta.id, "date": e.date.as_str(), "title": e.title, "description": e.description,
-                   "involving": ids(base, e.involving.iter().copied()), "places": ids(base, e.places.iter().map(|&p| place_ref(p)))})
-        }
-    };
-    let map = v.as_object_mut().expect("an object");
-    let mut ordered = serde_json::Map::new();
-    ordered.insert("kind".into(), json!(r.kind.name()));
-    ordered.append(map);
-    if let Some(meta) = base.meta(r) {
-        ordered.insert("evidence".into(), json!(meta.evidence));
-        ordered.insert("notes".into(), json!(meta.notes));
-        ordered.insert("source".into(), sources(base, &meta.sources));
-        ordered.insert(
-            "file".into(),
-            json!(base.files.get(meta.origin.file as usize)),
-        );
-        ordered.insert("line".into(), json!(meta.origin.line));
-    }
-    Json::Object(ordered)
 }
 
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -167,6 +77,21 @@ const EDTF: &str = "http://id.loc.gov/datatypes/edtf/EDTF";
 const PQ: &str = "http://www.wikidata.org/prop/qualifier/";
 /// kz's own terms, for what the other vocabularies lack.
 pub const KZ: &str = "urn:kz:vocab:";
+
+/// `rdf:type`.
+fn rdf_type() -> String {
+    format!("{RDF}type")
+}
+
+/// `schema:name`.
+fn name() -> String {
+    format!("{SCHEMA}name")
+}
+
+/// A schema.org type as an object.
+fn ty(t: &str) -> Object<'static> {
+    Object::Node(format!("<{SCHEMA}{t}>"))
+}
 
 /// Whether `s` is an absolute IRI kz can write between `<>`.
 fn is_iri(s: &str) -> bool {
@@ -266,206 +191,227 @@ impl Triples<'_> {
     }
 
     fn record(&mut self, base: &Base, r: EntityRef) -> std::io::Result<()> {
-        let s = self.iri(base.id(r));
+        let s = &self.iri(base.id(r));
         let i = r.idx as usize;
-        let ty = |t: &str| Object::Node(format!("<{SCHEMA}{t}>"));
-        let rdf_type = format!("{RDF}type");
-        let name = format!("{SCHEMA}name");
         self.triple(
-            &s,
+            s,
             &format!("{SCHEMA}identifier"),
             Object::Literal(base.id(r)),
         )?;
         match r.kind {
-            Kind::Source => {
-                let src = &base.sources[i];
-                self.triple(&s, &rdf_type, ty("CreativeWork"))?;
-                self.triple(&s, &name, Object::Literal(&src.title))?;
-                self.text(&s, &format!("{SCHEMA}publisher"), src.publisher.as_ref())?;
-                self.date(
-                    &s,
-                    &format!("{SCHEMA}datePublished"),
-                    src.published.as_ref(),
-                )?;
-                if let Some(url) = &src.url {
-                    if is_iri(url) {
-                        self.triple(
-                            &s,
-                            &format!("{SCHEMA}url"),
-                            Object::Node(format!("<{url}>")),
-                        )?;
-                    } else {
-                        self.triple(&s, &format!("{SCHEMA}url"), Object::Literal(url))?;
-                    }
-                }
-                self.text(&s, &format!("{KZ}notes"), src.notes.as_ref())?;
-            }
-            Kind::Actor => {
-                let a = &base.actors[i];
-                self.triple(&s, &rdf_type, ty("Person"))?;
-                self.triple(&s, &rdf_type, Object::Node(format!("<{FOAF}Person>")))?;
-                self.triple(&s, &name, Object::Literal(&a.name))?;
-                self.triple(&s, &format!("{FOAF}name"), Object::Literal(&a.name))?;
-                for alias in &a.aliases {
-                    self.triple(
-                        &s,
-                        &format!("{SCHEMA}alternateName"),
-                        Object::Literal(alias),
-                    )?;
-                }
-                self.triple(
-                    &s,
-                    &format!("{SCHEMA}description"),
-                    Object::Literal(&a.description),
-                )?;
-                if let Some(n) = a.nationality {
-                    let o = self.iri(base.id(place_ref(n)));
-                    self.triple(&s, &format!("{SCHEMA}nationality"), Object::Node(o))?;
-                }
-                for role in &a.roles {
-                    // schema.org's Role pattern: person → role → organisation or place.
-                    let node = self.node();
-                    let (link, kind) = if role.org.is_some() {
-                        ("memberOf", "OrganizationRole")
-                    } else {
-                        ("hasOccupation", "Role")
-                    };
-                    self.triple(&s, &format!("{SCHEMA}{link}"), Object::Node(node.clone()))?;
-                    self.triple(&node, &rdf_type, ty(kind))?;
-                    self.triple(
-                        &node,
-                        &format!("{SCHEMA}roleName"),
-                        Object::Literal(&role.title),
-                    )?;
-                    if let Some(o) = role.org {
-                        let o = self.iri(base.id(org_ref(o)));
-                        self.triple(&node, &format!("{SCHEMA}memberOf"), Object::Node(o))?;
-                    }
-                    if let Some(p) = role.place {
-                        let p = self.iri(base.id(place_ref(p)));
-                        self.triple(&node, &format!("{SCHEMA}location"), Object::Node(p))?;
-                    }
-                    self.date(&node, &format!("{SCHEMA}startDate"), role.since.as_ref())?;
-                    self.date(&node, &format!("{SCHEMA}endDate"), role.until.as_ref())?;
-                    self.date(&node, &format!("{PQ}P580"), role.since.as_ref())?;
-                    self.date(&node, &format!("{PQ}P582"), role.until.as_ref())?;
-                    self.cited(&node, &role.sources, role.evidence.as_ref(), base)?;
-                }
-            }
-            Kind::Organisation => {
-                let o = &base.organisations[i];
-                self.triple(&s, &rdf_type, ty("Organization"))?;
-                self.triple(&s, &rdf_type, Object::Node(format!("<{FOAF}Organization>")))?;
-                self.triple(&s, &name, Object::Literal(&o.name))?;
-                self.triple(&s, &format!("{FOAF}name"), Object::Literal(&o.name))?;
-                for alias in &o.aliases {
-                    self.triple(
-                        &s,
-                        &format!("{SCHEMA}alternateName"),
-                        Object::Literal(alias),
-                    )?;
-                }
-                self.triple(&s, &format!("{KZ}kind"), Object::Literal(&o.kind))?;
-                self.text(&s, &format!("{SCHEMA}description"), o.description.as_ref())?;
-                self.date(&s, &format!("{SCHEMA}foundingDate"), o.founded.as_ref())?;
-                if let Some(p) = o.based_in {
-                    let p = self.iri(base.id(place_ref(p)));
-                    self.triple(&s, &format!("{SCHEMA}location"), Object::Node(p))?;
-                }
-                for m in &o.members {
-                    let member = self.iri(base.id(m.member));
-                    // The plain fact, then a statement that qualifies it, as Wikidata does.
-                    self.triple(
-                        &member,
-                        &format!("{SCHEMA}memberOf"),
-                        Object::Node(s.clone()),
-                    )?;
-                    let node = self.node();
-                    self.triple(&node, &rdf_type, Object::Node(format!("<{KZ}Membership>")))?;
-                    self.triple(&node, &format!("{KZ}member"), Object::Node(member))?;
-                    self.triple(&node, &format!("{KZ}organisation"), Object::Node(s.clone()))?;
-                    self.date(&node, &format!("{PQ}P580"), m.since.as_ref())?;
-                    self.date(&node, &format!("{PQ}P582"), m.until.as_ref())?;
-                    self.cited(&node, &m.sources, m.evidence.as_ref(), base)?;
-                }
-            }
-            Kind::Place => {
-                let p = &base.places[i];
-                self.triple(&s, &rdf_type, ty("Place"))?;
-                if p.kind.as_str() == "country" {
-                    self.triple(&s, &rdf_type, ty("Country"))?;
-                }
-                self.triple(&s, &name, Object::Literal(&p.name))?;
-                for alias in &p.aliases {
-                    self.triple(
-                        &s,
-                        &format!("{SCHEMA}alternateName"),
-                        Object::Literal(alias),
-                    )?;
-                }
-                self.triple(&s, &format!("{KZ}kind"), Object::Literal(&p.kind))?;
-                self.text(&s, &format!("{SCHEMA}description"), p.description.as_ref())?;
-                if let Some(parent) = p.part_of {
-                    let o = self.iri(base.id(place_ref(parent)));
-                    self.triple(&s, &format!("{SCHEMA}containedInPlace"), Object::Node(o))?;
-                }
-            }
-            Kind::Quote => {
-                let q = &base.quotes[i];
-                self.triple(&s, &rdf_type, ty("Quotation"))?;
-                self.triple(&s, &format!("{SCHEMA}text"), Object::Literal(&q.text))?;
-                let speaker = self.iri(base.id(actor_ref(q.speaker)));
-                self.triple(
-                    &s,
-                    &format!("{SCHEMA}spokenByCharacter"),
-                    Object::Node(speaker.clone()),
-                )?;
-                self.triple(&s, &format!("{SCHEMA}creator"), Object::Node(speaker))?;
-                let kind = if q.kind == QuoteKind::Direct {
-                    "direct"
-                } else {
-                    "reported"
-                };
-                self.triple(&s, &format!("{KZ}quoteKind"), Object::Literal(kind))?;
-                self.date(&s, &format!("{SCHEMA}dateCreated"), q.said.as_ref())?;
-                self.text(&s, &format!("{KZ}context"), q.context.as_ref())?;
-                for &about in &q.about {
-                    let o = self.iri(base.id(about));
-                    self.triple(&s, &format!("{SCHEMA}about"), Object::Node(o))?;
-                }
-            }
-            Kind::Event => {
-                let e = &base.events[i];
-                self.triple(&s, &rdf_type, ty("Event"))?;
-                self.triple(&s, &name, Object::Literal(&e.title))?;
-                self.text(&s, &format!("{SCHEMA}description"), e.description.as_ref())?;
-                self.date(&s, &format!("{KZ}date"), Some(&e.date))?;
-                if let (Some(start), Some(end)) = (e.date.start(), e.date.end()) {
-                    let (start, end) = (start.to_string(), end.to_string());
-                    self.triple(
-                        &s,
-                        &format!("{SCHEMA}startDate"),
-                        Object::Typed(&start, &format!("{XSD}date")),
-                    )?;
-                    self.triple(
-                        &s,
-                        &format!("{SCHEMA}endDate"),
-                        Object::Typed(&end, &format!("{XSD}date")),
-                    )?;
-                }
-                for &p in &e.places {
-                    let o = self.iri(base.id(place_ref(p)));
-                    self.triple(&s, &format!("{SCHEMA}location"), Object::Node(o))?;
-                }
-                for &who in &e.involving {
-                    let o = self.iri(base.id(who));
-                    self.triple(&s, &format!("{KZ}involves"), Object::Node(o))?;
-                }
-            }
+            Kind::Source => self.source(base, s, i)?,
+            Kind::Actor => self.actor(base, s, i)?,
+            Kind::Organisation => self.organisation(base, s, i)?,
+            Kind::Place => self.place(base, s, i)?,
+            Kind::Quote => self.quote(base, s, i)?,
+            Kind::Event => self.event(base, s, i)?,
         }
         if let Some(meta) = base.meta(r) {
-            self.cited(&s, &meta.sources, meta.evidence.as_ref(), base)?;
-            self.text(&s, &format!("{KZ}notes"), meta.notes.as_ref())?;
+            self.cited(s, &meta.sources, meta.evidence.as_ref(), base)?;
+            self.text(s, &format!("{KZ}notes"), meta.notes.as_ref())?;
+        }
+        Ok(())
+    }
+
+    /// A source: a schema.org creative work.
+    fn source(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let src = &base.sources[i];
+        self.triple(s, &rdf_type(), ty("CreativeWork"))?;
+        self.triple(s, &name(), Object::Literal(&src.title))?;
+        self.text(s, &format!("{SCHEMA}publisher"), src.publisher.as_ref())?;
+        self.date(
+            s,
+            &format!("{SCHEMA}datePublished"),
+            src.published.as_ref(),
+        )?;
+        if let Some(url) = &src.url {
+            if is_iri(url) {
+                self.triple(
+                    s,
+                    &format!("{SCHEMA}url"),
+                    Object::Node(format!("<{url}>")),
+                )?;
+            } else {
+                self.triple(s, &format!("{SCHEMA}url"), Object::Literal(url))?;
+            }
+        }
+        self.text(s, &format!("{KZ}notes"), src.notes.as_ref())?;
+        Ok(())
+    }
+
+    /// A person, with each role as a schema.org Role node.
+    fn actor(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let a = &base.actors[i];
+        self.triple(s, &rdf_type(), ty("Person"))?;
+        self.triple(s, &rdf_type(), Object::Node(format!("<{FOAF}Person>")))?;
+        self.triple(s, &name(), Object::Literal(&a.name))?;
+        self.triple(s, &format!("{FOAF}name"), Object::Literal(&a.name))?;
+        for alias in &a.aliases {
+            self.triple(
+                s,
+                &format!("{SCHEMA}alternateName"),
+                Object::Literal(alias),
+            )?;
+        }
+        self.triple(
+            s,
+            &format!("{SCHEMA}description"),
+            Object::Literal(&a.description),
+        )?;
+        if let Some(n) = a.nationality {
+            let o = self.iri(base.id(EntityRef::place(n)));
+            self.triple(s, &format!("{SCHEMA}nationality"), Object::Node(o))?;
+        }
+        for role in &a.roles {
+            // schema.org's Role pattern: person → role → organisation or place.
+            let node = self.node();
+            let (link, kind) = if role.org.is_some() {
+                ("memberOf", "OrganizationRole")
+            } else {
+                ("hasOccupation", "Role")
+            };
+            self.triple(s, &format!("{SCHEMA}{link}"), Object::Node(node.clone()))?;
+            self.triple(&node, &rdf_type(), ty(kind))?;
+            self.triple(
+                &node,
+                &format!("{SCHEMA}roleName"),
+                Object::Literal(&role.title),
+            )?;
+            if let Some(o) = role.org {
+                let o = self.iri(base.id(EntityRef::org(o)));
+                self.triple(&node, &format!("{SCHEMA}memberOf"), Object::Node(o))?;
+            }
+            if let Some(p) = role.place {
+                let p = self.iri(base.id(EntityRef::place(p)));
+                self.triple(&node, &format!("{SCHEMA}location"), Object::Node(p))?;
+            }
+            self.date(&node, &format!("{SCHEMA}startDate"), role.since.as_ref())?;
+            self.date(&node, &format!("{SCHEMA}endDate"), role.until.as_ref())?;
+            self.date(&node, &format!("{PQ}P580"), role.since.as_ref())?;
+            self.date(&node, &format!("{PQ}P582"), role.until.as_ref())?;
+            self.cited(&node, &role.sources, role.evidence.as_ref(), base)?;
+        }
+        Ok(())
+    }
+
+    /// An organisation, with each membership as a plain fact and a qualified statement.
+    fn organisation(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let o = &base.organisations[i];
+        self.triple(s, &rdf_type(), ty("Organization"))?;
+        self.triple(s, &rdf_type(), Object::Node(format!("<{FOAF}Organization>")))?;
+        self.triple(s, &name(), Object::Literal(&o.name))?;
+        self.triple(s, &format!("{FOAF}name"), Object::Literal(&o.name))?;
+        for alias in &o.aliases {
+            self.triple(
+                s,
+                &format!("{SCHEMA}alternateName"),
+                Object::Literal(alias),
+            )?;
+        }
+        self.triple(s, &format!("{KZ}kind"), Object::Literal(&o.kind))?;
+        self.text(s, &format!("{SCHEMA}description"), o.description.as_ref())?;
+        self.date(s, &format!("{SCHEMA}foundingDate"), o.founded.as_ref())?;
+        if let Some(p) = o.based_in {
+            let p = self.iri(base.id(EntityRef::place(p)));
+            self.triple(s, &format!("{SCHEMA}location"), Object::Node(p))?;
+        }
+        for m in &o.members {
+            let member = self.iri(base.id(m.member));
+            // The plain fact, then a statement that qualifies it, as Wikidata does.
+            self.triple(
+                &member,
+                &format!("{SCHEMA}memberOf"),
+                Object::Node(s.to_string()),
+            )?;
+            let node = self.node();
+            self.triple(&node, &rdf_type(), Object::Node(format!("<{KZ}Membership>")))?;
+            self.triple(&node, &format!("{KZ}member"), Object::Node(member))?;
+            self.triple(&node, &format!("{KZ}organisation"), Object::Node(s.to_string()))?;
+            self.date(&node, &format!("{PQ}P580"), m.since.as_ref())?;
+            self.date(&node, &format!("{PQ}P582"), m.until.as_ref())?;
+            self.cited(&node, &m.sources, m.evidence.as_ref(), base)?;
+        }
+        Ok(())
+    }
+
+    /// A place.
+    fn place(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let p = &base.places[i];
+        self.triple(s, &rdf_type(), ty("Place"))?;
+        if p.kind.as_str() == "country" {
+            self.triple(s, &rdf_type(), ty("Country"))?;
+        }
+        self.triple(s, &name(), Object::Literal(&p.name))?;
+        for alias in &p.aliases {
+            self.triple(
+                s,
+                &format!("{SCHEMA}alternateName"),
+                Object::Literal(alias),
+            )?;
+        }
+        self.triple(s, &format!("{KZ}kind"), Object::Literal(&p.kind))?;
+        self.text(s, &format!("{SCHEMA}description"), p.description.as_ref())?;
+        if let Some(parent) = p.part_of {
+            let o = self.iri(base.id(EntityRef::place(parent)));
+            self.triple(s, &format!("{SCHEMA}containedInPlace"), Object::Node(o))?;
+        }
+        Ok(())
+    }
+
+    /// A quote: a schema.org quotation.
+    fn quote(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let q = &base.quotes[i];
+        self.triple(s, &rdf_type(), ty("Quotation"))?;
+        self.triple(s, &format!("{SCHEMA}text"), Object::Literal(&q.text))?;
+        let speaker = self.iri(base.id(q.speaker));
+        self.triple(
+            s,
+            &format!("{SCHEMA}spokenByCharacter"),
+            Object::Node(speaker.clone()),
+        )?;
+        self.triple(s, &format!("{SCHEMA}creator"), Object::Node(speaker))?;
+        let kind = if q.kind == QuoteKind::Direct {
+            "direct"
+        } else {
+            "reported"
+        };
+        self.triple(s, &format!("{KZ}quoteKind"), Object::Literal(kind))?;
+        self.date(s, &format!("{SCHEMA}dateCreated"), q.said.as_ref())?;
+        self.text(s, &format!("{KZ}context"), q.context.as_ref())?;
+        for &about in &q.about {
+            let o = self.iri(base.id(about));
+            self.triple(s, &format!("{SCHEMA}about"), Object::Node(o))?;
+        }
+        Ok(())
+    }
+
+    /// An event, with its date as written and as its first and last day.
+    fn event(&mut self, base: &Base, s: &str, i: usize) -> std::io::Result<()> {
+        let e = &base.events[i];
+        self.triple(s, &rdf_type(), ty("Event"))?;
+        self.triple(s, &name(), Object::Literal(&e.title))?;
+        self.text(s, &format!("{SCHEMA}description"), e.description.as_ref())?;
+        self.date(s, &format!("{KZ}date"), Some(&e.date))?;
+        if let (Some(start), Some(end)) = (e.date.start(), e.date.end()) {
+            let (start, end) = (start.to_string(), end.to_string());
+            self.triple(
+                s,
+                &format!("{SCHEMA}startDate"),
+                Object::Typed(&start, &format!("{XSD}date")),
+            )?;
+            self.triple(
+                s,
+                &format!("{SCHEMA}endDate"),
+                Object::Typed(&end, &format!("{XSD}date")),
+            )?;
+        }
+        for &p in &e.places {
+            let o = self.iri(base.id(EntityRef::place(p)));
+            self.triple(s, &format!("{SCHEMA}location"), Object::Node(o))?;
+        }
+        for &who in &e.involving {
+            let o = self.iri(base.id(who));
+            self.triple(s, &format!("{KZ}involves"), Object::Node(o))?;
         }
         Ok(())
     }

@@ -1,13 +1,13 @@
 //! `kz graph`: the web of relations as Graphviz DOT or Mermaid.
 
-use crate::config::Ctx;
+use super::{Cx, Run};
 use crate::exit::Failure;
 use crate::model::{Base, EntityRef, Kind};
-use crate::query::{self, org_ref, place_ref};
+use crate::query::relations::{Edge, drawn, edges};
+use crate::query::{self, Wanted};
 use crate::text::escape_control;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
-use std::io::Write;
 
 /// A picture language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,8 +20,9 @@ pub enum GraphFormat {
 
 /// Draw the relations between people, organisations, places and events.
 ///
-/// Edges are memberships, roles, nationality, where organisations are based, what places are
-/// part of, who spoke about whom (with how many quotes), and who and where events involved.
+/// Edges are memberships, roles (to their organisation and their place), nationality, where
+/// organisations are based, what places are part of, who spoke about whom (with how many
+/// quotes), and who and what events involved and where they happened.
 /// With ID, only the records within --depth steps of it are drawn.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -39,122 +40,34 @@ pub struct Args {
     pub to: GraphFormat,
 }
 
-/// One relation: from, to, and what it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Edge {
-    pub from: EntityRef,
-    pub to: EntityRef,
-    pub label: String,
-}
-
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let base = ctx.base()?;
-    let all = edges(base);
-    let nodes: BTreeSet<EntityRef> = match &args.id {
-        None => base
-            .all()
-            .filter(|r| {
-                matches!(
-                    r.kind,
-                    Kind::Actor | Kind::Organisation | Kind::Place | Kind::Event
-                )
-            })
-            .collect(),
-        Some(q) => {
-            let start = query::resolve(base, q, &Kind::ALL, "record")?;
-            if start
-                .iter()
-                .any(|r| matches!(r.kind, Kind::Source | Kind::Quote))
-            {
-                return Err(Failure::Usage(format!("'{q}' is a source or a quote: graph draws people, organisations, places and events")).into());
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let base = cx.base()?;
+        let all = edges(base);
+        let nodes: BTreeSet<EntityRef> = match &self.id {
+            None => base.all().filter(|r| drawn(r.kind)).collect(),
+            Some(q) => {
+                let start = query::resolve(base, q, Wanted::ANY)?;
+                if start.iter().any(|r| !drawn(r.kind)) {
+                    return Err(Failure::Usage(format!(
+                        "'{q}' is a source or a quote: graph draws people, organisations, places and events"
+                    ))
+                    .into());
+                }
+                neighbourhood(&start, &all, self.depth)
             }
-            neighbourhood(&start, &all, args.depth)
-        }
-    };
-    let shown: Vec<&Edge> = all
-        .iter()
-        .filter(|e| nodes.contains(&e.from) && nodes.contains(&e.to))
-        .collect();
-    let text = match args.to {
-        GraphFormat::Dot => dot(base, &nodes, &shown),
-        GraphFormat::Mermaid => mermaid(base, &nodes, &shown),
-    };
-    out.write_all(text.as_bytes())?;
-    Ok(())
-}
-
-/// Every relation in the base between people, organisations, places and events.
-pub fn edges(base: &Base) -> Vec<Edge> {
-    let mut out = Vec::new();
-    let mut push = |from, to, label: String| out.push(Edge { from, to, label });
-    for (i, a) in base.actors.iter().enumerate() {
-        let me = query::actor_ref(i as u32);
-        if let Some(n) = a.nationality {
-            push(me, place_ref(n), "national of".into());
-        }
-        for role in &a.roles {
-            if let Some(o) = role.org {
-                push(me, org_ref(o), role.title.to_string());
-            } else if let Some(p) = role.place {
-                push(me, place_ref(p), role.title.to_string());
-            }
-        }
-    }
-    for (i, o) in base.organisations.iter().enumerate() {
-        let org = org_ref(i as u32);
-        for m in &o.members {
-            push(m.member, org, "member of".into());
-        }
-        if let Some(p) = o.based_in {
-            push(org, place_ref(p), "based in".into());
-        }
-    }
-    for (i, p) in base.places.iter().enumerate() {
-        if let Some(parent) = p.part_of {
-            push(place_ref(i as u32), place_ref(parent), "part of".into());
-        }
-    }
-    let mut spoke: BTreeMap<(EntityRef, EntityRef), usize> = BTreeMap::new();
-    for q in &base.quotes {
-        for &about in &q.about {
-            *spoke
-                .entry((query::actor_ref(q.speaker), about))
-                .or_default() += 1;
-        }
-    }
-    for ((from, to), n) in spoke {
-        if matches!(
-            to.kind,
-            Kind::Actor | Kind::Organisation | Kind::Place | Kind::Event
-        ) {
-            push(
-                from,
-                to,
-                if n == 1 {
-                    "spoke about".into()
-                } else {
-                    format!("spoke about ({n})")
-                },
-            );
-        }
-    }
-    for (i, e) in base.events.iter().enumerate() {
-        let ev = EntityRef {
-            kind: Kind::Event,
-            idx: i as u32,
         };
-        for &who in &e.involving {
-            if matches!(who.kind, Kind::Actor | Kind::Organisation) {
-                push(who, ev, "involved in".into());
-            }
-        }
-        for &p in &e.places {
-            push(ev, place_ref(p), "in".into());
-        }
+        let shown: Vec<&Edge> = all
+            .iter()
+            .filter(|e| nodes.contains(&e.from) && nodes.contains(&e.to))
+            .collect();
+        let text = match self.to {
+            GraphFormat::Dot => dot(base, &nodes, &shown),
+            GraphFormat::Mermaid => mermaid(base, &nodes, &shown),
+        };
+        cx.out.write_all(text.as_bytes())?;
+        Ok(())
     }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// The records within `depth` steps of `start`, following edges either way.

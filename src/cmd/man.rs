@@ -1,18 +1,63 @@
-//! `kz man`: the manual page.
+//! `kz man`: the manual pages, one for kz and one per command.
 
+use super::{Cx, Needs, Run};
 use crate::cli::Cli;
-use crate::config::Ctx;
+use anyhow::Context as _;
 use clap::CommandFactory;
-use std::io::Write;
+use std::path::PathBuf;
 
-/// Print kz's manual page (roff), for `man`.
+/// Print kz's manual pages (roff), or write one page per command into a folder.
+///
+/// Without --dir, every page is printed, one after another, for `man -l -`. With --dir, the
+/// folder (created if missing) gets kz.1 and kz-COMMAND.1 for each command, so `man kz-members`
+/// finds its page once the folder is on the manual path.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kz man | man -l -\n  kz man > ~/.local/share/man/man1/kz.1")]
-pub struct Args {}
+#[command(
+    after_help = "Examples:\n  kz man | man -l -\n  kz man --dir ~/.local/share/man/man1"
+)]
+pub struct Args {
+    /// Write kz.1 and one kz-COMMAND.1 per command into DIR instead of printing
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
 
-pub fn run(_args: &Args, _ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
+impl Run for Args {
+    fn needs(&self) -> Needs {
+        Needs::Nothing
+    }
+
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let pages = pages()?;
+        match &self.dir {
+            None => {
+                for (i, (_, page)) in pages.iter().enumerate() {
+                    if i > 0 {
+                        cx.out.write_all(b".bp\n")?;
+                    }
+                    cx.out.write_all(page)?;
+                }
+            }
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                for (name, page) in &pages {
+                    let path = dir.join(format!("{name}.1"));
+                    std::fs::write(&path, page)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    writeln!(cx.out, "{}", path.display())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every page: `kz`, then `kz-COMMAND` for each command, each rendered on its own.
+fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    out.push(("kz".to_string(), buf));
     for sub in Cli::command()
         .get_subcommands()
         .filter(|s| s.get_name() != "help")
@@ -22,9 +67,9 @@ pub fn run(_args: &Args, _ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> 
             .clone()
             .name(name.clone())
             .bin_name(format!("kz {}", sub.get_name()));
-        buf.extend_from_slice(b".bp\n");
-        clap_mangen::Man::new(page).title(name).render(&mut buf)?;
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(page).title(name.clone()).render(&mut buf)?;
+        out.push((name, buf));
     }
-    out.write_all(&buf)?;
-    Ok(())
+    Ok(out)
 }

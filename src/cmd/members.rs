@@ -1,97 +1,95 @@
 //! `kz members ORG`: who belongs to an organisation, now, on a date, or ever.
 
-use crate::config::Ctx;
-use crate::date::Date;
-use crate::exit::Failure;
-use crate::model::Kind;
-use crate::query::{self, Window, actor_ref, date_cell, source_ids};
-use crate::render::{self, Rows};
-use std::io::Write;
+use super::{Cx, Listing, Run, date_cell, dates, emit, source_ids};
+use crate::query::{self, Miss, Wanted, When, Window};
+use crate::render::Rows;
 
-/// List who belongs to an organisation.
+/// List the members of an organisation.
 ///
-/// Columns: id, name, kind, role, since, until.
+/// Columns: id, name, kind, since, until; with --roles also role; with several ORGs also org.
 ///
-/// Members are the records its `members` list names (countries, organisations, people), followed
-/// by the people who hold a role in it, with the role's title. By default only current members
-/// are shown: those with no `until`. --on DATE shows who belonged on that date; --all adds former
-/// members. A member without a `since` counts from the organisation's founding, when known.
+/// Members are the records the organisation's `members` list names (countries, organisations,
+/// people), nothing else. --roles adds the people who hold a role in it, with the role.
+///
+/// By default only current members are shown: those with no `until`. --all adds former members.
+/// --on DATE shows those known to belong on that date: from their `since`, or, when the base
+/// gives no `since`, from the earliest date that attests them (their `until`, or the publication
+/// of a source they cite). A membership attested by nothing dated is never shown for a date.
+///
+/// ORG must name one organisation: a name that matches several equally lists them and exits 1.
+/// Give several ORGs to list them together.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kz members CSTO\n  kz members ОДКБ --all -f json\n  kz members 'Security Council' --on 2022-01-04"
+    after_help = "Examples:\n  kz members CSTO\n  kz members ОДКБ --all -f json\n  kz members CSTO --roles\n  kz members 'Security Council' --roles --on 2022-01-05\n  kz members CSTO NATO"
 )]
 pub struct Args {
     #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Organisation]))]
-    /// The organisation: an id, name or alias
-    pub org: String,
-    /// Members on this date (any EDTF date: 2022, 2022-01, 2022-01-05)
+    /// The organisation: an id, name or alias (several: each row names its organisation)
+    #[arg(required = true, num_args = 1..)]
+    pub org: Vec<String>,
+    /// Members on this date (any EDTF date: 2022, 2022-01, 2022-01-05); repeat: on every one
     #[arg(long, value_name = "DATE", conflicts_with = "all")]
-    pub on: Option<String>,
+    pub on: Vec<String>,
     /// Include former members
     #[arg(long)]
     pub all: bool,
+    /// Add the people who hold a role in the organisation, with the role
+    #[arg(long)]
+    pub roles: bool,
+    #[command(flatten)]
+    pub listing: Listing,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let on: Option<Date> = args
-        .on
-        .as_deref()
-        .map(|d| query::date_arg("--on", d))
-        .transpose()?;
-    let base = ctx.base()?;
-    let orgs = query::resolve(base, &args.org, &[Kind::Organisation], "organisation")?;
-    let keep = |since: Option<&Date>, until: Option<&Date>| match &on {
-        Some(d) => Window::of(d).admits_span(since, until),
-        None => args.all || until.is_none(),
-    };
-    let mut rows = Rows::new(&["id", "name", "kind", "role", "since", "until"]);
-    for org in &orgs {
-        let o = &base.organisations[org.idx as usize];
-        // Nobody belongs to an organisation before it exists.
-        let from = |since: Option<&'_ Date>| since.or(o.founded.as_ref()).cloned();
-        for m in &o.members {
-            if keep(from(m.since.as_ref()).as_ref(), m.until.as_ref()) {
-                rows.push(
-                    vec![
-                        base.id(m.member).into(),
-                        base.label(m.member).into(),
-                        m.member.kind.name().into(),
-                        "member".into(),
-                        date_cell(m.since.as_ref()),
-                        date_cell(m.until.as_ref()),
-                    ],
-                    source_ids(base, &m.sources),
-                );
-            }
-        }
-        for (a, actor) in base.actors.iter().enumerate() {
-            for role in actor.roles.iter().filter(|r| r.org == Some(org.idx)) {
-                if keep(from(role.since.as_ref()).as_ref(), role.until.as_ref()) {
-                    let me = actor_ref(a as u32);
-                    rows.push(
-                        vec![
-                            base.id(me).into(),
-                            base.label(me).into(),
-                            Kind::Actor.name().into(),
-                            role.title.as_str().into(),
-                            date_cell(role.since.as_ref()),
-                            date_cell(role.until.as_ref()),
-                        ],
-                        source_ids(base, &role.sources),
-                    );
-                }
-            }
-        }
-    }
-    if rows.is_empty() {
-        let names: Vec<&str> = orgs.iter().map(|&r| base.label(r)).collect();
-        let when = match (&on, args.all) {
-            (Some(d), _) => format!(" on {d}"),
-            (None, true) => String::new(),
-            (None, false) => " now (try --all for former members)".to_string(),
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let on = dates("--on date", &self.on)?;
+        let base = cx.base()?;
+        let orgs = self
+            .org
+            .iter()
+            .map(|o| query::resolve_one(base, o, Wanted::ORG))
+            .collect::<Result<Vec<_>, Miss>>()?;
+        let when = match (on.is_empty(), self.all) {
+            (false, _) => When::On(Window::within_all(&on)),
+            (true, true) => When::All,
+            (true, false) => When::Current,
         };
-        return Err(Failure::NoMatch(format!("{} has no members{when}", names.join(", "))).into());
+        let several = orgs.len() > 1;
+        let mut columns = vec!["id", "name", "kind"];
+        if several {
+            columns.insert(0, "org");
+        }
+        if self.roles {
+            columns.push("role");
+        }
+        columns.extend(["since", "until"]);
+        let mut rows = Rows::new(&columns);
+        for &org in &orgs {
+            for m in query::members(base, org.idx, when, self.roles) {
+                let mut cells = vec![
+                    base.id(m.who).into(),
+                    base.label(m.who).into(),
+                    m.who.kind.name().into(),
+                ];
+                if several {
+                    cells.insert(0, base.id(org).into());
+                }
+                if self.roles {
+                    cells.push(m.role.map_or("member", |r| r.title.as_str()).into());
+                }
+                cells.extend([date_cell(m.since), date_cell(m.until)]);
+                rows.push(cells, source_ids(base, m.sources));
+            }
+        }
+        emit(cx, rows, &self.listing, || {
+            let names: Vec<&str> = orgs.iter().map(|&r| base.label(r)).collect();
+            let when = match (self.on.as_slice(), self.all) {
+                ([], true) => String::new(),
+                ([], false) => " now (try --all for former members)".to_string(),
+                (dates, _) => format!(" known on {}", dates.join(" and ")),
+            };
+            let roles = if self.roles { " or role holders" } else { "" };
+            Miss::Nothing(format!("{} has no members{roles}{when}", names.join(", ")))
+        })
     }
-    render::rows(out, &rows, &ctx.style)?;
-    Ok(())
 }

@@ -1,51 +1,39 @@
-//! `kz orgs`: organisations, optionally of one kind.
+//! `kz orgs`: organisations, optionally of some kinds.
 
-use crate::config::Ctx;
-use crate::names;
-use crate::query::{self, source_ids};
-use crate::render::{self, Rows, Value};
-use std::io::Write;
+use super::kinds::{Kinded, list};
+use super::{Cx, Listing, Run};
+use crate::render::Value;
 
 /// List organisations.
 ///
 /// Columns: id, name, kind, members (how many members the base lists).
+///
+/// --kind KIND keeps organisations of that kind or of any kind the base declares beneath it (a
+/// television channel is a news outlet). Repeated, any of the kinds will do.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kz orgs\n  kz orgs --kind outlet")]
+#[command(after_help = "Examples:\n  kz orgs\n  kz orgs --kind 'news outlet'\n  kz orgs --facet kind")]
 pub struct Args {
-    /// Only organisations whose kind contains KIND (e.g. university, outlet)
+    /// Only organisations of this kind or a kind beneath it (repeat: any of them)
     #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
+    pub kind: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let base = ctx.base()?;
-    let kind = args.kind.as_deref().map(names::normalise);
-    let mut rows = Rows::new(&["id", "name", "kind", "members"]);
-    for org in &base.organisations {
-        if let Some(k) = &kind
-            && !query::contains_text(&org.kind, k)
-        {
-            continue;
-        }
-        rows.push(
-            vec![
-                org.meta.id.as_str().into(),
-                org.name.as_str().into(),
-                org.kind.as_str().into(),
-                Value::Count(org.members.len() as u64),
-            ],
-            source_ids(base, &org.meta.sources),
-        );
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let base = cx.base()?;
+        let records = base
+            .organisations
+            .iter()
+            .map(|o| Kinded {
+                meta: &o.meta,
+                name: &o.name,
+                kind: &o.kind,
+                cells: vec![Value::Count(o.members.len() as u64)],
+            })
+            .collect();
+        let columns = ["id", "name", "kind", "members"];
+        list(cx, base, &columns, "organisation", &self.kind, &self.listing, records)
     }
-    if rows.is_empty() {
-        let asked = args.kind.as_deref().unwrap_or_default();
-        return Err(query::no_kind(
-            "organisation",
-            asked,
-            base.organisations.iter().map(|o| o.kind.as_str()),
-        )
-        .into());
-    }
-    render::rows(out, &rows, &ctx.style)?;
-    Ok(())
 }

@@ -1,48 +1,39 @@
-//! `kz places`: places, optionally of one kind.
+//! `kz places`: places, optionally of some kinds.
 
-use crate::config::Ctx;
-use crate::names;
-use crate::query::{self, source_ids};
-use crate::render::{self, Rows, Value};
-use std::io::Write;
+use super::kinds::{Kinded, list};
+use super::{Cx, Listing, Run};
+use crate::render::Value;
 
 /// List places.
 ///
 /// Columns: id, name, kind, part_of.
+///
+/// --kind KIND keeps places of that kind or of any kind the base declares beneath it (a
+/// breakaway region is a region). Repeated, any of the kinds will do.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz places\n  kz places --kind country | cut -f2")]
 pub struct Args {
-    /// Only places whose kind contains KIND (e.g. country, city, region)
+    /// Only places of this kind or a kind beneath it (repeat: any of them)
     #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
+    pub kind: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let base = ctx.base()?;
-    let kind = args.kind.as_deref().map(names::normalise);
-    let mut rows = Rows::new(&["id", "name", "kind", "part_of"]);
-    for place in &base.places {
-        if let Some(k) = &kind
-            && !query::contains_text(&place.kind, k)
-        {
-            continue;
-        }
-        rows.push(
-            vec![
-                place.meta.id.as_str().into(),
-                place.name.as_str().into(),
-                place.kind.as_str().into(),
-                Value::opt(place.part_of.map(|p| base.places[p as usize].name.clone())),
-            ],
-            source_ids(base, &place.meta.sources),
-        );
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let base = cx.base()?;
+        let records = base
+            .places
+            .iter()
+            .map(|p| Kinded {
+                meta: &p.meta,
+                name: &p.name,
+                kind: &p.kind,
+                cells: vec![Value::opt(p.part_of.map(|x| base.places[x as usize].name.as_str()))],
+            })
+            .collect();
+        let columns = ["id", "name", "kind", "part_of"];
+        list(cx, base, &columns, "place", &self.kind, &self.listing, records)
     }
-    if rows.is_empty() {
-        let asked = args.kind.as_deref().unwrap_or_default();
-        return Err(
-            query::no_kind("place", asked, base.places.iter().map(|p| p.kind.as_str())).into(),
-        );
-    }
-    render::rows(out, &rows, &ctx.style)?;
-    Ok(())
 }

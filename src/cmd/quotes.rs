@@ -1,95 +1,89 @@
-//! `kz quotes`: what people said, oldest first.
+//! `kz quotes`: what people and organisations said, oldest first.
 
-use crate::config::Ctx;
-use crate::exit::Failure;
-use crate::model::{EntityRef, Kind};
-use crate::names;
-use crate::query::{self, Window, date_cell, source_ids};
-use crate::render::{self, Rows, Value};
-use std::collections::BTreeSet;
-use std::io::Write;
+use super::actors::no_letters;
+use super::{Cx, Listing, Run, date_cell, dates, emit, scopes, source_ids};
+use crate::model::EntityRef;
+use crate::query::{self, Miss, QuoteFilter, TextQuery, Wanted, Window};
+use crate::render::{Rows, Value};
 
-/// List what people said, oldest first.
+/// List what people and organisations said, oldest first.
 ///
 /// Columns: id, date, speaker, kind (direct or reported), text, context.
 ///
-/// Undated quotes come last. A date filter keeps only quotes whose date overlaps it.
+/// Undated quotes come last. A date filter keeps only quotes whose date overlaps it. --about,
+/// --contains, --since and --until narrow when repeated (a quote about both, containing both);
+/// --by repeated means any of the speakers, since a quote has one.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kz quotes --by Murtazashvili\n  kz quotes --about CSTO --since 2022-01-05\n  kz quotes --contains troops -f json | jq -r '.[].text'"
+    after_help = "Examples:\n  kz quotes --by Murtazashvili\n  kz quotes --about CSTO --since 2022-01-05\n  kz quotes --contains troops -f json | jq -r '.[].text'\n  kz quotes --facet speaker"
 )]
 pub struct Args {
-    /// Only quotes said by this person
-    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Actor]))]
+    /// Only quotes said by this person or organisation (repeat: any of them)
+    #[arg(add = crate::cmd::completions::names(&[crate::model::Kind::Actor, crate::model::Kind::Organisation]))]
     #[arg(long, value_name = "NAME")]
-    pub by: Option<String>,
-    /// Only quotes about this person, organisation or place (places within it count)
+    pub by: Vec<String>,
+    /// Only quotes about this record; a place includes the places within it (repeat: about all)
     #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     #[arg(long, value_name = "NAME")]
-    pub about: Option<String>,
-    /// Only quotes whose text contains TEXT (ignoring case, accents and script)
+    pub about: Vec<String>,
+    /// Only quotes whose text contains TEXT, ignoring case, accents and script (repeat: all)
     #[arg(long, value_name = "TEXT")]
-    pub contains: Option<String>,
+    pub contains: Vec<String>,
     /// Only quotes said on or after DATE
     #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
+    pub since: Vec<String>,
     /// Only quotes said on or before DATE
     #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
+    pub until: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let window = Window::from_flags(args.since.as_deref(), args.until.as_deref())?;
-    let base = ctx.base()?;
-    let speakers: Option<BTreeSet<u32>> = match &args.by {
-        Some(q) => Some(
-            query::resolve(base, q, &[Kind::Actor], "actor")?
-                .iter()
-                .map(|r| r.idx)
-                .collect(),
-        ),
-        None => None,
-    };
-    let about: Option<BTreeSet<EntityRef>> = match &args.about {
-        Some(q) => Some(query::with_places_within(
-            base,
-            query::resolve(base, q, &Kind::ALL, "record")?,
-        )),
-        None => None,
-    };
-    let contains = args.contains.as_deref().map(names::normalise);
-    let mut picked: Vec<usize> = (0..base.quotes.len())
-        .filter(|&i| {
-            let q = &base.quotes[i];
-            speakers.as_ref().is_none_or(|s| s.contains(&q.speaker))
-                && about
-                    .as_ref()
-                    .is_none_or(|a| q.about.iter().any(|r| a.contains(r)))
-                && contains
-                    .as_ref()
-                    .is_none_or(|c| query::contains_text(&q.text, c))
-                && window.admits(q.said.as_ref())
-        })
-        .collect();
-    query::by_date(&mut picked, |&i| base.quotes[i].said.as_ref());
-    let mut rows = Rows::new(&["id", "date", "speaker", "kind", "text", "context"]);
-    for i in picked {
-        let q = &base.quotes[i];
-        rows.push(
-            vec![
-                q.meta.id.as_str().into(),
-                date_cell(q.said.as_ref()),
-                base.actors[q.speaker as usize].name.as_str().into(),
-                q.kind.name().into(),
-                q.text.as_str().into(),
-                Value::opt(q.context.clone()),
-            ],
-            source_ids(base, &q.meta.sources),
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let window = Window::between(
+            &dates("--since date", &self.since)?,
+            &dates("--until date", &self.until)?,
         );
+        let base = cx.base()?;
+        let speakers = match self.by.as_slice() {
+            [] => None,
+            by => Some(
+                by.iter()
+                    .map(|b| query::resolve(base, b, Wanted::SPEAKER))
+                    .collect::<Result<Vec<_>, Miss>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+        };
+        let filter = QuoteFilter {
+            speakers,
+            about: scopes(base, &self.about, Wanted::ANY)?,
+            contains: self
+                .contains
+                .iter()
+                .map(|t| TextQuery::new(base, t).ok_or_else(|| no_letters(t)))
+                .collect::<Result<_, _>>()?,
+            window,
+        };
+        let mut rows = Rows::new(&["id", "date", "speaker", "kind", "text", "context"]);
+        for i in query::quotes(base, &filter) {
+            let q = &base.quotes[i as usize];
+            rows.push(
+                vec![
+                    base.id(EntityRef::quote(i)).into(),
+                    date_cell(q.said.as_ref()),
+                    base.label(q.speaker).into(),
+                    q.kind.name().into(),
+                    q.text.as_str().into(),
+                    Value::opt(q.context.as_deref()),
+                ],
+                source_ids(base, &q.meta.sources),
+            );
+        }
+        emit(cx, rows, &self.listing, || {
+            Miss::Nothing("no quote matches these filters".into())
+        })
     }
-    if rows.is_empty() {
-        return Err(Failure::NoMatch("no quote matches these filters".into()).into());
-    }
-    render::rows(out, &rows, &ctx.style)?;
-    Ok(())
 }

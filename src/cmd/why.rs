@@ -1,18 +1,17 @@
 //! `kz why ID`: a record, the sources behind it and the sentences that support it.
 
-use crate::config::Ctx;
-use crate::exit::Failure;
+use super::{Cx, Run, date_cell, source_ids};
+use crate::model::view::{self, main_text};
 use crate::model::{Base, EntityRef, Kind};
-use crate::names::{self, Found};
-use crate::query::{date_cell, org_ref, place_ref};
+use crate::names;
+use crate::query::{self, Miss, Wanted};
 use crate::render::{self, Format, Profile, Rows, Value};
 use serde_json::json;
-use std::io::Write;
 
 /// Show the sources and evidence behind a record.
 ///
-/// Where the record is written, its sources, and the evidence quoted from them, including the
-/// evidence for each of its roles and memberships.
+/// Where the record is written, its main text, its sources, and the evidence quoted from them,
+/// including the evidence for each of its roles and memberships.
 ///
 /// ID is a record's id; a name or alias works too when it names one record.
 #[derive(Debug, clap::Args)]
@@ -32,198 +31,150 @@ struct Claim {
     sources: Vec<String>,
 }
 
-pub fn run(args: &Args, ctx: &Ctx, out: &mut dyn Write) -> anyhow::Result<()> {
-    let base = ctx.base()?;
-    let r = find_one(base, &args.id)?;
-    let origin = base.origin(r);
-    let file = base
-        .files
-        .get(origin.file as usize)
-        .cloned()
-        .unwrap_or_default();
-    let location = if origin.line > 0 {
-        format!("{file}:{}", origin.line)
-    } else {
-        file
-    };
-    let (evidence, notes, source_idx) = match base.meta(r) {
-        Some(m) => (owned(&m.evidence), owned(&m.notes), m.sources.to_vec()),
-        None => (
-            None,
-            owned(&base.sources[r.idx as usize].notes),
-            vec![r.idx],
-        ),
-    };
-    let claims = claims(base, r);
-    let content = content(base, r);
-    match ctx.style.format {
-        Format::Json | Format::Jsonl => {
-            let value = json!({
-                "id": base.id(r),
-                "kind": r.kind.name(),
-                "name": base.label(r),
-                "content": content,
-                "file": location,
-                "evidence": evidence,
-                "notes": notes,
-                "sources": source_idx.iter().map(|&s| {
-                    let s = &base.sources[s as usize];
-                    json!({"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published.as_ref().map(|d| d.to_string()), "url": s.url})
-                }).collect::<Vec<_>>(),
-                "claims": claims.iter().map(|c| json!({"claim": c.claim, "evidence": c.evidence, "source": c.sources})).collect::<Vec<_>>(),
-            });
-            render::json(out, &[value], ctx.style.format == Format::Jsonl)?;
-        }
-        Format::Tsv | Format::Csv => {
-            let mut rows = Rows::new(&["field", "value"]);
-            let ids: Vec<String> = base
-                .source_ids(&source_idx)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            let mut push = |k: &str, v: Option<String>| {
-                if let Some(v) = v {
-                    rows.push(vec![k.into(), v.into()], ids.clone());
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let base = cx.base()?;
+        let r = find_one(base, &self.id)?;
+        let origin = base.origin(r);
+        let file = base.files.get(origin.file as usize).cloned().unwrap_or_default();
+        let location = format!("{file}:{}", origin.line);
+        let (evidence, notes, sources) = match base.meta(r) {
+            Some(m) => (m.evidence.as_deref(), m.notes.as_deref(), m.sources.to_vec()),
+            None => (None, base.sources[r.idx as usize].notes.as_deref(), vec![r.idx]),
+        };
+        let claims = claims(base, r);
+        match cx.ctx.style.format {
+            Format::Json | Format::Jsonl => {
+                let mut value = view::json(base, r);
+                if let Some(map) = value.as_object_mut() {
+                    map.insert(
+                        "sources".into(),
+                        sources
+                            .iter()
+                            .map(|&s| view::json(base, EntityRef::source(s)))
+                            .collect(),
+                    );
+                    map.insert(
+                        "claims".into(),
+                        claims
+                            .iter()
+                            .map(|c| json!({"claim": c.claim, "evidence": c.evidence, "source": c.sources}))
+                            .collect(),
+                    );
                 }
-            };
-            push("id", Some(base.id(r).to_string()));
-            push("kind", Some(r.kind.name().to_string()));
-            push("name", Some(base.label(r).to_string()));
-            push("content", content.clone());
-            push("file", Some(location.clone()));
-            push("evidence", evidence.clone());
-            push("notes", notes.clone());
-            push("source", Some(ids.join(", ")));
-            for c in &claims {
-                push(
-                    "claim",
-                    Some(format!(
-                        "{}: {}",
-                        c.claim,
-                        c.evidence.as_deref().unwrap_or("(no evidence given)")
-                    )),
-                );
+                render::json(cx.out, &[value], cx.ctx.style.format == Format::Jsonl)?;
             }
-            render::rows(out, &rows, &ctx.style)?;
-        }
-        Format::Table | Format::Markdown => {
-            let mut fields: Vec<(&'static str, String)> =
-                vec![("id", base.id(r).to_string()), ("file", location)];
-            if let Some(c) = content {
-                fields.push(("content", c));
-            }
-            fields.push((
-                "evidence",
-                evidence.unwrap_or_else(|| "(none given)".into()),
-            ));
-            if let Some(n) = notes {
-                fields.push(("notes", n));
-            }
-            let mut sources = Rows::new(&["id", "title", "publisher", "published", "url"]);
-            for &s in &source_idx {
-                let s = &base.sources[s as usize];
-                sources.push(
-                    vec![
-                        s.id.as_str().into(),
-                        s.title.as_str().into(),
-                        Value::opt(s.publisher.clone()),
-                        date_cell(s.published.as_ref()),
-                        Value::opt(s.url.clone()),
-                    ],
-                    vec![],
-                );
-            }
-            let mut sections = vec![("Sources".to_string(), sources)];
-            if !claims.is_empty() {
-                let mut rows = Rows::new(&["claim", "evidence", "source"]);
+            Format::Tsv | Format::Csv => {
+                let ids = source_ids(base, &sources);
+                let mut rows = Rows::new(&["field", "value"]);
+                let mut push = |k: &str, v: Option<String>| {
+                    if let Some(v) = v {
+                        rows.push(vec![k.into(), v.into()], ids.clone());
+                    }
+                };
+                push("id", Some(base.id(r).to_string()));
+                push("kind", Some(r.kind.name().to_string()));
+                push(title_field(r), Some(base.label(r).to_string()));
+                push(text_field(r), main_text(base, r).map(str::to_string));
+                push("file", Some(location.clone()));
+                push("evidence", evidence.map(str::to_string));
+                push("notes", notes.map(str::to_string));
+                push("source", Some(ids.join(", ")));
                 for c in &claims {
-                    rows.push(
+                    let evidence = c.evidence.as_deref().unwrap_or("(no evidence given)");
+                    push("claim", Some(format!("{}: {evidence}", c.claim)));
+                }
+                render::rows(cx.out, &rows, &cx.ctx.style)?;
+            }
+            Format::Table | Format::Markdown => {
+                let mut fields: Vec<(&'static str, String)> =
+                    vec![("id", base.id(r).to_string()), ("file", location)];
+                if r.kind != Kind::Quote {
+                    fields.push((title_field(r), base.label(r).to_string()));
+                }
+                if let Some(text) = main_text(base, r) {
+                    fields.push((text_field(r), text.to_string()));
+                }
+                fields.push(("evidence", evidence.unwrap_or("(none given)").to_string()));
+                if let Some(n) = notes {
+                    fields.push(("notes", n.to_string()));
+                }
+                let mut table = Rows::new(&["id", "title", "publisher", "published", "url"]);
+                for &s in &sources {
+                    let s = &base.sources[s as usize];
+                    table.push(
                         vec![
-                            c.claim.as_str().into(),
-                            Value::opt(c.evidence.clone()),
-                            Value::List(c.sources.clone()),
+                            s.id.as_str().into(),
+                            s.title.as_str().into(),
+                            Value::opt(s.publisher.as_deref()),
+                            date_cell(s.published.as_ref()),
+                            Value::opt(s.url.as_deref()),
                         ],
                         vec![],
                     );
                 }
-                sections.push(("Claims".to_string(), rows));
+                let mut sections = vec![("Sources".to_string(), table)];
+                if !claims.is_empty() {
+                    let mut rows = Rows::new(&["claim", "evidence", "source"]);
+                    for c in &claims {
+                        rows.push(
+                            vec![
+                                c.claim.as_str().into(),
+                                Value::opt(c.evidence.as_deref()),
+                                Value::List(c.sources.clone()),
+                            ],
+                            vec![],
+                        );
+                    }
+                    sections.push(("Claims".to_string(), rows));
+                }
+                let profile = Profile {
+                    title: base.label(r).to_string(),
+                    subtitle: format!("({})", r.kind.name()),
+                    fields,
+                    sections,
+                };
+                render::profiles(cx.out, &[profile], &cx.ctx.style)?;
             }
-            let profile = Profile {
-                title: base.label(r).to_string(),
-                subtitle: format!("({})", r.kind.name()),
-                fields,
-                sections,
-            };
-            render::profiles(out, &[profile], &ctx.style)?;
         }
+        Ok(())
     }
-    Ok(())
 }
 
-fn owned(text: &Option<crate::model::Text>) -> Option<String> {
-    text.as_deref().map(str::to_string)
+/// The name of a record's title field: `title` for sources and events, `name` otherwise.
+fn title_field(r: EntityRef) -> &'static str {
+    match r.kind {
+        Kind::Source | Kind::Event => "title",
+        _ => "name",
+    }
+}
+
+/// The name of a record's main text field.
+fn text_field(r: EntityRef) -> &'static str {
+    match r.kind {
+        Kind::Quote => "text",
+        Kind::Source => "notes",
+        _ => "description",
+    }
 }
 
 /// The record named by `query`: an exact id, else a name that names exactly one record.
-fn find_one(base: &Base, query: &str) -> Result<EntityRef, Failure> {
+fn find_one(base: &Base, query: &str) -> Result<EntityRef, Miss> {
     if let Some(r) = base.lookup(query.trim()) {
         return Ok(r);
     }
-    match names::find(base, query, &Kind::ALL) {
-        Found::Matches(found) if found.len() == 1 => Ok(found[0]),
-        Found::Matches(found) => {
-            let ids: Vec<&str> = found.iter().map(|&r| base.id(r)).collect();
-            Err(Failure::Usage(format!(
-                "'{query}' names {} records ({}); give one id",
-                found.len(),
-                ids.join(", ")
-            )))
-        }
-        Found::Miss { .. } => {
-            let suggestion = names::closest(query, base.all_ids());
-            Err(Failure::NoMatch(match suggestion {
-                Some(s) => format!("no record has the id '{query}'; did you mean '{s}'?"),
-                None => format!("no record has the id '{query}'"),
-            }))
-        }
-    }
-}
-
-/// The record's main text: a quote's words, an event's description, a person's description.
-fn content(base: &Base, r: EntityRef) -> Option<String> {
-    let i = r.idx as usize;
-    match r.kind {
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            let date = q
-                .said
-                .as_ref()
-                .map(|d| format!(" on {d}"))
-                .unwrap_or_default();
-            Some(format!(
-                "{} ({}{date}): {}",
-                base.actors[q.speaker as usize].name,
-                q.kind.name(),
-                q.text
-            ))
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            Some(match &e.description {
-                Some(d) => format!("{}: {} {d}", e.date, e.title),
-                None => format!("{}: {}", e.date, e.title),
-            })
-        }
-        Kind::Actor => Some(base.actors[i].description.to_string()),
-        Kind::Organisation => owned(&base.organisations[i].description),
-        Kind::Place => owned(&base.places[i].description),
-        Kind::Source => owned(&base.sources[i].text),
+    match query::resolve_one(base, query, Wanted::ANY) {
+        Err(Miss::NoMatch { .. }) => Err(Miss::NoMatch {
+            what: "record",
+            query: query.to_string(),
+            suggestion: names::closest(query, base.all_ids()).map(str::to_string),
+        }),
+        other => other,
     }
 }
 
 fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
     let i = r.idx as usize;
-    let ids = |s: &[u32]| base.source_ids(s).into_iter().map(str::to_string).collect();
     match r.kind {
         Kind::Actor => base.actors[i]
             .roles
@@ -231,14 +182,14 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
             .map(|role| {
                 let at = role
                     .org
-                    .map(org_ref)
-                    .or(role.place.map(place_ref))
+                    .map(EntityRef::org)
+                    .or(role.place.map(EntityRef::place))
                     .map(|x| format!(", {}", base.label(x)))
                     .unwrap_or_default();
                 Claim {
                     claim: format!("role: {}{at}", role.title),
-                    evidence: owned(&role.evidence),
-                    sources: ids(&role.sources),
+                    evidence: role.evidence.as_deref().map(str::to_string),
+                    sources: source_ids(base, &role.sources),
                 }
             })
             .collect(),
@@ -247,8 +198,8 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
             .iter()
             .map(|m| Claim {
                 claim: format!("member: {}", base.label(m.member)),
-                evidence: owned(&m.evidence),
-                sources: ids(&m.sources),
+                evidence: m.evidence.as_deref().map(str::to_string),
+                sources: source_ids(base, &m.sources),
             })
             .collect(),
         _ => Vec::new(),

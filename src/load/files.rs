@@ -10,7 +10,9 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Where a fact file's text came from, so paths inside it (a source's `text`) can be resolved.
 #[derive(Debug, Clone)]
 pub enum FileOrigin {
-    Disk(PathBuf),
+    /// A file on disk, and the folder of the fact base it was found in (the folder given to
+    /// `--facts` or `KZ_FACTS`, or the file's own folder when a file was given).
+    Disk { path: PathBuf, root: PathBuf },
     /// Compiled into the binary; the string is its path below the repository root.
     Builtin(&'static str),
 }
@@ -72,9 +74,16 @@ pub fn read_paths(paths: &[PathBuf]) -> (Vec<FactFile>, Vec<Diagnostic>) {
     (files, diags)
 }
 
+/// A fact file to read, and the folder of the fact base it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: PathBuf,
+    pub root: PathBuf,
+}
+
 /// The fact files named by `paths`, in order: files as given, folders walked for `*.yaml` and
 /// `*.yml` in sorted path order.
-pub fn list_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub fn list_paths(paths: &[PathBuf]) -> (Vec<Listed>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for root in paths {
@@ -94,7 +103,11 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
         };
         if !meta.is_dir() {
-            files.push(root.clone());
+            let folder = root.parent().filter(|p| !p.as_os_str().is_empty());
+            files.push(Listed {
+                path: root.clone(),
+                root: folder.unwrap_or(Path::new(".")).to_path_buf(),
+            });
             continue;
         }
         let mut found = Vec::new();
@@ -125,16 +138,18 @@ pub fn list_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
         }
         found.sort();
-        files.extend(found);
+        files.extend(found.into_iter().map(|path| Listed {
+            path,
+            root: root.clone(),
+        }));
     }
     (files, diags)
 }
 
 /// Reads and decodes fact files, in parallel, keeping their order.
-pub fn read_files(paths: Vec<PathBuf>) -> (Vec<FactFile>, Vec<Diagnostic>) {
+pub fn read_files(paths: Vec<Listed>) -> (Vec<FactFile>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let read: Vec<Result<FactFile, Box<Diagnostic>>> =
-        paths.par_iter().map(|p| read_one(p)).collect();
+    let read: Vec<Result<FactFile, Box<Diagnostic>>> = paths.par_iter().map(read_one).collect();
     let mut out = Vec::with_capacity(read.len());
     let mut diags = Vec::new();
     for r in read {
@@ -146,7 +161,8 @@ pub fn read_files(paths: Vec<PathBuf>) -> (Vec<FactFile>, Vec<Diagnostic>) {
     (out, diags)
 }
 
-fn read_one(path: &Path) -> Result<FactFile, Box<Diagnostic>> {
+fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
+    let path = &listed.path;
     let display = path.display().to_string();
     let io = |err: std::io::Error| {
         Box::new(Diagnostic::file(
@@ -171,7 +187,10 @@ fn read_one(path: &Path) -> Result<FactFile, Box<Diagnostic>> {
     let text = decode(&display, bytes)?;
     Ok(FactFile::new(
         display,
-        FileOrigin::Disk(path.to_path_buf()),
+        FileOrigin::Disk {
+            path: path.to_path_buf(),
+            root: listed.root.clone(),
+        },
         text,
     ))
 }
@@ -253,23 +272,36 @@ impl FactFile {
             return Err(Box::new(too_large(display, bytes.len() as u64)));
         }
         let text = decode(display, bytes.to_vec())?;
+        let path = PathBuf::from(display);
+        let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         Ok(FactFile::new(
             display.to_string(),
-            FileOrigin::Disk(PathBuf::from(display)),
+            FileOrigin::Disk { path, root },
             text,
         ))
     }
 
-    /// Reads a file named relative to this one (a source's `text`).
-    pub fn read_relative(&self, rel: &str) -> std::io::Result<String> {
+    /// Reads a file named relative to this one (a source's `text`). The file must be inside
+    /// the fact base, after symbolic links are followed: in this file's folder or the folder
+    /// the base was given as. Anything else is refused unread, so a shared fact file cannot
+    /// make kz show another file of the machine.
+    pub fn read_relative(&self, rel: &str) -> Result<String, TextError> {
         match &self.origin {
-            FileOrigin::Disk(path) => {
-                let full = path.parent().unwrap_or(Path::new(".")).join(rel);
+            FileOrigin::Disk { path, root } => {
+                let folder = path.parent().unwrap_or(Path::new("."));
+                let full = folder.join(rel).canonicalize()?;
+                let inside = [folder, root.as_path()]
+                    .iter()
+                    .filter_map(|f| f.canonicalize().ok())
+                    .any(|f| full.starts_with(f));
+                if !inside {
+                    return Err(TextError::Outside);
+                }
                 let bytes = std::fs::read(&full)?;
                 String::from_utf8(bytes)
                     .map(|t| strip_bom(&t).to_string())
                     .map_err(|e| {
-                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()).into()
                     })
             }
             FileOrigin::Builtin(path) => {
@@ -284,6 +316,7 @@ impl FactFile {
                             std::io::ErrorKind::NotFound,
                             "not in the built-in base",
                         )
+                        .into()
                     })
             }
         }
@@ -292,7 +325,9 @@ impl FactFile {
     /// The path on disk of a file named relative to this one; `None` for the built-in base.
     pub fn relative_path(&self, rel: &str) -> Option<PathBuf> {
         match &self.origin {
-            FileOrigin::Disk(path) => Some(path.parent().unwrap_or(Path::new(".")).join(rel)),
+            FileOrigin::Disk { path, .. } => {
+                Some(path.parent().unwrap_or(Path::new(".")).join(rel))
+            }
             FileOrigin::Builtin(_) => None,
         }
     }
@@ -317,6 +352,29 @@ impl FactFile {
         let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
         let text = &self.text[start..end];
         Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+}
+
+/// Why a source's text could not be read.
+#[derive(Debug)]
+pub enum TextError {
+    /// The path leads outside the fact base; the file was not read.
+    Outside,
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for TextError {
+    fn from(e: std::io::Error) -> TextError {
+        TextError::Io(e)
+    }
+}
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextError::Outside => f.write_str("it is outside the fact base, so kz did not read it"),
+            TextError::Io(e) => e.fmt(f),
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use std::fmt;
 
 /// Where a raw record sits: its file, the parse unit (a chunk of items or the whole file) and its
 /// index inside that unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct At {
     pub file: u32,
     pub unit: u32,
@@ -34,11 +34,11 @@ pub(super) enum Unit {
 
 /// One step of a path into a record (`roles`, `2`, `org`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seg {
-    Key(&'static str),
+pub enum Seg<'a> {
+    Key(&'a str),
     Index(usize),
     /// The second occurrence of a key in a mapping.
-    Repeated(&'static str),
+    Repeated(&'a str),
 }
 
 /// A line and column in a file, 1-based, and whether the exact field was found.
@@ -122,7 +122,7 @@ const MISSING: &str = "\u{0}kz-missing";
 
 /// Walks `path` with serde_yaml and stops at its end by raising an error there: serde_yaml marks
 /// every error with the position of the node being read, so the error's location is the answer.
-fn locate_in(text: &str, path: &[Seg]) -> Option<(usize, usize, bool)> {
+pub(super) fn locate_in(text: &str, path: &[Seg]) -> Option<(usize, usize, bool)> {
     let err = Locate(path)
         .deserialize(serde_yaml::Deserializer::from_str(text))
         .err()?;
@@ -135,9 +135,9 @@ fn locate_in(text: &str, path: &[Seg]) -> Option<(usize, usize, bool)> {
     Some((loc.line(), loc.column(), found))
 }
 
-struct Locate<'a>(&'a [Seg]);
+struct Locate<'a, 'p>(&'a [Seg<'p>]);
 
-impl<'de> DeserializeSeed<'de> for Locate<'_> {
+impl<'de> DeserializeSeed<'de> for Locate<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
@@ -152,7 +152,7 @@ macro_rules! found_on_scalar {
     };
 }
 
-impl<'de> Visitor<'de> for Locate<'_> {
+impl<'de> Visitor<'de> for Locate<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML node")

@@ -29,7 +29,7 @@ pub(super) fn yaml_diag(
         .unwrap_or((first_line, 1));
     let full = err.to_string();
     let cleaned = clean_message(&full);
-    let mut message = cleaned.message;
+    let message = cleaned.message;
     let code = classify(&full, &message);
     // An unterminated construct fails at the end of the file; where it began is more useful.
     let (line, column) = match cleaned.context {
@@ -48,21 +48,71 @@ pub(super) fn yaml_diag(
             _ => file_diag(file, code, line, column, message),
         };
     }
+    let (line, column) = match code {
+        Code::DuplicateKey => duplicate_position(file, line, &message).unwrap_or((line, column)),
+        _ => (line, column),
+    };
+    record_diag(file, code, message, line, column, section)
+}
+
+/// The diagnostic for a problem inside a record, with kz's help for its code.
+fn record_diag(
+    file: &FactFile,
+    code: Code,
+    mut message: String,
+    line: usize,
+    column: usize,
+    section: Option<&str>,
+) -> Diagnostic {
     let help = help_for(code, &message, section);
     if code == Code::UnknownField
         && let Some((head, _)) = message.split_once(", expected")
     {
         message = head.to_string();
     }
-    let (line, column) = match code {
-        Code::DuplicateKey => duplicate_position(file, line, &message).unwrap_or((line, column)),
-        _ => (line, column),
-    };
     let mut diag = file_diag(file, code, line, column, message);
     if let Some(help) = help {
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// The diagnostic for a field that salvage set aside (see [`super::salvage`]), found after the
+/// record's first problem: `path` as serde_yaml writes it (`.roles[1].title`), the message of
+/// the error there, and where the field is in the file.
+pub(super) fn set_aside_diag(
+    file: &FactFile,
+    path: &str,
+    error: &str,
+    (line, column): (usize, usize),
+    section: &str,
+) -> Diagnostic {
+    let full = format!("{path}: {error}");
+    let cleaned = clean_message(&full);
+    let code = classify(&full, &cleaned.message);
+    let (line, column) = match (code, cleaned.message.split('`').nth(1)) {
+        (Code::UnknownField, Some(key)) => key_position(file, line, column, key),
+        _ => (line, column),
+    };
+    record_diag(file, code, cleaned.message, line, column, Some(section))
+}
+
+/// Where `key` is written, given where its value is: on the value's line before it, or on a
+/// line above it (a block value starts on the next line).
+fn key_position(file: &FactFile, line: usize, column: usize, key: &str) -> (usize, usize) {
+    let is_key = |text: &str, at: usize| text[at + key.len()..].trim_start().starts_with(':');
+    for (n, limit) in [(line, Some(column)), (line.saturating_sub(1), None)] {
+        let Some(text) = file.line_text(n) else {
+            continue;
+        };
+        let end = limit
+            .and_then(|c| text.char_indices().nth(c.saturating_sub(1)).map(|(i, _)| i))
+            .unwrap_or(text.len());
+        if let Some(at) = text[..end].rfind(key).filter(|&at| is_key(text, at)) {
+            return (n, text[..at].chars().count() + 1);
+        }
+    }
+    (line, column)
 }
 
 /// The diagnostic for a top-level key that is not a section.

@@ -12,15 +12,17 @@ mod locate;
 mod message;
 mod outline;
 mod raw;
+mod salvage;
+pub mod snapshot;
 
 pub use files::{
-    FactFile, FileOrigin, MAX_FILE_BYTES, builtin_files, builtin_sources, list_paths, read_files,
-    read_paths,
+    FactFile, FileOrigin, Listed, MAX_FILE_BYTES, TextError, builtin_files, builtin_sources,
+    list_paths, read_files, read_paths,
 };
 pub use locate::{At, Index, Located, Position, Seg};
 pub use raw::{
-    List, RawActor, RawDate, RawEvent, RawMember, RawOrganisation, RawPlace, RawQuote, RawRole,
-    RawSource, SECTIONS, schema,
+    List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation, RawPlace, RawQuote,
+    RawRole, RawSource, SECTIONS, schema,
 };
 
 use crate::diag::{Code, Diagnostic};
@@ -43,6 +45,7 @@ pub struct Records {
     pub places: Vec<Located<RawPlace>>,
     pub quotes: Vec<Located<RawQuote>>,
     pub events: Vec<Located<RawEvent>>,
+    pub kinds: Vec<Located<RawKind>>,
 }
 
 impl Records {
@@ -53,6 +56,7 @@ impl Records {
         self.places.extend(other.places);
         self.quotes.extend(other.quotes);
         self.events.extend(other.events);
+        self.kinds.extend(other.kinds);
     }
 }
 
@@ -64,6 +68,9 @@ pub struct Raw {
     pub diagnostics: Vec<Diagnostic>,
     /// Ids of records that failed to deserialise, so references to them do not cascade.
     pub broken_ids: Vec<String>,
+    /// Fields of salvaged records that could not be read (already reported), by record and path
+    /// (`roles[1].title`), so they are not reported again as missing.
+    pub broken_fields: Vec<(At, String)>,
 }
 
 /// Reads every file into raw records, reporting every problem a parse can find. Files, and
@@ -99,6 +106,7 @@ fn assemble(files: Vec<FactFile>, parsed: Vec<ParsedFile>) -> Raw {
         raw.records.append(p.records);
         raw.diagnostics.extend(p.diagnostics);
         raw.broken_ids.extend(p.broken_ids);
+        raw.broken_fields.extend(p.broken_fields);
     }
     raw.index.files = files;
     raw
@@ -111,6 +119,7 @@ struct ParsedFile {
     records: Records,
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
+    broken_fields: Vec<(At, String)>,
 }
 
 /// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
@@ -199,6 +208,7 @@ fn parse_outlined(
             "places" => out.records.places = parse_items(file_idx, file, section, &mut out)?,
             "quotes" => out.records.quotes = parse_items(file_idx, file, section, &mut out)?,
             "events" => out.records.events = parse_items(file_idx, file, section, &mut out)?,
+            "kinds" => out.records.kinds = parse_items(file_idx, file, section, &mut out)?,
             other => {
                 let diag = unknown_section(file, section.line as usize, other);
                 out.diagnostics.push(diag);
@@ -215,6 +225,7 @@ struct Batch<T> {
     records: Vec<Located<T>>,
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
+    broken_fields: Vec<(At, String)>,
 }
 
 fn parse_items<T: DeserializeOwned + Send>(
@@ -252,6 +263,11 @@ fn parse_items<T: DeserializeOwned + Send>(
         }));
         out.diagnostics.extend(batch.diagnostics);
         out.broken_ids.extend(batch.broken_ids);
+        out.broken_fields
+            .extend(batch.broken_fields.into_iter().map(|(mut at, path)| {
+                at.unit += offset;
+                (at, path)
+            }));
     }
     Ok(records)
 }
@@ -267,6 +283,7 @@ fn parse_batch<T: DeserializeOwned>(
         records: Vec::with_capacity(items.len()),
         diagnostics: Vec::new(),
         broken_ids: Vec::new(),
+        broken_fields: Vec::new(),
     };
     let (start, end) = (items[0].start, items[items.len() - 1].end);
     if let Ok(records) = serde_yaml::from_str::<Vec<T>>(&file.text[start..end]) {
@@ -320,13 +337,57 @@ fn parse_batch<T: DeserializeOwned>(
                 batch
                     .diagnostics
                     .push(yaml_diag(file, &err, item.line as usize, Some(section)));
-                if let Some(id) = salvage_id(text) {
-                    batch.broken_ids.push(id);
+                let Some((raw, problems)) = salvage::salvage::<T>(text) else {
+                    batch.broken_ids.extend(salvage_id(text));
+                    continue;
+                };
+                // The rest of the record is checked as usual; its first problem is the one just
+                // reported, and every other field set aside is reported here.
+                let unit = batch.units.len() as u32;
+                batch.units.push(Unit::Chunk {
+                    end: item.end,
+                    items: vec![(item.start, item.line)],
+                });
+                let at = At {
+                    file: file_idx,
+                    unit,
+                    item: 0,
+                    line: item.line,
+                };
+                for (n, problem) in problems.iter().enumerate() {
+                    let path = problem.path_text();
+                    batch
+                        .broken_fields
+                        .push((at, path.trim_start_matches('.').to_string()));
+                    if n > 0 {
+                        let pos = item_position(file, item, &problem.path);
+                        batch.diagnostics.push(message::set_aside_diag(
+                            file,
+                            &path,
+                            &problem.message,
+                            pos,
+                            section,
+                        ));
+                    }
                 }
+                batch.records.push(Located { raw, at });
             }
         }
     }
     Ok(batch)
+}
+
+/// Where a field of an item is in its file (the item's own line when the field is not found).
+fn item_position(file: &FactFile, item: &ItemSpan, path: &[salvage::Step]) -> (usize, usize) {
+    let mut segs = vec![Seg::Index(0)];
+    segs.extend(path.iter().map(|step| match step {
+        salvage::Step::Key(k) => Seg::Key(k.as_str()),
+        salvage::Step::Index(i) => Seg::Index(*i),
+    }));
+    match locate::locate_in(&file.text[item.start..item.end], &segs) {
+        Some((line, column, _)) => (line + item.line as usize - 1, column),
+        None => (item.line as usize, 1),
+    }
 }
 
 /// The `id` of an item that failed to deserialise, if it has a readable one.
@@ -361,6 +422,7 @@ fn parse_whole(file_idx: u32, file: &FactFile, sections: Option<&[SectionOutline
             r.places = place(file_idx, sections, 3, parsed.places);
             r.quotes = place(file_idx, sections, 4, parsed.quotes);
             r.events = place(file_idx, sections, 5, parsed.events);
+            r.kinds = place(file_idx, sections, 6, parsed.kinds);
         }
         Err(err) => out.diagnostics.push(yaml_diag(file, &err, 1, None)),
     }

@@ -55,6 +55,70 @@ impl JsonSchema for RawDate {
 /// The shape of an EDTF date of SPEC.md, for editors; `kz check` also checks that the day exists.
 const DATE_PATTERN: &str = r"^(\.\.|\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?(/(\.\.|(\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?))?$";
 
+/// A reference to a record by its id, in the schema: a kebab-case string.
+struct IdRef;
+
+impl JsonSchema for IdRef {
+    fn schema_name() -> Cow<'static, str> {
+        "Id".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        id_schema(generator)
+    }
+}
+
+/// Marks `source` required in a cited record's schema: serde gives it a default so that
+/// `kz check` can say it is missing, but every fact must cite its source.
+fn require_source(schema: &mut Schema) {
+    if let Some(required) = schema
+        .ensure_object()
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+        .as_array_mut()
+    {
+        required.push("source".into());
+    }
+}
+
+/// The shape of an id: kebab-case.
+const ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+fn id_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": ID_PATTERN,
+        "description": "A kebab-case id: lowercase ascii letters and digits in words joined by single hyphens."
+    })
+}
+
+/// A required text: present, and not empty or blank.
+fn required_text(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "pattern": "\\S"})
+}
+
+/// One id or a list of ids, each kebab-case.
+fn ids_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "One id, or a list of them.",
+        "oneOf": [
+            {"type": "string", "pattern": ID_PATTERN},
+            {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
+        ]
+    })
+}
+
+/// The sources a fact cites: one source id or a non-empty list of them.
+fn sources_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "The id of the source that supports it, or a list of them.",
+        "oneOf": [
+            {"type": "string", "pattern": ID_PATTERN},
+            {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": ID_PATTERN}}
+        ]
+    })
+}
+
 /// A list field that also takes a single value (`source: article` or `source: [a, b]`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct List(pub Vec<Text>);
@@ -113,10 +177,10 @@ impl<'de> Deserialize<'de> for List {
 #[schemars(rename = "Source")]
 pub struct RawSource {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// The source's title.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub title: Option<Text>,
     /// Who published it.
     #[schemars(with = "Option<String>")]
@@ -139,21 +203,22 @@ pub struct RawSource {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Actor")]
+#[schemars(transform = require_source)]
 pub struct RawActor {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// The name as the source gives it.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub name: Option<Text>,
     /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
     /// Who they are, in a sentence.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub description: Option<Text>,
     /// The id of their country, where the source states it.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IdRef>")]
     pub nationality: Option<Text>,
     /// Positions they hold or held.
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -161,6 +226,7 @@ pub struct RawActor {
     pub roles: Vec<RawRole>,
     /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence of the source that supports this record, copied verbatim. `kz check`
     /// verifies it against the source's text.
@@ -177,13 +243,13 @@ pub struct RawActor {
 #[schemars(rename = "Role")]
 pub struct RawRole {
     /// The title of the position (`Prime Minister of Armenia`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub title: Option<Text>,
     /// The id of the organisation the role is in.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IdRef>")]
     pub org: Option<Text>,
     /// The id of the place the role is in.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IdRef>")]
     pub place: Option<Text>,
     /// When the role began (EDTF).
     pub since: Option<RawDate>,
@@ -191,6 +257,7 @@ pub struct RawRole {
     pub until: Option<RawDate>,
     /// The role's own source, if not the person's.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence that supports the role, verbatim.
     #[schemars(with = "Option<String>")]
@@ -204,18 +271,19 @@ pub struct RawRole {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Organisation")]
+#[schemars(transform = require_source)]
 pub struct RawOrganisation {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// The name as the source gives it.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub name: Option<Text>,
     /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
     /// What sort of organisation (`military alliance`, `university`, `news outlet`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub kind: Option<Text>,
     /// What it is, in a sentence.
     #[schemars(with = "Option<String>")]
@@ -223,7 +291,7 @@ pub struct RawOrganisation {
     /// When it was founded (EDTF).
     pub founded: Option<RawDate>,
     /// The id of the place it is based in.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IdRef>")]
     pub based_in: Option<Text>,
     /// Its members: countries, organisations or people.
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -231,6 +299,7 @@ pub struct RawOrganisation {
     pub members: Vec<RawMember>,
     /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence of the source that supports this record, copied verbatim. `kz check`
     /// verifies it against the source's text.
@@ -247,7 +316,7 @@ pub struct RawOrganisation {
 #[schemars(rename = "Member")]
 pub struct RawMember {
     /// The id of the member: a person, organisation or place.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub member: Option<Text>,
     /// When the membership began (EDTF).
     pub since: Option<RawDate>,
@@ -255,6 +324,7 @@ pub struct RawMember {
     pub until: Option<RawDate>,
     /// The membership's own source, if not the organisation's.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence that supports the membership, verbatim.
     #[schemars(with = "Option<String>")]
@@ -268,27 +338,29 @@ pub struct RawMember {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Place")]
+#[schemars(transform = require_source)]
 pub struct RawPlace {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// The name as the source gives it.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub name: Option<Text>,
     /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
     #[serde(default)]
     pub aliases: List,
     /// What sort of place (`country`, `city`, `region`, `breakaway region`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub kind: Option<Text>,
     /// The id of the place it is part of.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IdRef>")]
     pub part_of: Option<Text>,
     /// What it is, in a sentence.
     #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
     /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence of the source that supports this record, copied verbatim. `kz check`
     /// verifies it against the source's text.
@@ -303,15 +375,17 @@ pub struct RawPlace {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Quote")]
+#[schemars(transform = require_source)]
 pub struct RawQuote {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
-    /// The id of the person who said it.
-    #[schemars(with = "String", required)]
+    /// The id of who said it: a person, or an organisation (a ministry's statement, "the
+    /// Kremlin said").
+    #[schemars(schema_with = "id_schema", required)]
     pub speaker: Option<Text>,
     /// What was said. For a direct quote, verbatim.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub text: Option<Text>,
     /// `direct` (the default): the speaker's own words, verbatim; `reported`: a paraphrase.
     pub kind: Option<crate::model::QuoteKind>,
@@ -322,9 +396,11 @@ pub struct RawQuote {
     pub context: Option<Text>,
     /// The ids of who or what it is about.
     #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
     pub about: List,
     /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence of the source that supports this record, copied verbatim. `kz check`
     /// verifies it against the source's text.
@@ -339,27 +415,31 @@ pub struct RawQuote {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Event")]
+#[schemars(transform = require_source)]
 pub struct RawEvent {
     /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// When it happened (EDTF: a day, month, year, decade `199X`, or an interval `A/B`).
     #[schemars(required)]
     pub date: Option<RawDate>,
     /// What happened, in a line.
-    #[schemars(with = "String", required)]
+    #[schemars(schema_with = "required_text", required)]
     pub title: Option<Text>,
     /// More about it.
     #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
     /// The ids of who or what was involved.
     #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
     pub involving: List,
     /// The ids of the places where it happened.
     #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
     pub places: List,
     /// The id of the source that supports this record, or a list of them.
     #[serde(default)]
+    #[schemars(schema_with = "sources_schema")]
     pub source: List,
     /// The sentence of the source that supports this record, copied verbatim. `kz check`
     /// verifies it against the source's text.
@@ -370,12 +450,32 @@ pub struct RawEvent {
     pub notes: Option<Text>,
 }
 
-/// A kz fact file: any of the six sections, each a list of records. Every record cites its
+/// A kind of organisation or place (`television channel`), and the broader kind it falls under
+/// (`news outlet`), so that `--kind 'news outlet'` finds it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Kind")]
+pub struct RawKind {
+    /// The kind, as records write it in their `kind`.
+    #[schemars(schema_with = "required_text", required)]
+    pub name: Option<Text>,
+    /// The broader kind it falls under, itself declared in `kinds`.
+    #[schemars(with = "Option<String>")]
+    pub broader: Option<Text>,
+    /// What the kind covers.
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Text>,
+    /// Free text about the kind.
+    #[schemars(with = "Option<String>")]
+    pub notes: Option<Text>,
+}
+
+/// A kz fact file: any of the six sections of records, each a list, and the kinds vocabulary. Every record cites its
 /// source. See the kz README, "Fact files".
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a mapping of sections: sources, actors, organisations, places, quotes, events"
+    expecting = "a mapping of sections: sources, actors, organisations, places, quotes, events, kinds"
 )]
 #[schemars(title = "kz fact file")]
 pub struct RawFile {
@@ -403,6 +503,10 @@ pub struct RawFile {
     #[serde(default, deserialize_with = "null_as_empty")]
     #[schemars(with = "Option<Vec<RawEvent>>")]
     pub(super) events: Vec<RawEvent>,
+    /// Organisation and place kinds, and the broader kinds they fall under.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<Vec<RawKind>>")]
+    pub(super) kinds: Vec<RawKind>,
 }
 
 /// An empty section (`quotes:` with nothing under it) is an empty list.

@@ -222,7 +222,7 @@ fn jsonl_export_has_every_record() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let check = Kz::new().args(["check"]).run().success().stdout;
-    let count = |kind: &str| records.iter().filter(|r| r["kind"] == kind).count();
+    let count = |kind: &str| records.iter().filter(|r| r["record"] == kind).count();
     let summary = format!(
         "ok: {} source, {} actors, {} organisations, {} places, {} quotes, {} events in 6 files\n",
         count("source"),
@@ -237,7 +237,7 @@ fn jsonl_export_has_every_record() {
         .iter()
         .find(|r| r["id"] == "andrey-serdyukov")
         .unwrap();
-    assert_eq!(serdyukov["kind"], "actor");
+    assert_eq!(serdyukov["record"], "actor");
     assert_eq!(serdyukov["roles"][0]["org"], "csto");
     assert_eq!(serdyukov["source"], serde_json::json!(["article"]));
 }

@@ -47,9 +47,9 @@ fn abayev_keeps_the_hedge_directly() {
 #[test]
 fn the_arrival_does_not_count_the_announced_2500_as_arrived() {
     let why = json(&["why", "csto-troops-arrive"]);
-    let content = by_id(&why, "csto-troops-arrive")["content"]
+    let content = by_id(&why, "csto-troops-arrive")["description"]
         .as_str()
-        .expect("content");
+        .expect("a description");
     assert!(!content.contains("(2500)"), "{content}");
     assert!(content.contains("Thousands of troops"), "{content}");
     assert!(
@@ -134,7 +134,9 @@ fn the_articles_own_hedged_statements_are_in_descriptions() {
     ];
     for (id, claim) in cases {
         let why = json(&["why", id]);
-        let content = by_id(&why, id)["content"].as_str().expect("content");
+        let content = by_id(&why, id)["description"]
+            .as_str()
+            .expect("a description");
         assert!(content.contains(claim), "{id}: {content}");
     }
 }

@@ -42,7 +42,7 @@ fn json_profile_has_roles_quotes_events_and_sources() {
     assert_eq!(profiles.len(), 1);
     let p = &profiles[0];
     assert_eq!(p["id"], "kassym-jomart-tokayev");
-    assert_eq!(p["kind"], "actor");
+    assert_eq!(p["record"], "actor");
     assert_eq!(p["nationality"], "kazakhstan");
     let roles = p["roles"].as_array().unwrap();
     assert!(
@@ -55,7 +55,7 @@ fn json_profile_has_roles_quotes_events_and_sources() {
     assert!(
         quotes
             .iter()
-            .any(|q| q["context"] == "tweets in English" && q["date"] == "2022-01-07"),
+            .any(|q| q["context"] == "tweets in English" && q["said"] == "2022-01-07"),
         "{quotes:?}"
     );
     assert!(!p["events"].as_array().unwrap().is_empty());
@@ -135,7 +135,8 @@ fn who_on_a_fixture_base() {
         .success();
     let v = run.json();
     assert_eq!(v[0]["id"], "ada-example");
-    assert_eq!(v[0]["memberships"][0]["org"], "ministry-of-examples");
+    assert_eq!(v[0]["member_of"][0]["org"], "ministry-of-examples");
+    assert_eq!(v[0]["member_of"][0]["member"], "ada-example");
     // Oldest first: "2022-01~" starts before "2022-01-10".
     assert_eq!(v[0]["quotes"][0]["id"], "bridge-reopen");
     assert_eq!(v[0]["quotes"][1]["text"], "We built it to last");

@@ -1,4 +1,7 @@
-//! The typed, checked, in-memory fact base: records with every reference resolved to an index.
+//! The typed, checked, in-memory fact base: records with every reference resolved to an index,
+//! and (in [`view`]) the one way each record is shown.
+
+pub mod view;
 
 use crate::date::Date;
 use rustc_hash::FxHashMap;
@@ -50,15 +53,20 @@ impl Kind {
     }
 }
 
-/// The sections of a fact file, in the order kinds are listed.
-pub const SECTIONS: [&str; 6] = [
+/// The sections of a fact file: one per kind of record, in the order kinds are listed, then the
+/// vocabulary of organisation and place kinds.
+pub const SECTIONS: [&str; 7] = [
     Kind::Source.section(),
     Kind::Actor.section(),
     Kind::Organisation.section(),
     Kind::Place.section(),
     Kind::Quote.section(),
     Kind::Event.section(),
+    KINDS_SECTION,
 ];
+
+/// The section that declares organisation and place kinds and their broader kinds.
+pub const KINDS_SECTION: &str = "kinds";
 
 /// Text in a record. Ids, names, dates and contexts are short, so they are stored inline
 /// without an allocation, which keeps a base compact and fast to load from a snapshot.
@@ -76,6 +84,36 @@ pub type Refs = smallvec::SmallVec<[EntityRef; 2]>;
 pub struct EntityRef {
     pub kind: Kind,
     pub idx: u32,
+}
+
+impl EntityRef {
+    pub fn new(kind: Kind, idx: u32) -> EntityRef {
+        EntityRef { kind, idx }
+    }
+
+    pub fn actor(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Actor, idx)
+    }
+
+    pub fn org(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Organisation, idx)
+    }
+
+    pub fn place(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Place, idx)
+    }
+
+    pub fn quote(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Quote, idx)
+    }
+
+    pub fn event(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Event, idx)
+    }
+
+    pub fn source(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Source, idx)
+    }
 }
 
 /// Where a record was read: a file of [`Base::files`] and the 1-based line of its first field.
@@ -192,8 +230,8 @@ impl QuoteKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub meta: Meta,
-    /// Index into [`Base::actors`].
-    pub speaker: u32,
+    /// Who said it: a person, or an organisation speaking as one (a ministry's statement).
+    pub speaker: EntityRef,
     pub text: Text,
     pub kind: QuoteKind,
     pub said: Option<Date>,
@@ -210,6 +248,17 @@ pub struct Event {
     pub involving: Refs,
     /// Indices into [`Base::places`].
     pub places: Ids,
+}
+
+/// A declared organisation or place kind (`television channel`) and the broader kind it falls
+/// under (`news outlet`), so that asking for the broader kind finds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindDecl {
+    pub name: Text,
+    /// Index into [`Base::kinds`].
+    pub broader: Option<u32>,
+    pub description: Option<Text>,
+    pub notes: Option<Text>,
 }
 
 /// The whole checked base. Records keep file order within each kind.
@@ -229,6 +278,8 @@ pub struct Base {
     pub quotes: Vec<Quote>,
     #[serde(deserialize_with = "exact_vec")]
     pub events: Vec<Event>,
+    /// The vocabulary of organisation and place kinds.
+    pub kinds: Vec<KindDecl>,
     /// The source text files the base was checked against (on disk; none for the built-in base).
     pub source_texts: Vec<std::path::PathBuf>,
     /// Every id, for lookups: built on first use, never stored.

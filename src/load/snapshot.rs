@@ -9,7 +9,7 @@
 //! The records are stored in independent, checksummed parts of a few thousand records each, so
 //! a load verifies and decodes them in parallel.
 
-use crate::model::{Actor, Base, Event, Organisation, Place, Quote, Source};
+use crate::model::{Actor, Base, Event, KindDecl, Organisation, Place, Quote, Source};
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
-const MAGIC: &[u8; 8] = b"KZSNAP\0\x02";
+const MAGIC: &[u8; 8] = b"KZSNAP\0\x03";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Snapshots kept in the cache folder; older ones are removed.
 const KEEP: usize = 16;
@@ -49,6 +49,15 @@ pub fn key_for_files(paths: &[PathBuf]) -> Option<Key> {
         h.update(&hash.to_le_bytes());
     }
     Some(Key(h.digest128()))
+}
+
+/// One key for a base read from several inputs, in order.
+pub fn combine(keys: &[Key]) -> Key {
+    let mut h = Xxh3::new();
+    for k in keys {
+        h.update(&k.0.to_le_bytes());
+    }
+    Key(h.digest128())
 }
 
 /// The key of the base built into the binary.
@@ -97,6 +106,7 @@ struct Head {
     sources: Vec<Source>,
     organisations: Vec<Organisation>,
     places: Vec<Place>,
+    kinds: Vec<KindDecl>,
 }
 
 /// What a part of a snapshot holds: the head, or a slice of one of the large kinds.
@@ -213,6 +223,7 @@ impl Cache {
         base.sources = head.sources;
         base.organisations = head.organisations;
         base.places = head.places;
+        base.kinds = head.kinds;
         base.actors = filled_slots(actors)?;
         base.quotes = filled_slots(quotes)?;
         base.events = filled_slots(events)?;
@@ -238,6 +249,7 @@ impl Cache {
             sources: base.sources.clone(),
             organisations: base.organisations.clone(),
             places: base.places.clone(),
+            kinds: base.kinds.clone(),
         };
         let mut parts: Vec<(Section, usize, Option<Vec<u8>>)> =
             vec![(Section::Head, 1, postcard::to_stdvec(&head).ok())];
@@ -470,7 +482,7 @@ mod tests {
 
     fn sample() -> Base {
         let files = crate::load::builtin_files();
-        crate::config::load_base((files, Vec::new())).expect("the shipped base is clean")
+        crate::open::check_files(files, Vec::new()).expect("the shipped base is clean")
     }
 
     #[test]

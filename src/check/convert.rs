@@ -1,0 +1,510 @@
+//! Conversion: each raw record becomes a checked record, with its required fields present, its
+//! dates parsed and its references resolved. A record with a problem is reported and becomes
+//! `None`, never a placeholder; the base is only assembled when no record has one.
+
+use super::resolve::{Ids, Want};
+use super::sink::Sink;
+use crate::date::{Date, DateError};
+use crate::diag::Code;
+use crate::load::{
+    At, Located, RawActor, RawDate, RawEvent, RawKind, RawOrganisation, RawPlace, RawQuote,
+    RawSource, Records, Seg,
+};
+use crate::model::{
+    Actor, EntityRef, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation,
+    Origin, Place, Quote, Role, Source, Text,
+};
+
+/// The converted records of every kind, by index; `None` where a record had a problem.
+#[derive(Debug, Default)]
+pub(super) struct Parts {
+    pub(super) sources: Vec<Option<Source>>,
+    pub(super) actors: Vec<Option<Actor>>,
+    pub(super) organisations: Vec<Option<Organisation>>,
+    pub(super) places: Vec<Option<Place>>,
+    pub(super) quotes: Vec<Option<Quote>>,
+    pub(super) events: Vec<Option<Event>>,
+    pub(super) kinds: Vec<Option<KindDecl>>,
+    /// Each place's `part_of`, resolved even when the place itself has another problem, for the
+    /// cycle check.
+    pub(super) part_of: Vec<Option<u32>>,
+    /// Where each kind declaration is written.
+    pub(super) kind_ats: Vec<At>,
+}
+
+/// The fields every cited record shares, taken out of its raw form.
+struct Common {
+    id: Option<Text>,
+    source: Vec<Text>,
+    evidence: Option<Text>,
+    notes: Option<Text>,
+}
+
+/// A raw record with the shared fields of a cited record.
+trait Cited {
+    fn common(&mut self) -> Common;
+}
+
+macro_rules! cited {
+    ($($raw:ty),*) => {$(
+        impl Cited for $raw {
+            fn common(&mut self) -> Common {
+                Common {
+                    id: self.id.take(),
+                    source: std::mem::take(&mut self.source.0),
+                    evidence: self.evidence.take(),
+                    notes: self.notes.take(),
+                }
+            }
+        }
+    )*};
+}
+
+cited!(RawActor, RawOrganisation, RawPlace, RawQuote, RawEvent);
+
+/// Converts every record; the kind vocabulary first, so organisations and places can be checked
+/// against it.
+pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts {
+    let mut c = Convert { ids, sink };
+    let kind_ats = records.kinds.iter().map(|k| k.at).collect();
+    let kinds = c.kinds(records.kinds);
+    let sources = records.sources.into_iter().map(|r| c.source(r)).collect();
+    let actors = records.actors.into_iter().map(|r| c.actor(r)).collect();
+    let organisations = records
+        .organisations
+        .into_iter()
+        .map(|r| c.organisation(r))
+        .collect();
+    let (places, part_of) = records.places.into_iter().map(|r| c.place(r)).unzip();
+    Parts {
+        sources,
+        actors,
+        organisations,
+        places,
+        quotes: records.quotes.into_iter().map(|r| c.quote(r)).collect(),
+        events: records.events.into_iter().map(|r| c.event(r)).collect(),
+        kinds,
+        part_of,
+        kind_ats,
+    }
+}
+
+struct Convert<'a, 'i> {
+    ids: &'a mut Ids,
+    sink: &'a mut Sink<'i>,
+}
+
+/// `Some` of all its parts when every one is present.
+macro_rules! all {
+    ($($x:ident),*) => { (|| Some(($($x?,)*)))() };
+}
+
+impl Convert<'_, '_> {
+    fn meta(&mut self, at: At, c: Common) -> Meta {
+        let sources = self.ids.sources(self.sink, at, &[], &c.source, true);
+        Meta {
+            id: trimmed(c.id),
+            sources,
+            evidence: c.evidence,
+            notes: c.notes,
+            origin: Origin {
+                file: at.file,
+                line: at.line,
+            },
+        }
+    }
+
+    /// A required text field, or a report that it is missing, null or empty.
+    fn required(&mut self, at: At, path: &[Seg], what: &str, value: Option<Text>) -> Option<Text> {
+        match value {
+            Some(v) if !v.trim().is_empty() => Some(v),
+            _ => {
+                self.sink.missing(at, path, what, None);
+                None
+            }
+        }
+    }
+
+    /// An optional date: `Ok(None)` when absent, `Err` when present and wrong (reported).
+    fn date(&mut self, at: At, path: &[Seg], raw: Option<&RawDate>) -> Result<Option<Date>, ()> {
+        let Some(raw) = raw else { return Ok(None) };
+        let result = match raw {
+            RawDate::Text(t) => Date::parse(t),
+            RawDate::Year(y) => Date::from_year(*y),
+        };
+        result.map(Some).map_err(|err| {
+            let code = match err {
+                DateError::Malformed(_) => Code::BadDate,
+                DateError::Impossible(_) => Code::ImpossibleDate,
+                DateError::Backwards(_) => Code::Backwards,
+            };
+            self.sink.report(code, at, path, err.to_string(), None);
+        })
+    }
+
+    /// A role's or membership's `since` and `until`; `until` must not end before `since` starts.
+    fn span(
+        &mut self,
+        at: At,
+        path: &[Seg],
+        since: Option<&RawDate>,
+        until: Option<&RawDate>,
+    ) -> Option<(Option<Date>, Option<Date>)> {
+        let field = |f| [path[0], path[1], Seg::Key(f)];
+        let since = self.date(at, &field("since"), since);
+        let until = self.date(at, &field("until"), until);
+        let (since, until) = (since.ok()?, until.ok()?);
+        if let (Some(s), Some(u)) = (&since, &until)
+            && let (Some(s0), Some(u1)) = (s.start(), u.end())
+            && u1 < s0
+        {
+            self.sink.report(
+                Code::Backwards,
+                at,
+                &field("until"),
+                format!("`until` {u} is before `since` {s}"),
+                Some("swap them, or fix the year".into()),
+            );
+            return None;
+        }
+        Some((since, until))
+    }
+
+    fn kinds(&mut self, raw: Vec<Located<RawKind>>) -> Vec<Option<KindDecl>> {
+        let mut seen: Vec<(String, At)> = Vec::new();
+        let names: Vec<Option<Text>> = raw
+            .iter()
+            .map(|k| k.raw.name.clone().filter(|n| !n.trim().is_empty()))
+            .collect();
+        let index_of = |name: &str| {
+            let folded = crate::names::normalise(name);
+            names.iter().position(|n| {
+                n.as_deref()
+                    .is_some_and(|n| crate::names::normalise(n) == folded)
+            })
+        };
+        let mut out = Vec::with_capacity(raw.len());
+        for Located { raw: k, at } in raw {
+            let name = self.required(at, &[Seg::Key("name")], "kind", k.name);
+            let mut ok = name.is_some();
+            if let Some(name) = &name {
+                let folded = crate::names::normalise(name);
+                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == folded) {
+                    let first = self.sink.where_is(*first);
+                    self.sink.report(
+                        Code::DuplicateId,
+                        at,
+                        &[Seg::Key("name")],
+                        format!("kind `{name}` is declared twice (first at {first})"),
+                        Some("declare each kind once; merge the two".into()),
+                    );
+                    ok = false;
+                } else {
+                    seen.push((folded, at));
+                }
+            }
+            let broader = match k.broader.as_deref().filter(|b| !b.trim().is_empty()) {
+                None => None,
+                Some(b) => match index_of(b) {
+                    Some(i) => Some(i as u32),
+                    None => {
+                        let declared = names.iter().flatten().map(|n| n.as_str());
+                        let help = crate::names::closest(b, declared)
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| {
+                                "declare it in `kinds:` too, with its own broader kind if any"
+                                    .into()
+                            });
+                        self.sink.report(
+                            Code::Dangling,
+                            at,
+                            &[Seg::Key("broader")],
+                            format!("`broader` names the kind `{b}`, but no kind of that name is declared"),
+                            Some(help),
+                        );
+                        ok = false;
+                        None
+                    }
+                },
+            };
+            out.push(name.filter(|_| ok).map(|name| KindDecl {
+                name,
+                broader,
+                description: k.description,
+                notes: k.notes,
+            }));
+        }
+        out
+    }
+
+    fn source(&mut self, Located { raw: r, at }: Located<RawSource>) -> Option<Source> {
+        let title = self.required(at, &[Seg::Key("title")], "source", r.title);
+        let published = self.date(at, &[Seg::Key("published")], r.published.as_ref());
+        let (title, published) = (title?, published.ok()?);
+        Some(Source {
+            id: trimmed(r.id),
+            title,
+            publisher: r.publisher,
+            published,
+            url: r.url,
+            text: r.text,
+            notes: r.notes,
+            origin: Origin {
+                file: at.file,
+                line: at.line,
+            },
+        })
+    }
+
+    fn actor(&mut self, Located { raw: mut r, at }: Located<RawActor>) -> Option<Actor> {
+        let meta = self.meta(at, r.common());
+        let name = self.required(at, &[Seg::Key("name")], "actor", r.name);
+        let description = self.required(at, &[Seg::Key("description")], "actor", r.description);
+        let nationality = self.ids.optional(
+            self.sink,
+            at,
+            &[Seg::Key("nationality")],
+            r.nationality.as_ref(),
+            Want::One(Kind::Place),
+        );
+        let nationality_ok = r.nationality.is_none() || nationality.is_some();
+        let mut roles = Some(Vec::with_capacity(r.roles.len()));
+        for (i, role) in r.roles.into_iter().enumerate() {
+            let role = self.role(at, i, role, &meta.sources);
+            match (&mut roles, role) {
+                (Some(list), Some(role)) => list.push(role),
+                _ => roles = None,
+            }
+        }
+        let nationality_ok = nationality_ok.then_some(());
+        let (name, description, roles, ()) = all!(name, description, roles, nationality_ok)?;
+        Some(Actor {
+            meta,
+            name,
+            aliases: r.aliases.0,
+            description,
+            nationality,
+            roles,
+        })
+    }
+
+    fn role(
+        &mut self,
+        at: At,
+        i: usize,
+        role: crate::load::RawRole,
+        inherited: &SourceIds,
+    ) -> Option<Role> {
+        let path = [Seg::Key("roles"), Seg::Index(i)];
+        let field = |f| [path[0], path[1], Seg::Key(f)];
+        let title = self.required(at, &field("title"), "role", role.title);
+        let org = self.ids.optional(
+            self.sink,
+            at,
+            &field("org"),
+            role.org.as_ref(),
+            Want::One(Kind::Organisation),
+        );
+        let place = self.ids.optional(
+            self.sink,
+            at,
+            &field("place"),
+            role.place.as_ref(),
+            Want::One(Kind::Place),
+        );
+        let refs_ok =
+            (role.org.is_none() || org.is_some()) && (role.place.is_none() || place.is_some());
+        let span = self.span(at, &path, role.since.as_ref(), role.until.as_ref());
+        let own = self
+            .ids
+            .sources(self.sink, at, &path, &role.source.0, false);
+        let refs_ok = refs_ok.then_some(());
+        let (title, (since, until), ()) = all!(title, span, refs_ok)?;
+        Some(Role {
+            title,
+            org,
+            place,
+            since,
+            until,
+            sources: if own.is_empty() {
+                inherited.clone()
+            } else {
+                own
+            },
+            evidence: role.evidence,
+            notes: role.notes,
+        })
+    }
+
+    fn organisation(
+        &mut self,
+        Located { raw: mut r, at }: Located<RawOrganisation>,
+    ) -> Option<Organisation> {
+        let meta = self.meta(at, r.common());
+        let name = self.required(at, &[Seg::Key("name")], "organisation", r.name);
+        let kind = self.required(at, &[Seg::Key("kind")], "organisation", r.kind);
+        let founded = self
+            .date(at, &[Seg::Key("founded")], r.founded.as_ref())
+            .ok();
+        let based_in = self.ids.optional(
+            self.sink,
+            at,
+            &[Seg::Key("based_in")],
+            r.based_in.as_ref(),
+            Want::One(Kind::Place),
+        );
+        let based_ok = (r.based_in.is_none() || based_in.is_some()).then_some(());
+        let mut members = Some(Vec::with_capacity(r.members.len()));
+        for (i, m) in r.members.into_iter().enumerate() {
+            let path = [Seg::Key("members"), Seg::Index(i)];
+            let field = |f| [path[0], path[1], Seg::Key(f)];
+            let member = match &m.member {
+                Some(id) if !id.trim().is_empty() => {
+                    self.ids
+                        .resolve(self.sink, at, &field("member"), "member", id, Want::Party)
+                }
+                _ => {
+                    let help = "write the id of the member: `member: kazakhstan`";
+                    self.sink
+                        .missing(at, &field("member"), "membership", Some(help.into()));
+                    None
+                }
+            };
+            let span = self.span(at, &path, m.since.as_ref(), m.until.as_ref());
+            let own = self.ids.sources(self.sink, at, &path, &m.source.0, false);
+            let membership = all!(member, span).map(|(member, (since, until))| Membership {
+                member,
+                since,
+                until,
+                sources: if own.is_empty() {
+                    meta.sources.clone()
+                } else {
+                    own
+                },
+                evidence: m.evidence,
+                notes: m.notes,
+            });
+            match (&mut members, membership) {
+                (Some(list), Some(m)) => list.push(m),
+                _ => members = None,
+            }
+        }
+        let (name, kind, founded, members, ()) = all!(name, kind, founded, members, based_ok)?;
+        Some(Organisation {
+            meta,
+            name,
+            aliases: r.aliases.0,
+            kind,
+            description: r.description,
+            founded,
+            based_in,
+            members,
+        })
+    }
+
+    fn place(
+        &mut self,
+        Located { raw: mut r, at }: Located<RawPlace>,
+    ) -> (Option<Place>, Option<u32>) {
+        let meta = self.meta(at, r.common());
+        let name = self.required(at, &[Seg::Key("name")], "place", r.name);
+        let kind = self.required(at, &[Seg::Key("kind")], "place", r.kind);
+        let part_of = self.ids.optional(
+            self.sink,
+            at,
+            &[Seg::Key("part_of")],
+            r.part_of.as_ref(),
+            Want::One(Kind::Place),
+        );
+        let part_ok = (r.part_of.is_none() || part_of.is_some()).then_some(());
+        let place = all!(name, kind, part_ok).map(|(name, kind, ())| Place {
+            meta,
+            name,
+            aliases: r.aliases.0,
+            kind,
+            part_of,
+            description: r.description,
+        });
+        (place, part_of)
+    }
+
+    fn quote(&mut self, Located { raw: mut r, at }: Located<RawQuote>) -> Option<Quote> {
+        let meta = self.meta(at, r.common());
+        let speaker = match r.speaker.as_ref().filter(|s| !s.trim().is_empty()) {
+            Some(id) => self.ids.resolve(
+                self.sink,
+                at,
+                &[Seg::Key("speaker")],
+                "speaker",
+                id,
+                Want::Speaker,
+            ),
+            None => {
+                self.sink.missing(at, &[Seg::Key("speaker")], "quote", None);
+                None
+            }
+        };
+        let text = self.required(at, &[Seg::Key("text")], "quote", r.text);
+        let said = self.date(at, &[Seg::Key("said")], r.said.as_ref()).ok();
+        let about = self
+            .ids
+            .list(self.sink, at, &[], "about", &r.about.0, Want::Any);
+        let about_ok = (about.len() == r.about.0.len()).then_some(());
+        let (speaker, text, said, ()) = all!(speaker, text, said, about_ok)?;
+        Some(Quote {
+            meta,
+            speaker,
+            text,
+            kind: r.kind.unwrap_or_default(),
+            said,
+            context: r.context,
+            about,
+        })
+    }
+
+    fn event(&mut self, Located { raw: mut r, at }: Located<RawEvent>) -> Option<Event> {
+        let meta = self.meta(at, r.common());
+        let date = match r.date.as_ref() {
+            Some(raw) => self.date(at, &[Seg::Key("date")], Some(raw)).ok().flatten(),
+            None => {
+                let help = "if the source gives no exact date, write what it does give: 2022-01, \
+                            2022, 199X, or an interval";
+                self.sink
+                    .missing(at, &[Seg::Key("date")], "event", Some(help.into()));
+                None
+            }
+        };
+        let title = self.required(at, &[Seg::Key("title")], "event", r.title);
+        let involving = self
+            .ids
+            .list(self.sink, at, &[], "involving", &r.involving.0, Want::Any);
+        let places = self.ids.list(
+            self.sink,
+            at,
+            &[],
+            "places",
+            &r.places.0,
+            Want::One(Kind::Place),
+        );
+        let refs_ok = (involving.len() == r.involving.0.len() && places.len() == r.places.0.len())
+            .then_some(());
+        let (date, title, ()) = all!(date, title, refs_ok)?;
+        Some(Event {
+            meta,
+            date,
+            title,
+            description: r.description,
+            involving,
+            places: places.into_iter().map(|p: EntityRef| p.idx).collect(),
+        })
+    }
+}
+
+/// An id as written, without surrounding spaces (an absent id is empty and already reported).
+fn trimmed(id: Option<Text>) -> Text {
+    match id {
+        Some(id) if id.trim().len() == id.len() => id,
+        Some(id) => id.trim().into(),
+        None => Text::default(),
+    }
+}

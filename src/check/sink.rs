@@ -1,0 +1,163 @@
+//! Where the passes put their problems: located diagnostics, up to the report cap, and a count
+//! of the rest.
+
+use crate::diag::{Code, Diagnostic, SHOWN};
+use crate::load::{At, Index, Seg};
+use crate::text::article;
+use std::collections::HashMap;
+
+/// Collects the diagnostics of one check of a base. It is the only place that applies the cap:
+/// past [`SHOWN`] problems are counted, not located, so a file of a hundred thousand broken
+/// records is checked in bounded time.
+pub(super) struct Sink<'i> {
+    pub(super) index: &'i Index,
+    pub(super) diags: Vec<Diagnostic>,
+    /// Problems found after [`SHOWN`] were: counted, not located.
+    pub(super) unshown: usize,
+    /// Fields the parse could not read (a wrong type), by record, as paths (`roles[0].title`):
+    /// already reported, so neither they nor anything inside them is reported as missing.
+    broken: HashMap<At, Vec<String>>,
+}
+
+impl<'i> Sink<'i> {
+    pub(super) fn new(
+        index: &'i Index,
+        broken: impl IntoIterator<Item = (At, String)>,
+    ) -> Sink<'i> {
+        let mut by_record: HashMap<At, Vec<String>> = HashMap::new();
+        for (at, path) in broken {
+            by_record.entry(at).or_default().push(path);
+        }
+        Sink {
+            index,
+            diags: Vec::new(),
+            unshown: 0,
+            broken: by_record,
+        }
+    }
+
+    /// Whether another diagnostic may still be located and listed; counts it if not.
+    pub(super) fn room(&mut self) -> bool {
+        if self.diags.len() < SHOWN {
+            true
+        } else {
+            self.unshown += 1;
+            false
+        }
+    }
+
+    /// Reports a problem at `path` inside the record at `at`. Returns the diagnostic's index,
+    /// or `None` when it was only counted.
+    pub(super) fn report(
+        &mut self,
+        code: Code,
+        at: At,
+        path: &[Seg],
+        message: String,
+        help: Option<String>,
+    ) -> Option<usize> {
+        self.report_with(code, at, path, help, |_| message)
+    }
+
+    /// [`Sink::report`] with a message worked out only if the problem is to be shown.
+    fn report_with(
+        &mut self,
+        code: Code,
+        at: At,
+        path: &[Seg],
+        help: Option<String>,
+        message: impl FnOnce(&Self) -> String,
+    ) -> Option<usize> {
+        if !self.room() {
+            return None;
+        }
+        let message = message(self);
+        let pos = self.index.locate(at, path);
+        let file = &self.index.files[at.file as usize];
+        let (line, column) = file.clamp(pos.line, pos.column);
+        let mut d = Diagnostic::at(code, &file.display, line, column, message)
+            .with_line(file.line_text(line).unwrap_or_default().to_string());
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diags.push(d);
+        Some(self.diags.len() - 1)
+    }
+
+    /// Reports a required field that is absent, null or empty, saying which it is, unless the
+    /// parse already reported the field as unreadable.
+    pub(super) fn missing(&mut self, at: At, path: &[Seg], what: &str, help: Option<String>) {
+        if self.is_broken(at, path) {
+            return;
+        }
+        let field = match path.last() {
+            Some(Seg::Key(k)) => *k,
+            _ => "value",
+        };
+        self.report_with(Code::Missing, at, path, help, |sink| {
+            if sink.index.locate(at, path).found {
+                format!("`{field}` is empty: {} needs one", article(what))
+            } else {
+                format!("this {what} has no `{field}`, which is required")
+            }
+        });
+    }
+
+    /// Whether the field at `path` is, or is inside, a field the parse could not read.
+    fn is_broken(&self, at: At, path: &[Seg]) -> bool {
+        let Some(broken) = self.broken.get(&at) else {
+            return false;
+        };
+        let path = path_text(path);
+        broken.iter().any(|b| {
+            path.strip_prefix(b.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+
+    /// `file:line` of a record, for messages that point at another record.
+    pub(super) fn where_is(&self, at: At) -> String {
+        format!(
+            "{}:{}",
+            self.index.files[at.file as usize].display,
+            self.index.record_line(at)
+        )
+    }
+}
+
+/// A path as the parse names fields: `roles[0].title`.
+pub(crate) fn path_text(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) | Seg::Repeated(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_like_the_parse_names_them() {
+        let cases: &[(&[Seg], &str)] = &[
+            (&[Seg::Key("id")], "id"),
+            (
+                &[Seg::Key("roles"), Seg::Index(2), Seg::Key("org")],
+                "roles[2].org",
+            ),
+            (&[], ""),
+        ];
+        for (path, want) in cases {
+            assert_eq!(path_text(path), *want);
+        }
+    }
+}

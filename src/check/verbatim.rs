@@ -1,0 +1,514 @@
+//! The verbatim check: every direct quote and every `evidence` appears in the text of each
+//! source it cites. A direct quote may elide words (`...`, `…`) and insert its own in
+//! `[brackets]`, as journalists do: its pieces must then appear in order and close together.
+
+use super::resolve::{Ids, Want};
+use super::sink::Sink;
+use crate::diag::Code;
+use crate::load::{At, Index, Records, Seg, TextError};
+use crate::model::{Kind, QuoteKind, Text};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// How far apart, in characters of the source, two pieces of an elided quote may be.
+pub const MAX_GAP: usize = 250;
+
+/// A text that a record says is verbatim in its sources.
+struct Claim<'r> {
+    at: At,
+    path: Vec<Seg<'static>>,
+    code: Code,
+    what: &'static str,
+    text: &'r str,
+    sources: Vec<u32>,
+    /// Whether the text may elide and insert words (a direct quote).
+    elided: bool,
+}
+
+/// Reads the source texts, then checks every claim against them in parallel. Returns the paths
+/// of the texts read from disk, which a snapshot of the base must watch.
+pub(super) fn check(records: &Records, ids: &Ids, index: &Index, sink: &mut Sink) -> Vec<PathBuf> {
+    let texts: Vec<Option<Result<String, TextError>>> = records
+        .sources
+        .par_iter()
+        .map(|s| {
+            let rel = s.raw.text.as_ref()?;
+            let file = &index.files[s.at.file as usize];
+            Some(file.read_relative(rel).map(|t| fold_for_match(&t)))
+        })
+        .collect();
+    let mut read = Vec::new();
+    for (s, text) in records.sources.iter().zip(&texts) {
+        let rel = s.raw.text.as_deref().unwrap_or_default();
+        match text {
+            Some(Ok(_)) => read.extend(index.files[s.at.file as usize].relative_path(rel)),
+            Some(Err(err)) => {
+                let id = s.raw.id.as_deref().unwrap_or_default();
+                let help = match err {
+                    TextError::Outside => {
+                        "a source's text must be inside the fact base: in the folder of the YAML \
+                         file that declares the source, or in the folder given to --facts"
+                    }
+                    TextError::Io(_) => {
+                        "`text` is a path relative to the YAML file that declares the source"
+                    }
+                };
+                sink.report(
+                    Code::SourceText,
+                    s.at,
+                    &[Seg::Key("text")],
+                    format!("cannot read the text of source `{id}` at `{rel}`: {err}"),
+                    Some(help.into()),
+                );
+            }
+            None => {}
+        }
+    }
+    if !texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
+        return read;
+    }
+    let claims = claims(records, ids);
+    let failures: Vec<(usize, u32, String)> = claims
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(n, claim)| {
+            let needle = fold_for_match(claim.text);
+            let texts = &texts;
+            claim.sources.iter().filter_map(move |&s| {
+                let Some(Some(Ok(hay))) = texts.get(s as usize) else {
+                    return None;
+                };
+                let pieces = if claim.elided {
+                    pieces(&needle)
+                } else {
+                    vec![needle.as_str()]
+                };
+                found_in_order(hay, &pieces)
+                    .err()
+                    .map(|miss| (n, s, explain(hay, &pieces, miss)))
+            })
+        })
+        .collect();
+    for (n, s, help) in failures {
+        let claim = &claims[n];
+        let source_id = records.sources[s as usize]
+            .raw
+            .id
+            .as_deref()
+            .unwrap_or_default();
+        let message = format!(
+            "{} is not found verbatim in the text of source `{source_id}`",
+            claim.what
+        );
+        sink.report(claim.code, claim.at, &claim.path, message, Some(help));
+    }
+    read
+}
+
+/// The source indices a list of source ids names; unknown ids are reported by the conversion.
+fn source_indices(ids: &Ids, list: &[Text]) -> Vec<u32> {
+    list.iter()
+        .filter_map(|id| {
+            ids.lookup("source", id, Want::One(Kind::Source))
+                .ok()
+                .flatten()
+        })
+        .map(|r| r.idx)
+        .collect()
+}
+
+/// Every text the base claims is verbatim: direct quotes, and evidence at every level.
+fn claims<'r>(records: &'r Records, ids: &Ids) -> Vec<Claim<'r>> {
+    let mut out = Vec::new();
+    let evidence = |out: &mut Vec<Claim<'r>>,
+                    at: At,
+                    path: Vec<Seg<'static>>,
+                    what,
+                    text: Option<&'r Text>,
+                    sources: &[u32]| {
+        if let Some(text) = text {
+            out.push(Claim {
+                at,
+                path,
+                code: Code::EvidenceNotInSource,
+                what,
+                text,
+                sources: sources.to_vec(),
+                elided: false,
+            });
+        }
+    };
+    for s in &records.actors {
+        let own = source_indices(ids, &s.raw.source.0);
+        evidence(
+            &mut out,
+            s.at,
+            vec![Seg::Key("evidence")],
+            "`evidence`",
+            s.raw.evidence.as_ref(),
+            &own,
+        );
+        for (n, role) in s.raw.roles.iter().enumerate() {
+            let sources = if role.source.0.is_empty() {
+                own.clone()
+            } else {
+                source_indices(ids, &role.source.0)
+            };
+            let path = vec![Seg::Key("roles"), Seg::Index(n), Seg::Key("evidence")];
+            evidence(
+                &mut out,
+                s.at,
+                path,
+                "this role's `evidence`",
+                role.evidence.as_ref(),
+                &sources,
+            );
+        }
+    }
+    for s in &records.organisations {
+        let own = source_indices(ids, &s.raw.source.0);
+        evidence(
+            &mut out,
+            s.at,
+            vec![Seg::Key("evidence")],
+            "`evidence`",
+            s.raw.evidence.as_ref(),
+            &own,
+        );
+        for (n, m) in s.raw.members.iter().enumerate() {
+            let sources = if m.source.0.is_empty() {
+                own.clone()
+            } else {
+                source_indices(ids, &m.source.0)
+            };
+            let path = vec![Seg::Key("members"), Seg::Index(n), Seg::Key("evidence")];
+            evidence(
+                &mut out,
+                s.at,
+                path,
+                "this membership's `evidence`",
+                m.evidence.as_ref(),
+                &sources,
+            );
+        }
+    }
+    for s in &records.places {
+        let own = source_indices(ids, &s.raw.source.0);
+        evidence(
+            &mut out,
+            s.at,
+            vec![Seg::Key("evidence")],
+            "`evidence`",
+            s.raw.evidence.as_ref(),
+            &own,
+        );
+    }
+    for s in &records.quotes {
+        let own = source_indices(ids, &s.raw.source.0);
+        if s.raw.kind.unwrap_or_default() == QuoteKind::Direct
+            && let Some(text) = s.raw.text.as_ref().filter(|t| !t.trim().is_empty())
+        {
+            out.push(Claim {
+                at: s.at,
+                path: vec![Seg::Key("text")],
+                code: Code::QuoteNotInSource,
+                what: "this direct quote",
+                text,
+                sources: own.clone(),
+                elided: true,
+            });
+        }
+        evidence(
+            &mut out,
+            s.at,
+            vec![Seg::Key("evidence")],
+            "`evidence`",
+            s.raw.evidence.as_ref(),
+            &own,
+        );
+    }
+    for s in &records.events {
+        let own = source_indices(ids, &s.raw.source.0);
+        evidence(
+            &mut out,
+            s.at,
+            vec![Seg::Key("evidence")],
+            "`evidence`",
+            s.raw.evidence.as_ref(),
+            &own,
+        );
+    }
+    out
+}
+
+/// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,
+/// without the ones that hold no letters or digits.
+fn pieces(quote: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // Where the current piece starts; meaningful outside brackets.
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(c) = quote[i..].chars().next() {
+        let rest = &quote[i..];
+        if c == '[' {
+            if depth == 0 {
+                out.push(&quote[start..i]);
+            }
+            depth += 1;
+        } else if c == ']' && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                start = i + 1;
+            }
+        } else if depth == 0 && (c == '…' || rest.starts_with("...")) {
+            out.push(&quote[start..i]);
+            let len = if c == '…' { c.len_utf8() } else { 3 };
+            i += len;
+            start = i;
+            continue;
+        }
+        i += c.len_utf8();
+    }
+    if depth == 0 {
+        out.push(&quote[start..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Which piece could not be placed, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss {
+    /// Piece `n` is nowhere in the source.
+    Absent(usize),
+    /// Piece `n` is in the source, but not in order within [`MAX_GAP`] after piece `n - 1`.
+    Apart(usize),
+}
+
+/// Whether the pieces appear in `hay` in order, each starting within [`MAX_GAP`] characters
+/// of the end of the one before. Every placement of every piece is considered, so an early false
+/// start cannot hide a true match, and the work stays linear in the number of placements.
+fn found_in_order(hay: &str, pieces: &[&str]) -> Result<(), Miss> {
+    // Where each placement of the previous piece may end, in bytes, ascending.
+    let mut ends: Vec<usize> = Vec::new();
+    let mut chars_before: Option<Vec<u32>> = None;
+    for (n, piece) in pieces.iter().enumerate() {
+        let starts = memchr::memmem::find_iter(hay.as_bytes(), piece.as_bytes());
+        if n == 0 {
+            ends = starts.map(|s| s + piece.len()).collect();
+            if ends.is_empty() {
+                return Err(Miss::Absent(0));
+            }
+            continue;
+        }
+        let chars = chars_before.get_or_insert_with(|| char_positions(hay));
+        let mut next = Vec::new();
+        let mut any = false;
+        // The latest previous end at or before each start is the closest one.
+        let mut k = 0;
+        for start in starts {
+            any = true;
+            while k < ends.len() && ends[k] <= start {
+                k += 1;
+            }
+            if k > 0 && (chars[start] - chars[ends[k - 1]]) as usize <= MAX_GAP {
+                next.push(start + piece.len());
+            }
+        }
+        if next.is_empty() {
+            return Err(if any { Miss::Apart(n) } else { Miss::Absent(n) });
+        }
+        ends = next;
+    }
+    Ok(())
+}
+
+/// For each byte offset of `text` (and its end), how many chars come before it.
+fn char_positions(text: &str) -> Vec<u32> {
+    let mut out = vec![0u32; text.len() + 1];
+    let mut count = 0u32;
+    for (i, b) in text.bytes().enumerate() {
+        out[i] = count;
+        // A char is counted at its first byte: not a UTF-8 continuation byte.
+        if b & 0xC0 != 0x80 {
+            count += 1;
+        }
+    }
+    out[text.len()] = count;
+    out
+}
+
+/// How a text that is not verbatim differs from its source, for the diagnostic's help.
+fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
+    let ordinal = |n: usize| match n + 1 {
+        1 => "1st".to_string(),
+        2 => "2nd".to_string(),
+        3 => "3rd".to_string(),
+        k => format!("{k}th"),
+    };
+    let show = |p: &str| {
+        let short: String = p.chars().take(40).collect();
+        if short.len() < p.len() {
+            format!("{short}…")
+        } else {
+            short
+        }
+    };
+    match miss {
+        Miss::Absent(n) if pieces.len() == 1 => mismatch_help(hay, pieces[n]),
+        Miss::Absent(n) => format!(
+            "its {} piece, \"{}\", is not in the source; {}",
+            ordinal(n),
+            show(pieces[n]),
+            mismatch_help(hay, pieces[n])
+        ),
+        Miss::Apart(n) => format!(
+            "its {} piece, \"{}\", is not found within {MAX_GAP} characters after the {} piece; \
+             the pieces of an elided quote must appear in order and close together",
+            ordinal(n),
+            show(pieces[n]),
+            ordinal(n - 1)
+        ),
+    }
+}
+
+/// How a text differs from its source: where the longest matching start ends.
+fn mismatch_help(hay: &str, needle: &str) -> String {
+    let matched = longest_matching_prefix(hay, needle);
+    let meaningful = needle[..matched].chars().count() >= 12.min(needle.chars().count() / 2).max(4);
+    if !meaningful {
+        return "no part of it matches the start of any passage; copy it from the source text"
+            .into();
+    }
+    let rest: String = needle[matched..].chars().take(30).collect();
+    format!(
+        "it matches the source up to \"{}\", then differs at \"{rest}\"",
+        tail_chars(&needle[..matched], 30)
+    )
+}
+
+/// SPEC.md's comparison: whitespace runs are one space; curly quotes are straight ones.
+pub fn fold_for_match(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
+            other => other,
+        });
+    }
+    out
+}
+
+/// How many bytes of `needle`'s start appear somewhere in `hay` (at a char boundary).
+fn longest_matching_prefix(hay: &str, needle: &str) -> usize {
+    let bounds: Vec<usize> = needle
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([needle.len()])
+        .collect();
+    let (mut lo, mut hi) = (0, bounds.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if memchr::memmem::find(hay.as_bytes(), &needle.as_bytes()[..bounds[mid]]).is_some() {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    bounds[lo]
+}
+
+fn tail_chars(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    s.chars().skip(count.saturating_sub(n)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        let cases = [
+            ("a  b\n c", "a b c"),
+            ("\u{201C}We shouldn\u{2019}t\u{201D}", "\"We shouldn't\""),
+            ("  lead and trail  ", "lead and trail"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold_for_match(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn prefix_match() {
+        assert_eq!(
+            longest_matching_prefix("the quick brown fox", "the quick brawn"),
+            "the quick br".len()
+        );
+        assert_eq!(longest_matching_prefix("abc", "xyz"), 0);
+        assert_eq!(
+            longest_matching_prefix("Токаев сказал", "Токаев скозал"),
+            "Токаев ск".len()
+        );
+    }
+
+    #[test]
+    fn elisions_and_insertions_cut_a_quote_into_pieces() {
+        let cases: &[(&str, &[&str])] = &[
+            ("plain words", &["plain words"]),
+            ("one ... two", &["one", "two"]),
+            ("one … two…three", &["one", "two", "three"]),
+            (
+                "[He] said it would … [the CSTO] leave",
+                &["said it would", "leave"],
+            ),
+            ("...leading and trailing...", &["leading and trailing"]),
+            ("[T]he alliance", &["he alliance"]),
+            ("nested [a [b] c] end", &["nested", "end"]),
+            ("unclosed [bracket", &["unclosed"]),
+        ];
+        for (quote, want) in cases {
+            assert_eq!(pieces(quote), *want, "{quote}");
+        }
+    }
+
+    #[test]
+    fn pieces_must_be_in_order_and_close() {
+        let hay = "the protests began on January 2 over a hike in fuel prices but quickly \
+                   spread throughout the country";
+        let far = format!("alpha {} omega", "x ".repeat(200));
+        let cases: &[(&str, &[&str], Result<(), Miss>)] = &[
+            (hay, &["the protests began", "fuel prices"], Ok(())),
+            (
+                hay,
+                &["fuel prices", "the protests began"],
+                Err(Miss::Apart(1)),
+            ),
+            (
+                hay,
+                &["the protests began", "oil prices"],
+                Err(Miss::Absent(1)),
+            ),
+            (hay, &["riots"], Err(Miss::Absent(0))),
+            (&far, &["alpha", "omega"], Err(Miss::Apart(1))),
+            ("a b a c", &["a", "c"], Ok(())),
+        ];
+        for (hay, pieces, want) in cases {
+            assert_eq!(found_in_order(hay, pieces), *want, "{pieces:?}");
+        }
+    }
+}

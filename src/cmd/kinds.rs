@@ -1,0 +1,63 @@
+//! What `kz orgs` and `kz places` share: records listed by their own `kind`, where a kind
+//! stands for itself and every kind declared beneath it.
+
+use super::{Cx, Listing, emit, source_ids};
+use crate::model::{Base, Meta, Text};
+use crate::names;
+use crate::query::{self, Miss};
+use crate::render::{Rows, Value};
+use std::collections::BTreeSet;
+
+/// A record that has a kind: its shared fields, its kind, and its cells after id and name.
+pub struct Kinded<'b> {
+    pub meta: &'b Meta,
+    pub name: &'b str,
+    pub kind: &'b Text,
+    pub cells: Vec<Value>,
+}
+
+/// Lists `records` under `columns` (id, name, kind, then the records' own cells), keeping those
+/// of the kinds `--kind` asks for, any of them.
+pub fn list<'b>(
+    cx: &mut Cx<'_>,
+    base: &'b Base,
+    columns: &[&'static str],
+    what: &str,
+    asked: &[String],
+    listing: &Listing,
+    records: Vec<Kinded<'b>>,
+) -> anyhow::Result<()> {
+    let used: Vec<&Text> = records.iter().map(|r| r.kind).collect();
+    let mut wanted: Option<BTreeSet<String>> = None;
+    for kind in asked {
+        let Some(beneath) = query::kinds_beneath(base, kind, &used) else {
+            let kinds: BTreeSet<&str> = used.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = kinds.into_iter().collect();
+            return Err(Miss::Nothing(format!(
+                "no {what} is of kind '{kind}'; kinds in the base: {}",
+                kinds.join(", ")
+            ))
+            .into());
+        };
+        wanted.get_or_insert_default().extend(beneath);
+    }
+    let mut rows = Rows::new(columns);
+    for r in records {
+        if wanted
+            .as_ref()
+            .is_some_and(|w| !w.contains(&names::normalise(r.kind)))
+        {
+            continue;
+        }
+        let mut cells = vec![
+            r.meta.id.as_str().into(),
+            r.name.into(),
+            r.kind.as_str().into(),
+        ];
+        cells.extend(r.cells);
+        rows.push(cells, source_ids(base, &r.meta.sources));
+    }
+    emit(cx, rows, listing, || {
+        Miss::Nothing(format!("no {what} matches these filters"))
+    })
+}

@@ -1,0 +1,72 @@
+//! `kz timeline [NAME...]`: every dated fact of the base, or of some records, oldest first.
+
+use super::{Cx, Listing, Run, dates, emit, source_ids};
+use crate::query::timeline::{self, is_about};
+use crate::query::{self, Miss, Wanted, Window};
+use crate::render::{Rows, Value};
+use std::collections::BTreeSet;
+
+/// Show the chronology of every dated fact: events, quotes, the starts and ends of roles and
+/// memberships, foundings and publications.
+///
+/// Columns: date, what, id, summary, source. `id` is the record that states the fact (a role is
+/// in its person's record, a membership in its organisation's), so `kz why ID` shows its
+/// evidence.
+///
+/// With NAMEs, only the facts about them: events that involve them or happened there, quotes by
+/// or about them, their roles and memberships and those held in them. A place includes the
+/// places within it. Several NAMEs keep the facts about any of them. Oldest first, exactly as
+/// `kz events` orders; --since and --until keep the facts whose dates overlap them, and narrow
+/// when repeated.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kz timeline Tokayev\n  kz timeline CSTO --since 2022\n  kz timeline --facet what\n  kz timeline Nazarbayev Tokayev -f json"
+)]
+pub struct Args {
+    /// Only the facts about these records (any of them)
+    #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
+    pub names: Vec<String>,
+    /// Only facts dated on or after DATE
+    #[arg(long, value_name = "DATE")]
+    pub since: Vec<String>,
+    /// Only facts dated on or before DATE
+    #[arg(long, value_name = "DATE")]
+    pub until: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
+}
+
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        let window = Window::between(
+            &dates("--since date", &self.since)?,
+            &dates("--until date", &self.until)?,
+        );
+        let base = cx.base()?;
+        let mut scope = BTreeSet::new();
+        for name in &self.names {
+            scope.extend(query::scope_of(base, &query::resolve(base, name, Wanted::ANY)?));
+        }
+        let mut rows = Rows::new(&["date", "what", "id", "summary", "source"]);
+        for entry in timeline::entries(base) {
+            if !window.admits(Some(entry.date)) || (!scope.is_empty() && !is_about(&entry, &scope))
+            {
+                continue;
+            }
+            let sources = source_ids(base, &entry.sources);
+            rows.push(
+                vec![
+                    entry.date.to_string().into(),
+                    entry.what.name().into(),
+                    base.id(entry.record).into(),
+                    entry.summary.into(),
+                    Value::List(sources.clone()),
+                ],
+                sources,
+            );
+        }
+        emit(cx, rows, &self.listing, || {
+            Miss::Nothing("no dated fact matches these filters".into())
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! Finding records by name: the best matches, the rule for a name that names several records or
+//! a record of another kind, and the suggestion after a miss.
+
+use super::miss::{Candidate, Miss};
+use crate::model::{Base, EntityRef, Kind};
+use crate::names::{NameQuery, SUGGEST_AT, Tier};
+
+/// What a name argument may name: some kinds of record, and the word for them in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    pub kinds: &'static [Kind],
+    pub what: &'static str,
+}
+
+impl Wanted {
+    pub const ANY: Wanted = Wanted {
+        kinds: &Kind::ALL,
+        what: "record",
+    };
+    pub const ACTOR: Wanted = Wanted {
+        kinds: &[Kind::Actor],
+        what: "actor",
+    };
+    pub const ORG: Wanted = Wanted {
+        kinds: &[Kind::Organisation],
+        what: "organisation",
+    };
+    pub const PLACE: Wanted = Wanted {
+        kinds: &[Kind::Place],
+        what: "place",
+    };
+    /// Who can say something: a person, or an organisation in a statement.
+    pub const SPEAKER: Wanted = Wanted {
+        kinds: &[Kind::Actor, Kind::Organisation],
+        what: "actor or organisation",
+    };
+
+    fn wants(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+/// The records of `kinds` that `query` names best, in base order, with how well they match.
+pub fn best(base: &Base, query: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec<EntityRef>)> {
+    let mut best: Option<(Tier, Vec<EntityRef>)> = None;
+    for r in base.all().filter(|r| kinds.contains(&r.kind)) {
+        let names =
+            std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
+        let Some(tier) = query.tier(base.id(r), names) else {
+            continue;
+        };
+        match &mut best {
+            Some((b, hits)) if tier == *b => hits.push(r),
+            Some((b, _)) if tier > *b => {}
+            _ => best = Some((tier, vec![r])),
+        }
+    }
+    best
+}
+
+/// Every record of the wanted kinds that `query` names, for filters and `who`: the best matches
+/// among all records, if any is of a wanted kind. A name whose best match is only of another kind
+/// is a [`Miss::WrongKind`], so `--by Kazakhstan` says Kazakhstan is a place rather than using
+/// people whose names merely contain the word.
+pub fn resolve(base: &Base, query: &str, wanted: Wanted) -> Result<Vec<EntityRef>, Miss> {
+    let q = NameQuery::new(query);
+    let Some((_, hits)) = best(base, &q, &Kind::ALL) else {
+        return Err(Miss::NoMatch {
+            what: wanted.what,
+            query: query.to_string(),
+            suggestion: suggest(base, &q, wanted),
+        });
+    };
+    let mine: Vec<EntityRef> = hits
+        .iter()
+        .copied()
+        .filter(|r| wanted.wants(r.kind))
+        .collect();
+    if !mine.is_empty() {
+        return Ok(mine);
+    }
+    let weaker = best(base, &q, wanted.kinds)
+        .map(|(_, found)| found)
+        .unwrap_or_default();
+    Err(Miss::WrongKind {
+        query: query.to_string(),
+        what: wanted.what,
+        found: hits.iter().map(|&r| describe(base, r)).collect(),
+        weaker: weaker.iter().map(|&r| describe(base, r)).collect(),
+    })
+}
+
+/// The one record of the wanted kinds that `query` names, for commands that need exactly one
+/// (`members ORG`). Several equal matches are never merged: they are a [`Miss::Ambiguous`] that
+/// lists them.
+pub fn resolve_one(base: &Base, query: &str, wanted: Wanted) -> Result<EntityRef, Miss> {
+    let found = resolve(base, query, wanted)?;
+    match found.as_slice() {
+        [one] => Ok(*one),
+        _ => Err(Miss::Ambiguous {
+            query: query.to_string(),
+            what: wanted.what,
+            candidates: found.iter().map(|&r| describe(base, r)).collect(),
+        }),
+    }
+}
+
+fn describe(base: &Base, r: EntityRef) -> Candidate {
+    Candidate {
+        id: base.id(r).to_string(),
+        name: base.label(r).to_string(),
+        kind: crate::model::view::kind_label(base, r),
+    }
+}
+
+/// A name to offer after a miss: the record of the wanted kinds whose id, name, alias or word is
+/// most like the query, if any is close enough.
+pub fn suggest(base: &Base, query: &NameQuery, wanted: Wanted) -> Option<String> {
+    if query.normalised().is_empty() {
+        return None;
+    }
+    let mut best: Option<(f64, EntityRef)> = None;
+    for r in base.all().filter(|r| wanted.wants(r.kind)) {
+        let names = std::iter::once(base.label(r))
+            .chain(base.aliases(r).iter().map(|a| a.as_str()))
+            .chain(std::iter::once(base.id(r)));
+        for name in names {
+            let score = query.similarity(name);
+            if score >= SUGGEST_AT && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, r));
+            }
+        }
+    }
+    best.map(|(_, r)| base.label(r).to_string())
+}

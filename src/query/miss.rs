@@ -1,0 +1,112 @@
+//! Why a question has no answer: the typed miss every query returns, and how it reads.
+
+use crate::text::article;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// A record as a candidate is listed: id, name, kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// Why a question has no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    /// No record of the kinds asked for has this name; maybe a close one to suggest.
+    NoMatch {
+        what: &'static str,
+        query: String,
+        suggestion: Option<String>,
+    },
+    /// The name is best matched by records of another kind (`Kazakhstan is a place, not an
+    /// organisation`); `weaker` are the records of the wanted kind that match it less well.
+    WrongKind {
+        query: String,
+        what: &'static str,
+        found: Vec<Candidate>,
+        weaker: Vec<Candidate>,
+    },
+    /// The name matches several records equally, and the question needs one.
+    Ambiguous {
+        query: String,
+        what: &'static str,
+        candidates: Vec<Candidate>,
+    },
+    /// The filters are sound but no record passes them.
+    Nothing(String),
+}
+
+impl fmt::Display for Miss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |f: &mut fmt::Formatter<'_>, cands: &[Candidate]| -> fmt::Result {
+            let width = cands
+                .iter()
+                .map(|c| c.id.chars().count())
+                .max()
+                .unwrap_or(0);
+            for c in cands {
+                write!(f, "\n  {:<width$}  {} ({})", c.id, c.name, c.kind)?;
+            }
+            Ok(())
+        };
+        match self {
+            Miss::NoMatch {
+                what,
+                query,
+                suggestion: Some(s),
+            } => write!(f, "no {what} matches '{query}'; did you mean '{s}'?"),
+            Miss::NoMatch { what, query, .. } => write!(f, "no {what} matches '{query}'"),
+            Miss::WrongKind {
+                query,
+                what,
+                found,
+                weaker,
+            } => {
+                let kinds: BTreeSet<&str> = found
+                    .iter()
+                    .map(|c| c.kind.split(':').next().unwrap_or(&c.kind))
+                    .collect();
+                let kinds: Vec<&str> = kinds.into_iter().collect();
+                let is = match found.as_slice() {
+                    [one] => format!("'{query}' is {}", article(&one.kind_word())),
+                    _ => format!("'{query}' names {}", kinds.join(" and ")),
+                };
+                write!(f, "{is}, not {}", article(what))?;
+                if !weaker.is_empty() {
+                    write!(f, "; {what}s whose names contain it:")?;
+                    list(f, weaker)?;
+                }
+                Ok(())
+            }
+            Miss::Ambiguous {
+                query,
+                what,
+                candidates,
+            } => {
+                write!(
+                    f,
+                    "'{query}' matches {} {what}s equally; give one of these ids:",
+                    candidates.len()
+                )?;
+                list(f, candidates)
+            }
+            Miss::Nothing(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Miss {}
+
+impl Candidate {
+    /// The kind of record alone (`organisation`), without an organisation's own kind.
+    fn kind_word(&self) -> String {
+        self.kind
+            .split(':')
+            .next()
+            .unwrap_or(&self.kind)
+            .to_string()
+    }
+}

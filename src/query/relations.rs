@@ -1,0 +1,205 @@
+//! Relations between records: what the base relates to one record (for `who`), and every
+//! relation as an edge (for `graph`). A place stands for itself and the places within it.
+
+use super::time::by_date;
+use crate::model::{Base, EntityRef, Kind, Membership, Role};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A record and, for a place, every place within it at any depth: what a filter or a profile
+/// about the record counts as "about it".
+pub fn scope(base: &Base, r: EntityRef) -> BTreeSet<EntityRef> {
+    let mut inside = BTreeSet::from([r]);
+    if r.kind != Kind::Place {
+        return inside;
+    }
+    loop {
+        let before = inside.len();
+        for (i, p) in base.places.iter().enumerate() {
+            if p.part_of
+                .is_some_and(|parent| inside.contains(&EntityRef::place(parent)))
+            {
+                inside.insert(EntityRef::place(i as u32));
+            }
+        }
+        if inside.len() == before {
+            return inside;
+        }
+    }
+}
+
+/// Everything the base relates to one record.
+#[derive(Debug, Default)]
+pub struct Relations<'b> {
+    /// The record's own roles (a person's).
+    pub roles: Vec<(u32, &'b Role)>,
+    /// Organisations the record is a member of.
+    pub member_of: Vec<(u32, &'b Membership)>,
+    /// An organisation's members.
+    pub members: Vec<(u32, &'b Membership)>,
+    /// Roles held in an organisation, or in a place or a place within it.
+    pub people: Vec<(u32, &'b Role)>,
+    /// Places directly part of a place.
+    pub parts: Vec<u32>,
+    /// Quotes the record said (a person, or an organisation's statements), oldest first.
+    pub quotes_by: Vec<u32>,
+    /// Quotes about the record, oldest first.
+    pub quotes_about: Vec<u32>,
+    /// Events that involve the record or happened there, oldest first.
+    pub events: Vec<u32>,
+}
+
+pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
+    let scope = scope(base, r);
+    let mut rel = Relations::default();
+    if r.kind == Kind::Actor {
+        rel.roles = base.actors[r.idx as usize]
+            .roles
+            .iter()
+            .map(|role| (r.idx, role))
+            .collect();
+    }
+    for (o, org) in base.organisations.iter().enumerate() {
+        for m in &org.members {
+            if m.member == r {
+                rel.member_of.push((o as u32, m));
+            }
+            if r == EntityRef::org(o as u32) {
+                rel.members.push((o as u32, m));
+            }
+        }
+    }
+    for (a, actor) in base.actors.iter().enumerate() {
+        for role in &actor.roles {
+            let held_here = match r.kind {
+                Kind::Organisation => role.org == Some(r.idx),
+                Kind::Place => role
+                    .place
+                    .is_some_and(|p| scope.contains(&EntityRef::place(p))),
+                _ => false,
+            };
+            if held_here {
+                rel.people.push((a as u32, role));
+            }
+        }
+    }
+    if r.kind == Kind::Place {
+        rel.parts = (0..base.places.len() as u32)
+            .filter(|&p| base.places[p as usize].part_of == Some(r.idx))
+            .collect();
+    }
+    for (q, quote) in base.quotes.iter().enumerate() {
+        if quote.speaker == r {
+            rel.quotes_by.push(q as u32);
+        }
+        if quote.about.iter().any(|a| scope.contains(a)) {
+            rel.quotes_about.push(q as u32);
+        }
+    }
+    rel.events = (0..base.events.len() as u32)
+        .filter(|&e| touches_event(base, e, &scope))
+        .collect();
+    by_date(&mut rel.quotes_by, |&q| {
+        base.quotes[q as usize].said.as_ref()
+    });
+    by_date(&mut rel.quotes_about, |&q| {
+        base.quotes[q as usize].said.as_ref()
+    });
+    by_date(&mut rel.events, |&e| Some(&base.events[e as usize].date));
+    rel
+}
+
+/// Whether an event involves anything in `scope` or happened at a place in it.
+pub fn touches_event(base: &Base, e: u32, scope: &BTreeSet<EntityRef>) -> bool {
+    let ev = &base.events[e as usize];
+    ev.involving.iter().any(|x| scope.contains(x))
+        || ev
+            .places
+            .iter()
+            .any(|&p| scope.contains(&EntityRef::place(p)))
+}
+
+/// One relation between two records: from, to, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edge {
+    pub from: EntityRef,
+    pub to: EntityRef,
+    pub label: String,
+}
+
+/// The kinds a relation picture draws: quotes are drawn as who spoke about whom, sources not at
+/// all.
+pub fn drawn(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Actor | Kind::Organisation | Kind::Place | Kind::Event
+    )
+}
+
+/// Every relation between the records a picture draws. Quotes become one `spoke about` edge per
+/// speaker and subject, with how many quotes; relations to quotes and sources are not drawn.
+pub fn edges(base: &Base) -> Vec<Edge> {
+    let mut out = Vec::new();
+    let mut push = |from: EntityRef, to: EntityRef, label: String| {
+        if drawn(from.kind) && drawn(to.kind) {
+            out.push(Edge { from, to, label });
+        }
+    };
+    for (i, a) in base.actors.iter().enumerate() {
+        let me = EntityRef::actor(i as u32);
+        if let Some(n) = a.nationality {
+            push(me, EntityRef::place(n), "national of".into());
+        }
+        for role in &a.roles {
+            if let Some(o) = role.org {
+                push(me, EntityRef::org(o), role.title.to_string());
+            }
+            if let Some(p) = role.place {
+                push(me, EntityRef::place(p), role.title.to_string());
+            }
+        }
+    }
+    for (i, o) in base.organisations.iter().enumerate() {
+        let org = EntityRef::org(i as u32);
+        for m in &o.members {
+            push(m.member, org, "member of".into());
+        }
+        if let Some(p) = o.based_in {
+            push(org, EntityRef::place(p), "based in".into());
+        }
+    }
+    for (i, p) in base.places.iter().enumerate() {
+        if let Some(parent) = p.part_of {
+            push(
+                EntityRef::place(i as u32),
+                EntityRef::place(parent),
+                "part of".into(),
+            );
+        }
+    }
+    let mut spoke: BTreeMap<(EntityRef, EntityRef), usize> = BTreeMap::new();
+    for q in &base.quotes {
+        for &about in &q.about {
+            *spoke.entry((q.speaker, about)).or_default() += 1;
+        }
+    }
+    for ((from, to), n) in spoke {
+        let label = if n == 1 {
+            "spoke about".to_string()
+        } else {
+            format!("spoke about ({n})")
+        };
+        push(from, to, label);
+    }
+    for (i, e) in base.events.iter().enumerate() {
+        let ev = EntityRef::event(i as u32);
+        for &who in &e.involving {
+            push(who, ev, "involved in".into());
+        }
+        for &p in &e.places {
+            push(ev, EntityRef::place(p), "in".into());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
