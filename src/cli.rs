@@ -2,6 +2,7 @@
 
 use crate::cmd;
 use crate::render::Format;
+use clap::builder::TypedValueParser as _;
 use clap::{Args, CommandFactory, Parser, ValueEnum};
 use std::path::PathBuf;
 
@@ -30,7 +31,12 @@ pub struct Global {
     /// Read facts from PATH, a YAML file or a folder of them; repeat for more. An empty PATH
     /// ('') is the built-in base, so `--facts '' --facts mine/` reads both [env: KZ_FACTS,
     /// separated by ':', where an empty element is the built-in base]
-    #[arg(long = "facts", value_name = "PATH", global = true)]
+    #[arg(
+        long = "facts",
+        value_name = "PATH",
+        global = true,
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
+    )]
     pub facts: Vec<PathBuf>,
 
     /// Output format [default: table at a terminal, tsv otherwise]

@@ -44,22 +44,25 @@ pub fn run(cli: cli::Cli) -> u8 {
     }
 }
 
-/// Writes an error to stderr as `kz: ...`, after any diagnostics it carries.
+/// Writes an error to stderr as `kz: ...`, after any diagnostics it carries. A message of
+/// several lines (a list of candidates) keeps its lines, each escaped.
 fn report(err: &anyhow::Error) {
     if exit::is_broken_pipe(err) {
         return;
     }
     let mut stderr = std::io::stderr().lock();
-    match err.downcast_ref::<Failure>() {
-        Some(Failure::Reported) => {}
+    let message = match err.downcast_ref::<Failure>() {
+        Some(Failure::Reported) => return,
         Some(Failure::Broken(report)) => {
             for d in &report.diagnostics {
                 let _ = write!(stderr, "{d}");
             }
-            let _ = writeln!(stderr, "kz: {}", text::escape_control(&err.to_string()));
+            err.to_string()
         }
-        _ => {
-            let _ = writeln!(stderr, "kz: {}", text::escape_control(&format!("{err:#}")));
-        }
+        _ => format!("{err:#}"),
+    };
+    for (n, line) in message.split('\n').enumerate() {
+        let prefix = if n == 0 { "kz: " } else { "" };
+        let _ = writeln!(stderr, "{prefix}{}", text::escape_control(line));
     }
 }

@@ -28,7 +28,7 @@ pub(super) struct Parts {
     /// Each place's `part_of`, resolved even when the place itself has another problem, for the
     /// cycle check.
     pub(super) part_of: Vec<Option<u32>>,
-    /// Where each kind declaration is written.
+    /// Where each kind's `broader` is written (or the kind, when it has none).
     pub(super) kind_ats: Vec<At>,
 }
 
@@ -66,8 +66,7 @@ cited!(RawActor, RawOrganisation, RawPlace, RawQuote, RawEvent);
 /// against it.
 pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts {
     let mut c = Convert { ids, sink };
-    let kind_ats = records.kinds.iter().map(|k| k.at).collect();
-    let kinds = c.kinds(records.kinds);
+    let (kinds, kind_ats) = c.kinds(records.kinds);
     let sources = records.sources.into_iter().map(|r| c.source(r)).collect();
     let actors = records.actors.into_iter().map(|r| c.actor(r)).collect();
     let organisations = records
@@ -170,71 +169,88 @@ impl Convert<'_, '_> {
         Some((since, until))
     }
 
-    fn kinds(&mut self, raw: Vec<Located<RawKind>>) -> Vec<Option<KindDecl>> {
-        let mut seen: Vec<(String, At)> = Vec::new();
-        let names: Vec<Option<Text>> = raw
-            .iter()
-            .map(|k| k.raw.name.clone().filter(|n| !n.trim().is_empty()))
-            .collect();
-        let index_of = |name: &str| {
-            let folded = crate::names::normalise(name);
-            names.iter().position(|n| {
-                n.as_deref()
-                    .is_some_and(|n| crate::names::normalise(n) == folded)
-            })
-        };
-        let mut out = Vec::with_capacity(raw.len());
+    /// The kind vocabulary, one entry per kind however often it is declared: a base that adds
+    /// its own files to another may declare the same kinds again, as long as they agree on the
+    /// broader kind. Also returns where each kind's `broader` is written, for the cycle check.
+    fn kinds(&mut self, raw: Vec<Located<RawKind>>) -> (Vec<Option<KindDecl>>, Vec<At>) {
+        // Each kind: its declaration so far, its broader kind by name and where that is written,
+        // and where the kind is first declared.
+        type Merged = (KindDecl, Option<(Text, At)>, At);
+        let mut merged: Vec<Merged> = Vec::new();
+        let fold = |t: &str| crate::names::normalise(t);
         for Located { raw: k, at } in raw {
-            let name = self.required(at, &[Seg::Key("name")], "kind", k.name);
-            let mut ok = name.is_some();
-            if let Some(name) = &name {
-                let folded = crate::names::normalise(name);
-                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == folded) {
-                    let first = self.sink.where_is(*first);
+            let Some(name) = self.required(at, &[Seg::Key("name")], "kind", k.name) else {
+                continue;
+            };
+            let broader = k.broader.filter(|b| !b.trim().is_empty());
+            let Some(entry) = merged
+                .iter_mut()
+                .find(|(d, _, _)| fold(&d.name) == fold(&name))
+            else {
+                let decl = KindDecl {
+                    name,
+                    broader: None,
+                    description: k.description,
+                    notes: k.notes,
+                };
+                merged.push((decl, broader.map(|b| (b, at)), at));
+                continue;
+            };
+            entry.0.description = entry.0.description.take().or(k.description);
+            entry.0.notes = entry.0.notes.take().or(k.notes);
+            match (&entry.1, broader) {
+                (Some((first, first_at)), Some(b)) if fold(first) != fold(&b) => {
+                    let first_at = self.sink.where_is(*first_at);
                     self.sink.report(
                         Code::DuplicateId,
                         at,
-                        &[Seg::Key("name")],
-                        format!("kind `{name}` is declared twice (first at {first})"),
-                        Some("declare each kind once; merge the two".into()),
+                        &[Seg::Key("broader")],
+                        format!(
+                            "kind `{name}` is declared again with another broader kind: `{b}` here, `{first}` at {first_at}"
+                        ),
+                        Some("a kind falls under one broader kind; make the declarations agree".into()),
                     );
-                    ok = false;
-                } else {
-                    seen.push((folded, at));
+                }
+                (None, Some(b)) => entry.1 = Some((b, at)),
+                _ => {}
+            }
+        }
+        let names: Vec<String> = merged.iter().map(|(d, _, _)| fold(&d.name)).collect();
+        let shown: Vec<Text> = merged.iter().map(|(d, _, _)| d.name.clone()).collect();
+        let mut out = Vec::with_capacity(merged.len());
+        let mut ats = Vec::with_capacity(merged.len());
+        for (mut decl, broader, at) in merged {
+            let Some((b, b_at)) = broader else {
+                out.push(Some(decl));
+                ats.push(at);
+                continue;
+            };
+            ats.push(b_at);
+            match names.iter().position(|n| *n == fold(&b)) {
+                Some(i) => {
+                    decl.broader = Some(i as u32);
+                    out.push(Some(decl));
+                }
+                None => {
+                    let help = crate::names::closest(&b, shown.iter().map(|n| n.as_str()))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            "declare it in `kinds:` too, with its own broader kind if any".into()
+                        });
+                    self.sink.report(
+                        Code::Dangling,
+                        b_at,
+                        &[Seg::Key("broader")],
+                        format!(
+                            "`broader` names the kind `{b}`, but no kind of that name is declared"
+                        ),
+                        Some(help),
+                    );
+                    out.push(None);
                 }
             }
-            let broader = match k.broader.as_deref().filter(|b| !b.trim().is_empty()) {
-                None => None,
-                Some(b) => match index_of(b) {
-                    Some(i) => Some(i as u32),
-                    None => {
-                        let declared = names.iter().flatten().map(|n| n.as_str());
-                        let help = crate::names::closest(b, declared)
-                            .map(|s| format!("did you mean `{s}`?"))
-                            .unwrap_or_else(|| {
-                                "declare it in `kinds:` too, with its own broader kind if any"
-                                    .into()
-                            });
-                        self.sink.report(
-                            Code::Dangling,
-                            at,
-                            &[Seg::Key("broader")],
-                            format!("`broader` names the kind `{b}`, but no kind of that name is declared"),
-                            Some(help),
-                        );
-                        ok = false;
-                        None
-                    }
-                },
-            };
-            out.push(name.filter(|_| ok).map(|name| KindDecl {
-                name,
-                broader,
-                description: k.description,
-                notes: k.notes,
-            }));
         }
-        out
+        (out, ats)
     }
 
     fn source(&mut self, Located { raw: r, at }: Located<RawSource>) -> Option<Source> {

@@ -10,29 +10,36 @@ use crate::names::{NameQuery, SUGGEST_AT, Tier};
 pub struct Wanted {
     pub kinds: &'static [Kind],
     pub what: &'static str,
+    /// `what` of several: `organisations`, `actors or organisations`.
+    pub whats: &'static str,
 }
 
 impl Wanted {
     pub const ANY: Wanted = Wanted {
         kinds: &Kind::ALL,
         what: "record",
+        whats: "records",
     };
     pub const ACTOR: Wanted = Wanted {
         kinds: &[Kind::Actor],
         what: "actor",
+        whats: "actors",
     };
     pub const ORG: Wanted = Wanted {
         kinds: &[Kind::Organisation],
         what: "organisation",
+        whats: "organisations",
     };
     pub const PLACE: Wanted = Wanted {
         kinds: &[Kind::Place],
         what: "place",
+        whats: "places",
     };
     /// Who can say something: a person, or an organisation in a statement.
     pub const SPEAKER: Wanted = Wanted {
         kinds: &[Kind::Actor, Kind::Organisation],
         what: "actor or organisation",
+        whats: "actors or organisations",
     };
 
     fn wants(&self, kind: Kind) -> bool {
@@ -85,6 +92,7 @@ pub fn resolve(base: &Base, query: &str, wanted: Wanted) -> Result<Vec<EntityRef
     Err(Miss::WrongKind {
         query: query.to_string(),
         what: wanted.what,
+        whats: wanted.whats,
         found: hits.iter().map(|&r| describe(base, r)).collect(),
         weaker: weaker.iter().map(|&r| describe(base, r)).collect(),
     })
@@ -99,7 +107,7 @@ pub fn resolve_one(base: &Base, query: &str, wanted: Wanted) -> Result<EntityRef
         [one] => Ok(*one),
         _ => Err(Miss::Ambiguous {
             query: query.to_string(),
-            what: wanted.what,
+            whats: wanted.whats,
             candidates: found.iter().map(|&r| describe(base, r)).collect(),
         }),
     }

@@ -26,13 +26,14 @@ pub enum Miss {
     WrongKind {
         query: String,
         what: &'static str,
+        whats: &'static str,
         found: Vec<Candidate>,
         weaker: Vec<Candidate>,
     },
     /// The name matches several records equally, and the question needs one.
     Ambiguous {
         query: String,
-        what: &'static str,
+        whats: &'static str,
         candidates: Vec<Candidate>,
     },
     /// The filters are sound but no record passes them.
@@ -62,6 +63,7 @@ impl fmt::Display for Miss {
             Miss::WrongKind {
                 query,
                 what,
+                whats,
                 found,
                 weaker,
             } => {
@@ -76,19 +78,19 @@ impl fmt::Display for Miss {
                 };
                 write!(f, "{is}, not {}", article(what))?;
                 if !weaker.is_empty() {
-                    write!(f, "; {what}s whose names contain it:")?;
+                    write!(f, "; {whats} whose names contain it:")?;
                     list(f, weaker)?;
                 }
                 Ok(())
             }
             Miss::Ambiguous {
                 query,
-                what,
+                whats,
                 candidates,
             } => {
                 write!(
                     f,
-                    "'{query}' matches {} {what}s equally; give one of these ids:",
+                    "'{query}' matches {} {whats} equally; give one of these ids:",
                     candidates.len()
                 )?;
                 list(f, candidates)

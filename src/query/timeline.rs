@@ -100,9 +100,12 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             let mut about: Refs = Refs::from_slice(&[me]);
             about.extend(r.org.map(EntityRef::org));
             about.extend(r.place.map(EntityRef::place));
-            let label = |verb: &str| match at {
-                Some(x) => format!("{} {verb} {} ({})", a.name, r.title, base.label(x)),
-                None => format!("{} {verb} {}", a.name, r.title),
+            // The organisation or place, unless the title already names it.
+            let label = |verb: &str| match at.map(|x| base.label(x)) {
+                Some(x) if !r.title.contains(x) => {
+                    format!("{} {verb} {} ({x})", a.name, r.title)
+                }
+                _ => format!("{} {verb} {}", a.name, r.title),
             };
             push_span(
                 &mut out,

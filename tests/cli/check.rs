@@ -20,7 +20,7 @@ fn shipped_folder_on_disk_is_clean_too() {
         .args(["check", "--facts", &facts])
         .run()
         .success()
-        .stdout_has("in 6 files");
+        .stdout_has(", 20 kinds in 7 files");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod analyst;
 mod cache;
 mod check;
 mod ecosystem;
@@ -13,4 +14,6 @@ mod pipes;
 mod property;
 mod query;
 mod readme;
+mod schema;
+mod trust;
 mod who;
