@@ -5,6 +5,7 @@ mod support;
 mod analyst;
 mod cache;
 mod check;
+mod consistency;
 mod ecosystem;
 mod equivalence;
 mod facts;
