@@ -11,6 +11,7 @@ mod equivalence;
 mod facts;
 mod formats;
 mod hostile;
+mod layers;
 mod pipes;
 mod property;
 mod query;
