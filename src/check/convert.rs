@@ -7,8 +7,8 @@ use super::sink::Sink;
 use crate::date::{Date, DateError};
 use crate::diag::Code;
 use crate::load::{
-    At, Located, RawActor, RawDate, RawEvent, RawKind, RawOrganisation, RawPlace, RawQuote,
-    RawSource, Records, Seg,
+    At, Cited, Common, Located, RawActor, RawDate, RawEvent, RawKind, RawOrganisation, RawPlace,
+    RawQuote, RawSource, Records, Seg,
 };
 use crate::model::{
     Actor, EntityRef, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation,
@@ -31,36 +31,6 @@ pub(super) struct Parts {
     /// Where each kind's `broader` is written (or the kind, when it has none).
     pub(super) kind_ats: Vec<At>,
 }
-
-/// The fields every cited record shares, taken out of its raw form.
-struct Common {
-    id: Option<Text>,
-    source: Vec<Text>,
-    evidence: Option<Text>,
-    notes: Option<Text>,
-}
-
-/// A raw record with the shared fields of a cited record.
-trait Cited {
-    fn common(&mut self) -> Common;
-}
-
-macro_rules! cited {
-    ($($raw:ty),*) => {$(
-        impl Cited for $raw {
-            fn common(&mut self) -> Common {
-                Common {
-                    id: self.id.take(),
-                    source: std::mem::take(&mut self.source.0),
-                    evidence: self.evidence.take(),
-                    notes: self.notes.take(),
-                }
-            }
-        }
-    )*};
-}
-
-cited!(RawActor, RawOrganisation, RawPlace, RawQuote, RawEvent);
 
 /// Converts every record; the kind vocabulary first, so organisations and places can be checked
 /// against it.
@@ -273,7 +243,7 @@ impl Convert<'_, '_> {
     }
 
     fn actor(&mut self, Located { raw: mut r, at }: Located<RawActor>) -> Option<Actor> {
-        let meta = self.meta(at, r.common());
+        let meta = self.meta(at, r.take_common());
         let name = self.required(at, &[Seg::Key("name")], "actor", r.name);
         let description = self.required(at, &[Seg::Key("description")], "actor", r.description);
         let nationality = self.ids.optional(
@@ -356,7 +326,7 @@ impl Convert<'_, '_> {
         &mut self,
         Located { raw: mut r, at }: Located<RawOrganisation>,
     ) -> Option<Organisation> {
-        let meta = self.meta(at, r.common());
+        let meta = self.meta(at, r.take_common());
         let name = self.required(at, &[Seg::Key("name")], "organisation", r.name);
         let kind = self.required(at, &[Seg::Key("kind")], "organisation", r.kind);
         let founded = self
@@ -422,7 +392,7 @@ impl Convert<'_, '_> {
         &mut self,
         Located { raw: mut r, at }: Located<RawPlace>,
     ) -> (Option<Place>, Option<u32>) {
-        let meta = self.meta(at, r.common());
+        let meta = self.meta(at, r.take_common());
         let name = self.required(at, &[Seg::Key("name")], "place", r.name);
         let kind = self.required(at, &[Seg::Key("kind")], "place", r.kind);
         let part_of = self.ids.optional(
@@ -445,7 +415,7 @@ impl Convert<'_, '_> {
     }
 
     fn quote(&mut self, Located { raw: mut r, at }: Located<RawQuote>) -> Option<Quote> {
-        let meta = self.meta(at, r.common());
+        let meta = self.meta(at, r.take_common());
         let speaker = match r.speaker.as_ref().filter(|s| !s.trim().is_empty()) {
             Some(id) => self.ids.resolve(
                 self.sink,
@@ -479,7 +449,7 @@ impl Convert<'_, '_> {
     }
 
     fn event(&mut self, Located { raw: mut r, at }: Located<RawEvent>) -> Option<Event> {
-        let meta = self.meta(at, r.common());
+        let meta = self.meta(at, r.take_common());
         let date = match r.date.as_ref() {
             Some(raw) => self.date(at, &[Seg::Key("date")], Some(raw)).ok().flatten(),
             None => {

@@ -13,7 +13,7 @@ pub use verbatim::{MAX_GAP, fold_for_match};
 
 use crate::diag::{Diagnostic, Report};
 use crate::load::Raw;
-use crate::model::{Base, EntityRef, Kind};
+use crate::model::{Base, EntityRef};
 use convert::Parts;
 use resolve::{Ids, Named};
 use sink::Sink;
@@ -48,61 +48,47 @@ pub fn build(raw: Raw) -> Result<Base, Report> {
     Ok(base)
 }
 
-/// The records a suggestion may name.
-fn named(parts: &Parts) -> Vec<Named<'_>> {
-    let mut named = Vec::new();
-    for (i, a) in parts.actors.iter().enumerate() {
-        if let Some(a) = a {
-            let mut names = vec![a.name.as_str()];
-            names.extend(a.aliases.iter().map(|x| x.as_str()));
-            named.push(Named {
-                r: EntityRef::actor(i as u32),
-                id: &a.meta.id,
-                names,
-            });
+/// The records a suggestion may name: each converted record with its name and aliases.
+fn named<'a>(parts: &'a Parts) -> Vec<Named<'a>> {
+    fn add<'p, T>(
+        out: &mut Vec<Named<'p>>,
+        records: &'p [Option<T>],
+        r: fn(u32) -> EntityRef,
+        view: impl Fn(&'p T) -> (&'p str, Vec<&'p str>),
+    ) {
+        for (i, record) in records.iter().enumerate() {
+            if let Some(record) = record {
+                let (id, names) = view(record);
+                out.push(Named {
+                    r: r(i as u32),
+                    id,
+                    names,
+                });
+            }
         }
     }
-    for (i, o) in parts.organisations.iter().enumerate() {
-        if let Some(o) = o {
-            let mut names = vec![o.name.as_str()];
-            names.extend(o.aliases.iter().map(|x| x.as_str()));
-            named.push(Named {
-                r: EntityRef::org(i as u32),
-                id: &o.meta.id,
-                names,
-            });
-        }
+    fn with_aliases<'a>(name: &'a str, aliases: &'a [crate::model::Text]) -> Vec<&'a str> {
+        std::iter::once(name)
+            .chain(aliases.iter().map(|a| a.as_str()))
+            .collect()
     }
-    for (i, p) in parts.places.iter().enumerate() {
-        if let Some(p) = p {
-            let mut names = vec![p.name.as_str()];
-            names.extend(p.aliases.iter().map(|x| x.as_str()));
-            named.push(Named {
-                r: EntityRef::place(i as u32),
-                id: &p.meta.id,
-                names,
-            });
-        }
-    }
-    for (i, s) in parts.sources.iter().enumerate() {
-        if let Some(s) = s {
-            named.push(Named {
-                r: EntityRef::new(Kind::Source, i as u32),
-                id: &s.id,
-                names: vec![s.title.as_str()],
-            });
-        }
-    }
-    for (i, e) in parts.events.iter().enumerate() {
-        if let Some(e) = e {
-            named.push(Named {
-                r: EntityRef::event(i as u32),
-                id: &e.meta.id,
-                names: vec![e.title.as_str()],
-            });
-        }
-    }
-    named
+    let mut out = Vec::new();
+    add(&mut out, &parts.actors, EntityRef::actor, |a| {
+        (&a.meta.id, with_aliases(&a.name, &a.aliases))
+    });
+    add(&mut out, &parts.organisations, EntityRef::org, |o| {
+        (&o.meta.id, with_aliases(&o.name, &o.aliases))
+    });
+    add(&mut out, &parts.places, EntityRef::place, |p| {
+        (&p.meta.id, with_aliases(&p.name, &p.aliases))
+    });
+    add(&mut out, &parts.sources, EntityRef::source, |s| {
+        (&s.id, vec![s.title.as_str()])
+    });
+    add(&mut out, &parts.events, EntityRef::event, |e| {
+        (&e.meta.id, vec![e.title.as_str()])
+    });
+    out
 }
 
 /// The base, once every record converted.

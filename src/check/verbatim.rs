@@ -5,7 +5,7 @@
 use super::resolve::{Ids, Want};
 use super::sink::Sink;
 use crate::diag::Code;
-use crate::load::{At, Index, Records, Seg, TextError};
+use crate::load::{At, Cited, Index, Located, Records, Seg, TextError};
 use crate::model::{Kind, QuoteKind, Text};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -120,125 +120,96 @@ fn source_indices(ids: &Ids, list: &[Text]) -> Vec<u32> {
 /// Every text the base claims is verbatim: direct quotes, and evidence at every level.
 fn claims<'r>(records: &'r Records, ids: &Ids) -> Vec<Claim<'r>> {
     let mut out = Vec::new();
-    let evidence = |out: &mut Vec<Claim<'r>>,
-                    at: At,
-                    path: Vec<Seg<'static>>,
-                    what,
-                    text: Option<&'r Text>,
-                    sources: &[u32]| {
-        if let Some(text) = text {
-            out.push(Claim {
-                at,
-                path,
-                code: Code::EvidenceNotInSource,
-                what,
-                text,
-                sources: sources.to_vec(),
-                elided: false,
-            });
-        }
-    };
-    for s in &records.actors {
-        let own = source_indices(ids, &s.raw.source.0);
-        evidence(
-            &mut out,
-            s.at,
-            vec![Seg::Key("evidence")],
-            "`evidence`",
-            s.raw.evidence.as_ref(),
-            &own,
-        );
-        for (n, role) in s.raw.roles.iter().enumerate() {
-            let sources = if role.source.0.is_empty() {
-                own.clone()
-            } else {
-                source_indices(ids, &role.source.0)
-            };
-            let path = vec![Seg::Key("roles"), Seg::Index(n), Seg::Key("evidence")];
-            evidence(
-                &mut out,
-                s.at,
-                path,
-                "this role's `evidence`",
-                role.evidence.as_ref(),
-                &sources,
-            );
-        }
+    evidence_of(&mut out, ids, &records.actors);
+    evidence_of(&mut out, ids, &records.organisations);
+    evidence_of(&mut out, ids, &records.places);
+    evidence_of(&mut out, ids, &records.quotes);
+    evidence_of(&mut out, ids, &records.events);
+    for r in &records.actors {
+        let parts = r
+            .raw
+            .roles
+            .iter()
+            .map(|x| (&x.source.0, x.evidence.as_ref()));
+        nested(&mut out, ids, r, "roles", "this role's `evidence`", parts);
     }
-    for s in &records.organisations {
-        let own = source_indices(ids, &s.raw.source.0);
-        evidence(
+    for r in &records.organisations {
+        let parts = r
+            .raw
+            .members
+            .iter()
+            .map(|x| (&x.source.0, x.evidence.as_ref()));
+        nested(
             &mut out,
-            s.at,
-            vec![Seg::Key("evidence")],
-            "`evidence`",
-            s.raw.evidence.as_ref(),
-            &own,
-        );
-        for (n, m) in s.raw.members.iter().enumerate() {
-            let sources = if m.source.0.is_empty() {
-                own.clone()
-            } else {
-                source_indices(ids, &m.source.0)
-            };
-            let path = vec![Seg::Key("members"), Seg::Index(n), Seg::Key("evidence")];
-            evidence(
-                &mut out,
-                s.at,
-                path,
-                "this membership's `evidence`",
-                m.evidence.as_ref(),
-                &sources,
-            );
-        }
-    }
-    for s in &records.places {
-        let own = source_indices(ids, &s.raw.source.0);
-        evidence(
-            &mut out,
-            s.at,
-            vec![Seg::Key("evidence")],
-            "`evidence`",
-            s.raw.evidence.as_ref(),
-            &own,
+            ids,
+            r,
+            "members",
+            "this membership's `evidence`",
+            parts,
         );
     }
-    for s in &records.quotes {
-        let own = source_indices(ids, &s.raw.source.0);
-        if s.raw.kind.unwrap_or_default() == QuoteKind::Direct
-            && let Some(text) = s.raw.text.as_ref().filter(|t| !t.trim().is_empty())
+    for q in &records.quotes {
+        if q.raw.kind.unwrap_or_default() == QuoteKind::Direct
+            && let Some(text) = q.raw.text.as_ref().filter(|t| !t.trim().is_empty())
         {
             out.push(Claim {
-                at: s.at,
+                at: q.at,
                 path: vec![Seg::Key("text")],
                 code: Code::QuoteNotInSource,
                 what: "this direct quote",
                 text,
-                sources: own.clone(),
+                sources: source_indices(ids, q.raw.sources()),
                 elided: true,
             });
         }
-        evidence(
-            &mut out,
-            s.at,
-            vec![Seg::Key("evidence")],
-            "`evidence`",
-            s.raw.evidence.as_ref(),
-            &own,
-        );
-    }
-    for s in &records.events {
-        let own = source_indices(ids, &s.raw.source.0);
-        evidence(
-            &mut out,
-            s.at,
-            vec![Seg::Key("evidence")],
-            "`evidence`",
-            s.raw.evidence.as_ref(),
-            &own,
-        );
     }
     out
+}
+
+/// The `evidence` of each record of a kind.
+fn evidence_of<'r, T: Cited>(out: &mut Vec<Claim<'r>>, ids: &Ids, records: &'r [Located<T>]) {
+    for r in records {
+        if let Some(text) = r.raw.evidence() {
+            out.push(Claim {
+                at: r.at,
+                path: vec![Seg::Key("evidence")],
+                code: Code::EvidenceNotInSource,
+                what: "`evidence`",
+                text,
+                sources: source_indices(ids, r.raw.sources()),
+                elided: false,
+            });
+        }
+    }
+}
+
+/// The `evidence` of each role or membership of a record (its `source` and `evidence`), citing
+/// the record's sources when it names none of its own.
+fn nested<'r, T: Cited>(
+    out: &mut Vec<Claim<'r>>,
+    ids: &Ids,
+    record: &Located<T>,
+    field: &'static str,
+    what: &'static str,
+    parts: impl Iterator<Item = (&'r Vec<Text>, Option<&'r Text>)>,
+) {
+    for (n, (source, evidence)) in parts.enumerate() {
+        let Some(text) = evidence else { continue };
+        let own = if source.is_empty() {
+            record.raw.sources()
+        } else {
+            source
+        };
+        out.push(Claim {
+            at: record.at,
+            path: vec![Seg::Key(field), Seg::Index(n), Seg::Key("evidence")],
+            code: Code::EvidenceNotInSource,
+            what,
+            text,
+            sources: source_indices(ids, own),
+            elided: false,
+        });
+    }
 }
 
 /// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,

@@ -1,8 +1,8 @@
 //! `kz events`: dated events, oldest first.
 
-use super::{Cx, Listing, Run, dates, emit, labels, scopes, source_ids};
+use super::{Cx, Dates, Listing, Run, emit, labels, scopes, source_ids};
 use crate::model::EntityRef;
-use crate::query::{self, EventFilter, Miss, Wanted, Window};
+use crate::query::{self, EventFilter, Miss, Wanted};
 use crate::render::Rows;
 
 /// List events, oldest first.
@@ -18,12 +18,8 @@ use crate::render::Rows;
     after_help = "Examples:\n  kz events\n  kz events --since 2022-01-05 --until 2022-01-07\n  kz events --involving Tokayev --involving CSTO -f json\n  kz events --facet places"
 )]
 pub struct Args {
-    /// Only events on or after DATE
-    #[arg(long, value_name = "DATE")]
-    pub since: Vec<String>,
-    /// Only events on or before DATE
-    #[arg(long, value_name = "DATE")]
-    pub until: Vec<String>,
+    #[command(flatten)]
+    pub dates: Dates,
     /// Only events involving this record, or at this place or one within it (repeat: all)
     #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     #[arg(long, value_name = "NAME")]
@@ -38,10 +34,7 @@ pub struct Args {
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let window = Window::between(
-            &dates("--since date", &self.since)?,
-            &dates("--until date", &self.until)?,
-        );
+        let window = self.dates.window()?;
         let base = cx.base()?;
         let filter = EventFilter {
             involving: scopes(base, &self.involving, Wanted::ANY)?,

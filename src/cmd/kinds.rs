@@ -8,6 +8,16 @@ use crate::query::{self, Miss};
 use crate::render::{Rows, Value};
 use std::collections::BTreeSet;
 
+/// `--kind` and the listing options of `kz orgs` and `kz places`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct KindFilter {
+    /// Only records of this kind or a kind declared beneath it (repeated: any of them)
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    #[command(flatten)]
+    pub listing: Listing,
+}
+
 /// A record that has a kind: its shared fields, its kind, and its cells after id and name.
 pub struct Kinded<'b> {
     pub meta: &'b Meta,
@@ -23,10 +33,10 @@ pub fn list<'b>(
     base: &'b Base,
     columns: &[&'static str],
     what: &str,
-    asked: &[String],
-    listing: &Listing,
+    filter: &KindFilter,
     records: Vec<Kinded<'b>>,
 ) -> anyhow::Result<()> {
+    let (asked, listing) = (&filter.kind, &filter.listing);
     let used: Vec<&Text> = records.iter().map(|r| r.kind).collect();
     let mut wanted: Option<BTreeSet<String>> = None;
     for kind in asked {

@@ -7,7 +7,7 @@ use crate::diag::Report;
 use crate::exit::Failure;
 use crate::model::{Base, EntityRef};
 use crate::open;
-use crate::query::{self, Miss, Wanted};
+use crate::query::{self, Miss, Wanted, Window};
 use crate::render::{self, Row, Rows, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -129,6 +129,27 @@ pub fn dispatch(cli: &crate::cli::Cli, out: &mut dyn Write) -> anyhow::Result<()
         opened.store_snapshot();
     }
     result
+}
+
+/// `--since` and `--until`, for commands that list dated things.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Dates {
+    /// Only what is dated on or after DATE (repeated: the latest counts)
+    #[arg(long, value_name = "DATE")]
+    pub since: Vec<String>,
+    /// Only what is dated on or before DATE (repeated: the earliest counts)
+    #[arg(long, value_name = "DATE")]
+    pub until: Vec<String>,
+}
+
+impl Dates {
+    /// The days both bounds allow, or the failure naming a bound that is not a date.
+    pub fn window(&self) -> Result<Window, Failure> {
+        Ok(Window::between(
+            &dates("--since date", &self.since)?,
+            &dates("--until date", &self.until)?,
+        ))
+    }
 }
 
 /// Options every listing command takes.

@@ -1,7 +1,7 @@
 //! `kz orgs`: organisations, optionally of some kinds.
 
-use super::kinds::{Kinded, list};
-use super::{Cx, Listing, Run};
+use super::kinds::{KindFilter, Kinded, list};
+use super::{Cx, Run};
 use crate::render::Value;
 
 /// List organisations.
@@ -13,11 +13,8 @@ use crate::render::Value;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz orgs\n  kz orgs --kind 'news outlet'\n  kz orgs --facet kind")]
 pub struct Args {
-    /// Only organisations of this kind or a kind beneath it (repeat: any of them)
-    #[arg(long, value_name = "KIND")]
-    pub kind: Vec<String>,
     #[command(flatten)]
-    pub listing: Listing,
+    pub filter: KindFilter,
 }
 
 impl Run for Args {
@@ -34,6 +31,6 @@ impl Run for Args {
             })
             .collect();
         let columns = ["id", "name", "kind", "members"];
-        list(cx, base, &columns, "organisation", &self.kind, &self.listing, records)
+        list(cx, base, &columns, "organisation", &self.filter, records)
     }
 }

@@ -1,9 +1,9 @@
 //! `kz quotes`: what people and organisations said, oldest first.
 
 use super::actors::no_letters;
-use super::{Cx, Listing, Run, date_cell, dates, emit, scopes, source_ids};
+use super::{Cx, Dates, Listing, Run, date_cell, emit, scopes, source_ids};
 use crate::model::EntityRef;
-use crate::query::{self, Miss, QuoteFilter, TextQuery, Wanted, Window};
+use crate::query::{self, Miss, QuoteFilter, TextQuery, Wanted};
 use crate::render::{Rows, Value};
 
 /// List what people and organisations said, oldest first.
@@ -29,22 +29,15 @@ pub struct Args {
     /// Only quotes whose text contains TEXT, ignoring case, accents and script (repeat: all)
     #[arg(long, value_name = "TEXT")]
     pub contains: Vec<String>,
-    /// Only quotes said on or after DATE
-    #[arg(long, value_name = "DATE")]
-    pub since: Vec<String>,
-    /// Only quotes said on or before DATE
-    #[arg(long, value_name = "DATE")]
-    pub until: Vec<String>,
+    #[command(flatten)]
+    pub dates: Dates,
     #[command(flatten)]
     pub listing: Listing,
 }
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let window = Window::between(
-            &dates("--since date", &self.since)?,
-            &dates("--until date", &self.until)?,
-        );
+        let window = self.dates.window()?;
         let base = cx.base()?;
         let speakers = match self.by.as_slice() {
             [] => None,

@@ -1,8 +1,8 @@
 //! `kz timeline [NAME...]`: every dated fact of the base, or of some records, oldest first.
 
-use super::{Cx, Listing, Run, dates, emit, source_ids};
+use super::{Cx, Dates, Listing, Run, emit, source_ids};
 use crate::query::timeline::{self, is_about};
-use crate::query::{self, Miss, Wanted, Window};
+use crate::query::{self, Miss, Wanted};
 use crate::render::{Rows, Value};
 use std::collections::BTreeSet;
 
@@ -26,22 +26,15 @@ pub struct Args {
     /// Only the facts about these records (any of them)
     #[arg(add = crate::cmd::completions::names(&crate::model::Kind::ALL))]
     pub names: Vec<String>,
-    /// Only facts dated on or after DATE
-    #[arg(long, value_name = "DATE")]
-    pub since: Vec<String>,
-    /// Only facts dated on or before DATE
-    #[arg(long, value_name = "DATE")]
-    pub until: Vec<String>,
+    #[command(flatten)]
+    pub dates: Dates,
     #[command(flatten)]
     pub listing: Listing,
 }
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let window = Window::between(
-            &dates("--since date", &self.since)?,
-            &dates("--until date", &self.until)?,
-        );
+        let window = self.dates.window()?;
         let base = cx.base()?;
         let mut scope = BTreeSet::new();
         for name in &self.names {

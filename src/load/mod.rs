@@ -21,8 +21,8 @@ pub use files::{
 };
 pub use locate::{At, Index, Located, Position, Seg};
 pub use raw::{
-    List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation, RawPlace, RawQuote,
-    RawRole, RawSource, SECTIONS, schema,
+    Cited, Common, List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation,
+    RawPlace, RawQuote, RawRole, RawSource, SECTIONS, schema,
 };
 
 use crate::diag::{Code, Diagnostic};

@@ -171,6 +171,86 @@ impl<'de> Deserialize<'de> for List {
     }
 }
 
+/// The fields every cited record shares: read by the verbatim check, taken out by the
+/// conversion.
+pub trait Cited {
+    fn sources(&self) -> &[Text];
+    fn evidence(&self) -> Option<&Text>;
+    /// Takes the shared fields out of the record.
+    fn take_common(&mut self) -> Common;
+}
+
+/// The shared fields of a cited record, taken out of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Common {
+    pub id: Option<Text>,
+    pub source: Vec<Text>,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
+}
+
+/// Declares a cited record: its own fields between an `id` first and the `source`, `evidence`
+/// and `notes` every cited record ends with, in that order (the order of serde's and the
+/// schema's lists of fields). `named,` first adds the `name` and `aliases` of a named record.
+macro_rules! cited_record {
+    ($(#[$meta:meta])* pub struct $name:ident { named, $($body:tt)* }) => {
+        cited_record! {
+            $(#[$meta])*
+            pub struct $name {
+                /// The name as the source gives it.
+                #[schemars(schema_with = "required_text", required)]
+                pub name: Option<Text>,
+                /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
+                #[serde(default)]
+                pub aliases: List,
+                $($body)*
+            }
+        }
+    };
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        #[schemars(transform = require_source)]
+        $(#[$meta])*
+        pub struct $name {
+            /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+            #[schemars(schema_with = "id_schema", required)]
+            pub id: Option<Text>,
+            $($body)*
+            /// The id of the source that supports this record, or a list of them.
+            #[serde(default)]
+            #[schemars(schema_with = "sources_schema")]
+            pub source: List,
+            /// The sentence of the source that supports this record, copied verbatim. `kz check`
+            /// verifies it against the source's text.
+            #[schemars(with = "Option<String>")]
+            pub evidence: Option<Text>,
+            /// Free text: how a date was resolved, a judgment call, anything a reader should know.
+            #[schemars(with = "Option<String>")]
+            pub notes: Option<Text>,
+        }
+
+        impl Cited for $name {
+            fn sources(&self) -> &[Text] {
+                &self.source.0
+            }
+
+            fn evidence(&self) -> Option<&Text> {
+                self.evidence.as_ref()
+            }
+
+            fn take_common(&mut self) -> Common {
+                Common {
+                    id: self.id.take(),
+                    source: std::mem::take(&mut self.source.0),
+                    evidence: self.evidence.take(),
+                    notes: self.notes.take(),
+                }
+            }
+        }
+    };
+}
+
 /// A source: an article or report the facts come from.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -199,21 +279,11 @@ pub struct RawSource {
     pub notes: Option<Text>,
 }
 
+cited_record! {
 /// A person.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(rename = "Actor")]
-#[schemars(transform = require_source)]
 pub struct RawActor {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(schema_with = "id_schema", required)]
-    pub id: Option<Text>,
-    /// The name as the source gives it.
-    #[schemars(schema_with = "required_text", required)]
-    pub name: Option<Text>,
-    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
-    #[serde(default)]
-    pub aliases: List,
+    named,
     /// Who they are, in a sentence.
     #[schemars(schema_with = "required_text", required)]
     pub description: Option<Text>,
@@ -224,17 +294,7 @@ pub struct RawActor {
     #[serde(default, deserialize_with = "null_as_empty")]
     #[schemars(with = "Option<Vec<RawRole>>")]
     pub roles: Vec<RawRole>,
-    /// The id of the source that supports this record, or a list of them.
-    #[serde(default)]
-    #[schemars(schema_with = "sources_schema")]
-    pub source: List,
-    /// The sentence of the source that supports this record, copied verbatim. `kz check`
-    /// verifies it against the source's text.
-    #[schemars(with = "Option<String>")]
-    pub evidence: Option<Text>,
-    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
-    #[schemars(with = "Option<String>")]
-    pub notes: Option<Text>,
+}
 }
 
 /// A position a person holds or held.
@@ -267,21 +327,11 @@ pub struct RawRole {
     pub notes: Option<Text>,
 }
 
+cited_record! {
 /// An organisation: an alliance, government body, university, outlet...
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(rename = "Organisation")]
-#[schemars(transform = require_source)]
 pub struct RawOrganisation {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(schema_with = "id_schema", required)]
-    pub id: Option<Text>,
-    /// The name as the source gives it.
-    #[schemars(schema_with = "required_text", required)]
-    pub name: Option<Text>,
-    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
-    #[serde(default)]
-    pub aliases: List,
+    named,
     /// What sort of organisation (`military alliance`, `university`, `news outlet`).
     #[schemars(schema_with = "required_text", required)]
     pub kind: Option<Text>,
@@ -297,17 +347,7 @@ pub struct RawOrganisation {
     #[serde(default, deserialize_with = "null_as_empty")]
     #[schemars(with = "Option<Vec<RawMember>>")]
     pub members: Vec<RawMember>,
-    /// The id of the source that supports this record, or a list of them.
-    #[serde(default)]
-    #[schemars(schema_with = "sources_schema")]
-    pub source: List,
-    /// The sentence of the source that supports this record, copied verbatim. `kz check`
-    /// verifies it against the source's text.
-    #[schemars(with = "Option<String>")]
-    pub evidence: Option<Text>,
-    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
-    #[schemars(with = "Option<String>")]
-    pub notes: Option<Text>,
+}
 }
 
 /// One member of an organisation.
@@ -334,21 +374,11 @@ pub struct RawMember {
     pub notes: Option<Text>,
 }
 
+cited_record! {
 /// A place: a country, city, region...
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(rename = "Place")]
-#[schemars(transform = require_source)]
 pub struct RawPlace {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(schema_with = "id_schema", required)]
-    pub id: Option<Text>,
-    /// The name as the source gives it.
-    #[schemars(schema_with = "required_text", required)]
-    pub name: Option<Text>,
-    /// Other spellings, scripts and abbreviations users may type (`Токаев`, `CSTO`).
-    #[serde(default)]
-    pub aliases: List,
+    named,
     /// What sort of place (`country`, `city`, `region`, `breakaway region`).
     #[schemars(schema_with = "required_text", required)]
     pub kind: Option<Text>,
@@ -358,28 +388,13 @@ pub struct RawPlace {
     /// What it is, in a sentence.
     #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
-    /// The id of the source that supports this record, or a list of them.
-    #[serde(default)]
-    #[schemars(schema_with = "sources_schema")]
-    pub source: List,
-    /// The sentence of the source that supports this record, copied verbatim. `kz check`
-    /// verifies it against the source's text.
-    #[schemars(with = "Option<String>")]
-    pub evidence: Option<Text>,
-    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
-    #[schemars(with = "Option<String>")]
-    pub notes: Option<Text>,
+}
 }
 
+cited_record! {
 /// Something a person said: their own words, or reported speech.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(rename = "Quote")]
-#[schemars(transform = require_source)]
 pub struct RawQuote {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(schema_with = "id_schema", required)]
-    pub id: Option<Text>,
     /// The id of who said it: a person, or an organisation (a ministry's statement, "the
     /// Kremlin said").
     #[schemars(schema_with = "id_schema", required)]
@@ -398,28 +413,13 @@ pub struct RawQuote {
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub about: List,
-    /// The id of the source that supports this record, or a list of them.
-    #[serde(default)]
-    #[schemars(schema_with = "sources_schema")]
-    pub source: List,
-    /// The sentence of the source that supports this record, copied verbatim. `kz check`
-    /// verifies it against the source's text.
-    #[schemars(with = "Option<String>")]
-    pub evidence: Option<Text>,
-    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
-    #[schemars(with = "Option<String>")]
-    pub notes: Option<Text>,
+}
 }
 
+cited_record! {
 /// Something that happened, with a date.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(rename = "Event")]
-#[schemars(transform = require_source)]
 pub struct RawEvent {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
-    #[schemars(schema_with = "id_schema", required)]
-    pub id: Option<Text>,
     /// When it happened (EDTF: a day, month, year, decade `199X`, or an interval `A/B`).
     #[schemars(required)]
     pub date: Option<RawDate>,
@@ -437,17 +437,7 @@ pub struct RawEvent {
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub places: List,
-    /// The id of the source that supports this record, or a list of them.
-    #[serde(default)]
-    #[schemars(schema_with = "sources_schema")]
-    pub source: List,
-    /// The sentence of the source that supports this record, copied verbatim. `kz check`
-    /// verifies it against the source's text.
-    #[schemars(with = "Option<String>")]
-    pub evidence: Option<Text>,
-    /// Free text: how a date was resolved, a judgment call, anything a reader should know.
-    #[schemars(with = "Option<String>")]
-    pub notes: Option<Text>,
+}
 }
 
 /// A kind of organisation or place (`television channel`), and the broader kind it falls under

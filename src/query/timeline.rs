@@ -172,25 +172,17 @@ fn push_span<'b>(
     sources: &Ids,
     about: &Refs,
 ) {
-    if let Some(d) = since {
-        out.push(Entry {
-            what: start,
-            record,
-            date: d,
-            summary: starts,
-            sources: sources.clone(),
-            about: about.clone(),
-        });
-    }
-    if let Some(d) = until {
-        out.push(Entry {
-            what: end,
-            record,
-            date: d,
-            summary: ends,
-            sources: sources.clone(),
-            about: about.clone(),
-        });
+    for (date, what, summary) in [(since, start, starts), (until, end, ends)] {
+        if let Some(date) = date {
+            out.push(Entry {
+                what,
+                record,
+                date,
+                summary,
+                sources: sources.clone(),
+                about: about.clone(),
+            });
+        }
     }
 }
 
