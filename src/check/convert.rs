@@ -12,7 +12,7 @@ use crate::load::{
 };
 use crate::model::{
     Actor, EntityRef, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation,
-    Origin, Place, Quote, Role, Source, Text,
+    Origin, Place, Quote, Role, Source, Term, Text,
 };
 
 /// The converted records of every kind, by index; `None` where a record had a problem.
@@ -300,16 +300,37 @@ impl Convert<'_, '_> {
         );
         let refs_ok =
             (role.org.is_none() || org.is_some()) && (role.place.is_none() || place.is_some());
-        let span = self.span(at, &path, role.since.as_ref(), role.until.as_ref());
-        let own = self
-            .ids
-            .sources(self.sink, at, &path, &role.source.0, false);
+        let parts = TermParts {
+            since: role.since.as_ref(),
+            until: role.until.as_ref(),
+            source: &role.source.0,
+            evidence: role.evidence,
+            notes: role.notes,
+        };
+        let term = self.term(at, &path, parts, inherited);
         let refs_ok = refs_ok.then_some(());
-        let (title, (since, until), ()) = all!(title, span, refs_ok)?;
+        let (title, term, ()) = all!(title, term, refs_ok)?;
         Some(Role {
             title,
             org,
             place,
+            term,
+        })
+    }
+
+    /// A role's or membership's dates and sources: `until` must not end before `since`
+    /// starts, and with no `source` of its own it cites its record's.
+    fn term(
+        &mut self,
+        at: At,
+        path: &[Seg; 2],
+        parts: TermParts,
+        inherited: &SourceIds,
+    ) -> Option<Term> {
+        let span = self.span(at, path, parts.since, parts.until);
+        let own = self.ids.sources(self.sink, at, path, parts.source, false);
+        let (since, until) = span?;
+        Some(Term {
             since,
             until,
             sources: if own.is_empty() {
@@ -317,8 +338,8 @@ impl Convert<'_, '_> {
             } else {
                 own
             },
-            evidence: role.evidence,
-            notes: role.notes,
+            evidence: parts.evidence,
+            notes: parts.notes,
         })
     }
 
@@ -356,20 +377,15 @@ impl Convert<'_, '_> {
                     None
                 }
             };
-            let span = self.span(at, &path, m.since.as_ref(), m.until.as_ref());
-            let own = self.ids.sources(self.sink, at, &path, &m.source.0, false);
-            let membership = all!(member, span).map(|(member, (since, until))| Membership {
-                member,
-                since,
-                until,
-                sources: if own.is_empty() {
-                    meta.sources.clone()
-                } else {
-                    own
-                },
+            let parts = TermParts {
+                since: m.since.as_ref(),
+                until: m.until.as_ref(),
+                source: &m.source.0,
                 evidence: m.evidence,
                 notes: m.notes,
-            });
+            };
+            let term = self.term(at, &path, parts, &meta.sources);
+            let membership = all!(member, term).map(|(member, term)| Membership { member, term });
             match (&mut members, membership) {
                 (Some(list), Some(m)) => list.push(m),
                 _ => members = None,
@@ -484,6 +500,15 @@ impl Convert<'_, '_> {
             places: places.into_iter().map(|p: EntityRef| p.idx).collect(),
         })
     }
+}
+
+/// The raw fields of a role's or membership's term.
+struct TermParts<'r> {
+    since: Option<&'r RawDate>,
+    until: Option<&'r RawDate>,
+    source: &'r [Text],
+    evidence: Option<Text>,
+    notes: Option<Text>,
 }
 
 /// An id as written, without surrounding spaces (an absent id is empty and already reported).

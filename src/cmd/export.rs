@@ -3,7 +3,7 @@
 use super::{Cx, Run};
 use crate::date::{Date, Precision};
 use crate::model::view;
-use crate::model::{Base, EntityRef, Kind, QuoteKind, Text};
+use crate::model::{Base, EntityRef, Kind, QuoteKind, Term, Text};
 use std::io::Write;
 
 /// An export format.
@@ -190,6 +190,14 @@ impl Triples<'_> {
         self.text(s, &format!("{KZ}evidence"), evidence)
     }
 
+    /// A role's or membership's term on its statement node: Wikidata's start and end time
+    /// qualifiers, and its provenance.
+    fn term(&mut self, node: &str, term: &Term, base: &Base) -> std::io::Result<()> {
+        self.date(node, &format!("{PQ}P580"), term.since.as_ref())?;
+        self.date(node, &format!("{PQ}P582"), term.until.as_ref())?;
+        self.cited(node, &term.sources, term.evidence.as_ref(), base)
+    }
+
     fn record(&mut self, base: &Base, r: EntityRef) -> std::io::Result<()> {
         let s = &self.iri(base.id(r));
         let i = r.idx as usize;
@@ -285,11 +293,9 @@ impl Triples<'_> {
                 let p = self.iri(base.id(EntityRef::place(p)));
                 self.triple(&node, &format!("{SCHEMA}location"), Object::Node(p))?;
             }
-            self.date(&node, &format!("{SCHEMA}startDate"), role.since.as_ref())?;
-            self.date(&node, &format!("{SCHEMA}endDate"), role.until.as_ref())?;
-            self.date(&node, &format!("{PQ}P580"), role.since.as_ref())?;
-            self.date(&node, &format!("{PQ}P582"), role.until.as_ref())?;
-            self.cited(&node, &role.sources, role.evidence.as_ref(), base)?;
+            self.date(&node, &format!("{SCHEMA}startDate"), role.term.since.as_ref())?;
+            self.date(&node, &format!("{SCHEMA}endDate"), role.term.until.as_ref())?;
+            self.term(&node, &role.term, base)?;
         }
         Ok(())
     }
@@ -327,9 +333,7 @@ impl Triples<'_> {
             self.triple(&node, &rdf_type(), Object::Node(format!("<{KZ}Membership>")))?;
             self.triple(&node, &format!("{KZ}member"), Object::Node(member))?;
             self.triple(&node, &format!("{KZ}organisation"), Object::Node(s.to_string()))?;
-            self.date(&node, &format!("{PQ}P580"), m.since.as_ref())?;
-            self.date(&node, &format!("{PQ}P582"), m.until.as_ref())?;
-            self.cited(&node, &m.sources, m.evidence.as_ref(), base)?;
+            self.term(&node, &m.term, base)?;
         }
         Ok(())
     }

@@ -77,8 +77,11 @@ impl Run for Args {
                 if self.roles {
                     cells.push(m.role.map_or("member", |r| r.title.as_str()).into());
                 }
-                cells.extend([date_cell(m.since), date_cell(m.until)]);
-                rows.push(cells, source_ids(base, m.sources));
+                cells.extend([
+                    date_cell(m.term.since.as_ref()),
+                    date_cell(m.term.until.as_ref()),
+                ]);
+                rows.push(cells, source_ids(base, &m.term.sources));
             }
         }
         emit(cx, rows, &self.listing, || {

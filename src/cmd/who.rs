@@ -208,9 +208,9 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
                 role.title.as_str().into(),
                 Value::opt(role.org.map(|o| base.label(EntityRef::org(o)))),
                 Value::opt(role.place.map(|p| base.label(EntityRef::place(p)))),
-                date_cell(role.since.as_ref()),
-                date_cell(role.until.as_ref()),
-                Value::List(source_ids(base, &role.sources)),
+                date_cell(role.term.since.as_ref()),
+                date_cell(role.term.until.as_ref()),
+                Value::List(source_ids(base, &role.term.sources)),
             ],
             vec![],
         );
@@ -223,8 +223,8 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
                 base.id(m.member).into(),
                 name(m.member),
                 m.member.kind.name().into(),
-                date_cell(m.since.as_ref()),
-                date_cell(m.until.as_ref()),
+                date_cell(m.term.since.as_ref()),
+                date_cell(m.term.until.as_ref()),
             ],
             vec![],
         );
@@ -238,8 +238,8 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
                 base.id(me).into(),
                 name(me),
                 role.title.as_str().into(),
-                date_cell(role.since.as_ref()),
-                date_cell(role.until.as_ref()),
+                date_cell(role.term.since.as_ref()),
+                date_cell(role.term.until.as_ref()),
             ],
             vec![],
         );
@@ -250,8 +250,8 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
         member_of.push(
             vec![
                 name(EntityRef::org(*o)),
-                date_cell(m.since.as_ref()),
-                date_cell(m.until.as_ref()),
+                date_cell(m.term.since.as_ref()),
+                date_cell(m.term.until.as_ref()),
             ],
             vec![],
         );

@@ -188,8 +188,8 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
                     .unwrap_or_default();
                 Claim {
                     claim: format!("role: {}{at}", role.title),
-                    evidence: role.evidence.as_deref().map(str::to_string),
-                    sources: source_ids(base, &role.sources),
+                    evidence: role.term.evidence.as_deref().map(str::to_string),
+                    sources: source_ids(base, &role.term.sources),
                 }
             })
             .collect(),
@@ -198,8 +198,8 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
             .iter()
             .map(|m| Claim {
                 claim: format!("member: {}", base.label(m.member)),
-                evidence: m.evidence.as_deref().map(str::to_string),
-                sources: source_ids(base, &m.sources),
+                evidence: m.term.evidence.as_deref().map(str::to_string),
+                sources: source_ids(base, &m.term.sources),
             })
             .collect(),
         _ => Vec::new(),

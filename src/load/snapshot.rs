@@ -17,7 +17,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
-const MAGIC: &[u8; 8] = b"KZSNAP\0\x03";
+const MAGIC: &[u8; 8] = b"KZSNAP\0\x04";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Snapshots kept in the cache folder; older ones are removed.
 const KEEP: usize = 16;

@@ -163,9 +163,15 @@ pub struct Role {
     pub title: Text,
     pub org: Option<u32>,
     pub place: Option<u32>,
+    pub term: Term,
+}
+
+/// What a role and a membership share: when it was held, and what says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
     pub since: Option<Date>,
     pub until: Option<Date>,
-    /// The role's own sources, or the actor's when the file gives none.
+    /// Its own sources, or its record's when the file gives none.
     pub sources: Ids,
     pub evidence: Option<Text>,
     pub notes: Option<Text>,
@@ -183,15 +189,11 @@ pub struct Organisation {
     pub members: Vec<Membership>,
 }
 
+/// One member of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
     pub member: EntityRef,
-    pub since: Option<Date>,
-    pub until: Option<Date>,
-    /// The membership's own sources, or the organisation's when the file gives none.
-    pub sources: Ids,
-    pub evidence: Option<Text>,
-    pub notes: Option<Text>,
+    pub term: Term,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

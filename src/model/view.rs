@@ -2,7 +2,7 @@
 //! the text fields that search looks in, and its JSON object. `who`, `why`, `search`, `export`,
 //! `timeline` and the site all go through these, so a record reads the same everywhere.
 
-use super::{Base, EntityRef, Kind, Membership, Meta, QuoteKind, Role};
+use super::{Base, EntityRef, Kind, Membership, Meta, QuoteKind, Role, Term};
 use crate::date::Date;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
@@ -89,12 +89,12 @@ pub fn text_fields(base: &Base, r: EntityRef) -> Vec<(Cow<'static, str>, &str)> 
                 push(
                     &mut out,
                     format!("roles[{n}].evidence").into(),
-                    role.evidence.as_deref(),
+                    role.term.evidence.as_deref(),
                 );
                 push(
                     &mut out,
                     format!("roles[{n}].notes").into(),
-                    role.notes.as_deref(),
+                    role.term.notes.as_deref(),
                 );
             }
         }
@@ -110,12 +110,12 @@ pub fn text_fields(base: &Base, r: EntityRef) -> Vec<(Cow<'static, str>, &str)> 
                 push(
                     &mut out,
                     format!("members[{n}].evidence").into(),
-                    m.evidence.as_deref(),
+                    m.term.evidence.as_deref(),
                 );
                 push(
                     &mut out,
                     format!("members[{n}].notes").into(),
-                    m.notes.as_deref(),
+                    m.term.notes.as_deref(),
                 );
             }
         }
@@ -159,33 +159,36 @@ fn place_id(base: &Base, p: Option<u32>) -> Json {
     p.map_or(Json::Null, |p| json!(base.id(EntityRef::place(p))))
 }
 
+/// An object with a role's or membership's term added: since, until, source, evidence, notes.
+fn with_term(base: &Base, mut obj: Map<String, Json>, term: &Term) -> Json {
+    obj.insert("since".into(), date_json(term.since.as_ref()));
+    obj.insert("until".into(), date_json(term.until.as_ref()));
+    obj.insert("source".into(), sources_json(base, &term.sources));
+    obj.insert("evidence".into(), json!(term.evidence));
+    obj.insert("notes".into(), json!(term.notes));
+    Json::Object(obj)
+}
+
 /// A role as JSON, the same wherever it appears: in its person's record, and in the people of an
 /// organisation or place.
 pub fn role_json(base: &Base, actor: u32, role: &Role) -> Json {
-    json!({
-        "actor": base.id(EntityRef::actor(actor)),
-        "title": role.title,
-        "org": role.org.map(|o| base.id(EntityRef::org(o))),
-        "place": place_id(base, role.place),
-        "since": date_json(role.since.as_ref()),
-        "until": date_json(role.until.as_ref()),
-        "source": sources_json(base, &role.sources),
-        "evidence": role.evidence,
-        "notes": role.notes,
-    })
+    let mut obj = Map::new();
+    obj.insert("actor".into(), json!(base.id(EntityRef::actor(actor))));
+    obj.insert("title".into(), json!(role.title));
+    obj.insert(
+        "org".into(),
+        json!(role.org.map(|o| base.id(EntityRef::org(o)))),
+    );
+    obj.insert("place".into(), place_id(base, role.place));
+    with_term(base, obj, &role.term)
 }
 
 /// A membership as JSON, the same in its organisation's record and in its member's profile.
 pub fn membership_json(base: &Base, org: u32, m: &Membership) -> Json {
-    json!({
-        "org": base.id(EntityRef::org(org)),
-        "member": base.id(m.member),
-        "since": date_json(m.since.as_ref()),
-        "until": date_json(m.until.as_ref()),
-        "source": sources_json(base, &m.sources),
-        "evidence": m.evidence,
-        "notes": m.notes,
-    })
+    let mut obj = Map::new();
+    obj.insert("org".into(), json!(base.id(EntityRef::org(org))));
+    obj.insert("member".into(), json!(base.id(m.member)));
+    with_term(base, obj, &m.term)
 }
 
 /// A record as one JSON object: `record` says which kind it is, the other keys are the fact

@@ -15,8 +15,7 @@ pub use relations::scope;
 pub use text::TextQuery;
 pub use time::{Held, Window, by_date, held};
 
-use crate::date::Date;
-use crate::model::{Base, EntityRef, Ids, Role, Text};
+use crate::model::{Base, EntityRef, Role, Term, Text};
 use crate::names;
 use std::collections::BTreeSet;
 
@@ -137,42 +136,36 @@ pub struct Member<'b> {
     pub who: EntityRef,
     /// The role, for a person who holds one in the organisation; `None` for a member.
     pub role: Option<&'b Role>,
-    pub since: Option<&'b Date>,
-    pub until: Option<&'b Date>,
-    pub sources: &'b Ids,
+    pub term: &'b Term,
 }
 
 /// The members of an organisation (its `members` list, nothing else), then, with `roles`, the
 /// people who hold a role in it.
 pub fn members(base: &Base, org: u32, when: When, roles: bool) -> Vec<Member<'_>> {
-    let keep = |since: Option<&Date>, until: Option<&Date>, sources: &Ids| match when {
-        When::Current => until.is_none(),
+    let keep = |term: &Term| match when {
+        When::Current => term.until.is_none(),
         When::All => true,
-        When::On(window) => window.admits_held(held(base, since, until, sources)),
+        When::On(window) => window.admits_held(held(base, term)),
     };
     let o = &base.organisations[org as usize];
     let mut out: Vec<Member> = o
         .members
         .iter()
-        .filter(|m| keep(m.since.as_ref(), m.until.as_ref(), &m.sources))
+        .filter(|m| keep(&m.term))
         .map(|m| Member {
             who: m.member,
             role: None,
-            since: m.since.as_ref(),
-            until: m.until.as_ref(),
-            sources: &m.sources,
+            term: &m.term,
         })
         .collect();
     if roles {
         for (a, actor) in base.actors.iter().enumerate() {
             for role in actor.roles.iter().filter(|r| r.org == Some(org)) {
-                if keep(role.since.as_ref(), role.until.as_ref(), &role.sources) {
+                if keep(&role.term) {
                     out.push(Member {
                         who: EntityRef::actor(a as u32),
                         role: Some(role),
-                        since: role.since.as_ref(),
-                        until: role.until.as_ref(),
-                        sources: &role.sources,
+                        term: &role.term,
                     });
                 }
             }

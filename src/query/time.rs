@@ -2,7 +2,7 @@
 //! held, and the order of dated records.
 
 use crate::date::Date;
-use crate::model::{Base, Ids};
+use crate::model::{Base, Term};
 use chrono::NaiveDate;
 use std::cmp::Ordering;
 
@@ -84,17 +84,14 @@ pub struct Held {
 /// Without one its start is undated, and the base only knows it was held from the first day of
 /// the earliest date that attests it: its `until`, or the publication of a source it cites.
 /// With neither, nothing says when it was held (`None`), and no date filter shows it.
-pub fn held(
-    base: &Base,
-    since: Option<&Date>,
-    until: Option<&Date>,
-    sources: &Ids,
-) -> Option<Held> {
+pub fn held(base: &Base, term: &Term) -> Option<Held> {
+    let (since, until) = (term.since.as_ref(), term.until.as_ref());
     let to = until.and_then(Date::end);
     let from = match since {
         Some(s) => s.start(),
         None => {
-            let published = sources
+            let published = term
+                .sources
                 .iter()
                 .filter_map(|&s| base.sources[s as usize].published.as_ref())
                 .filter_map(Date::start);
@@ -144,7 +141,13 @@ mod tests {
     #[test]
     fn held_spans() {
         let base = Base::default();
-        let none = Ids::new();
+        let term = |since: Option<&str>, until: Option<&str>| Term {
+            since: since.map(d),
+            until: until.map(d),
+            sources: Default::default(),
+            evidence: None,
+            notes: None,
+        };
         let day = |t: &str| d(t).start();
         let cases: &[(
             Option<&str>,
@@ -167,7 +170,7 @@ mod tests {
             (None, None, None),
         ];
         for (since, until, want) in cases {
-            let got = held(&base, since.map(d).as_ref(), until.map(d).as_ref(), &none);
+            let got = held(&base, &term(*since, *until));
             let want = want.map(|(f, t)| Held {
                 from: f.and_then(day),
                 to: t.and_then(|t| d(t).end()),
@@ -177,7 +180,7 @@ mod tests {
         let w = Window::of(&d("2003"));
         assert!(!w.admits_held(None));
         assert!(Window::default().admits_held(None));
-        assert!(!w.admits_held(held(&base, None, Some(&d("2022-01-05")), &none)));
-        assert!(w.admits_held(held(&base, Some(&d("2002")), None, &none)));
+        assert!(!w.admits_held(held(&base, &term(None, Some("2022-01-05")))));
+        assert!(w.admits_held(held(&base, &term(Some("2002"), None))));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::date::Date;
 use crate::model::view::summary;
-use crate::model::{Base, EntityRef, Ids, Refs};
+use crate::model::{Base, EntityRef, Ids, Refs, Term};
 use std::collections::BTreeSet;
 
 /// What kind of dated fact an entry is.
@@ -110,10 +110,9 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             push_span(
                 &mut out,
                 me,
-                (r.since.as_ref(), r.until.as_ref()),
+                &r.term,
                 (What::RoleStart, What::RoleEnd),
                 (label("becomes"), label("ends as")),
-                &r.sources,
                 &about,
             );
         }
@@ -135,13 +134,12 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             push_span(
                 &mut out,
                 me,
-                (m.since.as_ref(), m.until.as_ref()),
+                &m.term,
                 (What::MembershipStart, What::MembershipEnd),
                 (
                     format!("{who} joins {}", o.name),
                     format!("{who} leaves {}", o.name),
                 ),
-                &m.sources,
                 &Refs::from_slice(&[m.member, me]),
             );
         }
@@ -163,23 +161,23 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     out
 }
 
+/// The dated start and end of a role or membership, as entries.
 fn push_span<'b>(
     out: &mut Vec<Entry<'b>>,
     record: EntityRef,
-    (since, until): (Option<&'b Date>, Option<&'b Date>),
+    term: &'b Term,
     (start, end): (What, What),
     (starts, ends): (String, String),
-    sources: &Ids,
     about: &Refs,
 ) {
-    for (date, what, summary) in [(since, start, starts), (until, end, ends)] {
+    for (date, what, summary) in [(&term.since, start, starts), (&term.until, end, ends)] {
         if let Some(date) = date {
             out.push(Entry {
                 what,
                 record,
                 date,
                 summary,
-                sources: sources.clone(),
+                sources: term.sources.clone(),
                 about: about.clone(),
             });
         }
