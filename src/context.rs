@@ -108,8 +108,6 @@ mod tests {
             ("a:b", vec![disk("a"), disk("b")]),
             ("::", vec![FactsPath::Builtin]),
         ];
-        for (value, want) in cases {
-            assert_eq!(split(value), want, "{value}");
-        }
+        crate::testing::table(&cases, split);
     }
 }

@@ -14,6 +14,8 @@ pub mod names;
 pub mod open;
 pub mod query;
 pub mod render;
+#[cfg(test)]
+mod testing;
 pub mod text;
 
 use anyhow::Context as _;

@@ -261,9 +261,7 @@ mod tests {
             ("", ""),
             ("!!!", ""),
         ];
-        for (input, want) in cases {
-            assert_eq!(normalise(input), want, "{input}");
-        }
+        crate::testing::table(&cases, normalise);
     }
 
     #[test]
@@ -303,9 +301,7 @@ mod tests {
             ("kasym zhomart", "kasym zhomart"),
             ("abayev", "abaev"),
         ];
-        for (input, want) in cases {
-            assert_eq!(loose(input), want, "{input}");
-        }
+        crate::testing::table(&cases, loose);
     }
 
     #[test]
@@ -345,10 +341,9 @@ mod tests {
             ("Nazarbayev", None),
             ("!!!", None),
         ];
-        for (query, want) in cases {
-            let q = NameQuery::new(query);
-            assert_eq!(q.tier("kassym-jomart-tokayev", names), want, "{query}");
-        }
+        crate::testing::table(&cases, |query| {
+            NameQuery::new(query).tier("kassym-jomart-tokayev", names)
+        });
         let q = NameQuery::new("Serdyukv");
         assert!(q.similarity("Andrey Serdyukov") >= SUGGEST_AT);
         assert!(q.similarity("Nursultan Nazarbayev") < SUGGEST_AT);

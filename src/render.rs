@@ -538,9 +538,7 @@ mod tests {
             ("cr\r\n", "cr\\r\\n"),
             ("", ""),
         ];
-        for (input, want) in cases {
-            assert_eq!(tsv_field(input), want, "{input:?}");
-        }
+        crate::testing::table(&cases, tsv_field);
     }
 
     #[test]
@@ -553,8 +551,6 @@ mod tests {
             ("cr\r", "cr\\u{d}"),
             ("<br> & co", "&lt;br> &amp; co"),
         ];
-        for (input, want) in cases {
-            assert_eq!(markdown_field(input), want, "{input:?}");
-        }
+        crate::testing::table(&cases, markdown_field);
     }
 }

@@ -79,9 +79,7 @@ mod tests {
             ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
             ("Тоқаев", "Тоқаев"),
         ];
-        for (input, want) in cases {
-            assert_eq!(escape_control(input), want, "{input:?}");
-        }
+        crate::testing::table(&cases, escape_control);
         assert_eq!(escape_cell("a\nb\u{1b}"), "a\nb\\u{1b}");
     }
 

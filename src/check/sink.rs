@@ -156,8 +156,6 @@ mod tests {
             ),
             (&[], ""),
         ];
-        for (path, want) in cases {
-            assert_eq!(path_text(path), *want);
-        }
+        crate::testing::table(cases, |path| path_text(path));
     }
 }

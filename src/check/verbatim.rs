@@ -419,9 +419,7 @@ mod tests {
             ("  lead and trail  ", "lead and trail"),
             ("", ""),
         ];
-        for (input, want) in cases {
-            assert_eq!(fold_for_match(input), want, "{input:?}");
-        }
+        crate::testing::table(&cases, fold_for_match);
     }
 
     #[test]
@@ -452,9 +450,7 @@ mod tests {
             ("nested [a [b] c] end", &["nested", "end"]),
             ("unclosed [bracket", &["unclosed"]),
         ];
-        for (quote, want) in cases {
-            assert_eq!(pieces(quote), *want, "{quote}");
-        }
+        crate::testing::table(cases, |quote| pieces(quote));
     }
 
     #[test]

@@ -435,9 +435,7 @@ mod tests {
             ("bell\u{7}", "bell\\u0007"),
             ("Тоқаев", "Тоқаев"),
         ];
-        for (input, want) in cases {
-            assert_eq!(literal(input), want);
-        }
+        crate::testing::table(&cases, literal);
         for good in ["urn:kz:", "https://example.org/kz/", "http://x.y/a#"] {
             assert!(is_iri(good), "{good}");
         }

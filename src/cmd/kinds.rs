@@ -2,7 +2,7 @@
 //! stands for itself and every kind declared beneath it.
 
 use super::{Cx, Listing, emit, source_ids};
-use crate::model::{Base, Meta, Text};
+use crate::model::{Meta, Text};
 use crate::names;
 use crate::query::{self, Miss};
 use crate::render::{Rows, Value};
@@ -18,24 +18,55 @@ pub struct KindFilter {
     pub listing: Listing,
 }
 
-/// A record that has a kind: its shared fields, its kind, and its cells after id and name.
-pub struct Kinded<'b> {
-    pub meta: &'b Meta,
-    pub name: &'b str,
-    pub kind: &'b Text,
-    pub cells: Vec<Value>,
+/// Which records a kind listing lists.
+#[derive(Debug, Clone, Copy)]
+pub enum Listed {
+    Organisations,
+    Places,
 }
 
-/// Lists `records` under `columns` (id, name, kind, then the records' own cells), keeping those
-/// of the kinds `--kind` asks for, any of them.
-pub fn list<'b>(
-    cx: &mut Cx<'_>,
-    base: &'b Base,
-    columns: &[&'static str],
-    what: &str,
-    filter: &KindFilter,
-    records: Vec<Kinded<'b>>,
-) -> anyhow::Result<()> {
+/// A record that has a kind: its shared fields, its kind, and its cells after id and name.
+struct Kinded<'b> {
+    meta: &'b Meta,
+    name: &'b str,
+    kind: &'b Text,
+    cells: Vec<Value>,
+}
+
+/// Lists organisations (id, name, kind, members: how many) or places (id, name, kind,
+/// part_of), keeping those of the kinds `--kind` asks for, any of them.
+pub fn list(cx: &mut Cx<'_>, listed: Listed, filter: &KindFilter) -> anyhow::Result<()> {
+    let base = cx.base()?;
+    let (what, columns, records): (_, &[&'static str], Vec<Kinded>) = match listed {
+        Listed::Organisations => (
+            "organisation",
+            &["id", "name", "kind", "members"],
+            base.organisations
+                .iter()
+                .map(|o| Kinded {
+                    meta: &o.meta,
+                    name: &o.name,
+                    kind: &o.kind,
+                    cells: vec![Value::Count(o.members.len() as u64)],
+                })
+                .collect(),
+        ),
+        Listed::Places => (
+            "place",
+            &["id", "name", "kind", "part_of"],
+            base.places
+                .iter()
+                .map(|p| Kinded {
+                    meta: &p.meta,
+                    name: &p.name,
+                    kind: &p.kind,
+                    cells: vec![Value::opt(
+                        p.part_of.map(|x| base.places[x as usize].name.as_str()),
+                    )],
+                })
+                .collect(),
+        ),
+    };
     let (asked, listing) = (&filter.kind, &filter.listing);
     let used: Vec<&Text> = records.iter().map(|r| r.kind).collect();
     let mut wanted: Option<BTreeSet<String>> = None;

@@ -1,8 +1,7 @@
 //! `kz orgs`: organisations, optionally of some kinds.
 
-use super::kinds::{KindFilter, Kinded, list};
+use super::kinds::{KindFilter, Listed, list};
 use super::{Cx, Run};
-use crate::render::Value;
 
 /// List organisations.
 ///
@@ -19,18 +18,6 @@ pub struct Args {
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let base = cx.base()?;
-        let records = base
-            .organisations
-            .iter()
-            .map(|o| Kinded {
-                meta: &o.meta,
-                name: &o.name,
-                kind: &o.kind,
-                cells: vec![Value::Count(o.members.len() as u64)],
-            })
-            .collect();
-        let columns = ["id", "name", "kind", "members"];
-        list(cx, base, &columns, "organisation", &self.filter, records)
+        list(cx, Listed::Organisations, &self.filter)
     }
 }

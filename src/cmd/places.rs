@@ -1,8 +1,7 @@
 //! `kz places`: places, optionally of some kinds.
 
-use super::kinds::{KindFilter, Kinded, list};
+use super::kinds::{KindFilter, Listed, list};
 use super::{Cx, Run};
-use crate::render::Value;
 
 /// List places.
 ///
@@ -19,18 +18,6 @@ pub struct Args {
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let base = cx.base()?;
-        let records = base
-            .places
-            .iter()
-            .map(|p| Kinded {
-                meta: &p.meta,
-                name: &p.name,
-                kind: &p.kind,
-                cells: vec![Value::opt(p.part_of.map(|x| base.places[x as usize].name.as_str()))],
-            })
-            .collect();
-        let columns = ["id", "name", "kind", "part_of"];
-        list(cx, base, &columns, "place", &self.filter, records)
+        list(cx, Listed::Places, &self.filter)
     }
 }

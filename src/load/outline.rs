@@ -219,8 +219,6 @@ mod depth_tests {
             (format!("text: don't {}\n", "[".repeat(65)), Some((1, 77))),
             (format!("a: \"esc \\\" {}\"\n", "[".repeat(200)), None),
         ];
-        for (text, want) in cases {
-            assert_eq!(too_deep(&text), want, "{text:?}");
-        }
+        crate::testing::table(&cases, |text| too_deep(&text));
     }
 }

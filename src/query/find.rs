@@ -15,32 +15,20 @@ pub struct Wanted {
 }
 
 impl Wanted {
-    pub const ANY: Wanted = Wanted {
-        kinds: &Kind::ALL,
-        what: "record",
-        whats: "records",
-    };
-    pub const ACTOR: Wanted = Wanted {
-        kinds: &[Kind::Actor],
-        what: "actor",
-        whats: "actors",
-    };
-    pub const ORG: Wanted = Wanted {
-        kinds: &[Kind::Organisation],
-        what: "organisation",
-        whats: "organisations",
-    };
-    pub const PLACE: Wanted = Wanted {
-        kinds: &[Kind::Place],
-        what: "place",
-        whats: "places",
-    };
+    pub const ANY: Wanted = Wanted::new(&Kind::ALL, "record", "records");
+    pub const ACTOR: Wanted = Wanted::new(&[Kind::Actor], "actor", "actors");
+    pub const ORG: Wanted = Wanted::new(&[Kind::Organisation], "organisation", "organisations");
+    pub const PLACE: Wanted = Wanted::new(&[Kind::Place], "place", "places");
     /// Who can say something: a person, or an organisation in a statement.
-    pub const SPEAKER: Wanted = Wanted {
-        kinds: &[Kind::Actor, Kind::Organisation],
-        what: "actor or organisation",
-        whats: "actors or organisations",
-    };
+    pub const SPEAKER: Wanted = Wanted::new(
+        &[Kind::Actor, Kind::Organisation],
+        "actor or organisation",
+        "actors or organisations",
+    );
+
+    const fn new(kinds: &'static [Kind], what: &'static str, whats: &'static str) -> Wanted {
+        Wanted { kinds, what, whats }
+    }
 
     fn wants(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)

@@ -59,6 +59,20 @@ pub struct Entry<'b> {
     pub about: Refs,
 }
 
+impl<'b> Entry<'b> {
+    /// A fact about its own record alone (a founding, a publication).
+    fn of(what: What, record: EntityRef, date: &'b Date, summary: String, sources: &[u32]) -> Self {
+        Entry {
+            what,
+            record,
+            date,
+            summary,
+            sources: Ids::from_slice(sources),
+            about: Refs::from_slice(&[record]),
+        }
+    }
+}
+
 /// Every dated fact, oldest first (start day, coarser first, then the order of [`What`] and file
 /// order).
 pub fn entries(base: &Base) -> Vec<Entry<'_>> {
@@ -120,14 +134,13 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     for (i, o) in base.organisations.iter().enumerate() {
         let me = EntityRef::org(i as u32);
         if let Some(d) = &o.founded {
-            out.push(Entry {
-                what: What::Founded,
-                record: me,
-                date: d,
-                summary: format!("{} founded", o.name),
-                sources: o.meta.sources.clone(),
-                about: Refs::from_slice(&[me]),
-            });
+            out.push(Entry::of(
+                What::Founded,
+                me,
+                d,
+                format!("{} founded", o.name),
+                &o.meta.sources,
+            ));
         }
         for m in &o.members {
             let who = base.label(m.member);
@@ -147,14 +160,8 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     for (i, s) in base.sources.iter().enumerate() {
         let me = EntityRef::source(i as u32);
         if let Some(d) = &s.published {
-            out.push(Entry {
-                what: What::Published,
-                record: me,
-                date: d,
-                summary: format!("{} published", s.title),
-                sources: Ids::from_slice(&[i as u32]),
-                about: Refs::from_slice(&[me]),
-            });
+            let summary = format!("{} published", s.title);
+            out.push(Entry::of(What::Published, me, d, summary, &[i as u32]));
         }
     }
     out.sort_by(|a, b| a.date.chronological(b.date).then(a.what.cmp(&b.what)));
