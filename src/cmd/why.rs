@@ -6,7 +6,7 @@ use crate::model::{Base, EntityRef, Kind};
 use crate::names;
 use crate::query::{self, Miss, Wanted};
 use crate::render::{self, Format, Profile, Rows, Value};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 /// Show the sources and evidence behind a record.
 ///
@@ -31,113 +31,145 @@ struct Claim {
     sources: Vec<String>,
 }
 
+/// What `why` says of one record, gathered once for every format.
+struct Why<'b> {
+    base: &'b Base,
+    r: EntityRef,
+    /// `file:line` where the record is written.
+    location: String,
+    evidence: Option<&'b str>,
+    notes: Option<&'b str>,
+    sources: Vec<u32>,
+    claims: Vec<Claim>,
+}
+
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let base = cx.base()?;
         let r = find_one(base, &self.id)?;
         let origin = base.origin(r);
         let file = base.files.get(origin.file as usize).cloned().unwrap_or_default();
-        let location = format!("{file}:{}", origin.line);
         let (evidence, notes, sources) = match base.meta(r) {
             Some(m) => (m.evidence.as_deref(), m.notes.as_deref(), m.sources.to_vec()),
             None => (None, base.sources[r.idx as usize].notes.as_deref(), vec![r.idx]),
         };
-        let claims = claims(base, r);
-        match cx.ctx.style.format {
+        let why = Why {
+            base,
+            r,
+            location: format!("{file}:{}", origin.line),
+            evidence,
+            notes,
+            sources,
+            claims: claims(base, r),
+        };
+        let style = &cx.ctx.style;
+        match style.format {
             Format::Json | Format::Jsonl => {
-                let mut value = view::json(base, r);
-                if let Some(map) = value.as_object_mut() {
-                    map.insert(
-                        "sources".into(),
-                        sources
-                            .iter()
-                            .map(|&s| view::json(base, EntityRef::source(s)))
-                            .collect(),
-                    );
-                    map.insert(
-                        "claims".into(),
-                        claims
-                            .iter()
-                            .map(|c| json!({"claim": c.claim, "evidence": c.evidence, "source": c.sources}))
-                            .collect(),
-                    );
-                }
-                render::json(cx.out, &[value], cx.ctx.style.format == Format::Jsonl)?;
+                render::json(cx.out, &[why.json()], style.format == Format::Jsonl)?
             }
-            Format::Tsv | Format::Csv => {
-                let ids = source_ids(base, &sources);
-                let mut rows = Rows::new(&["field", "value"]);
-                let mut push = |k: &str, v: Option<String>| {
-                    if let Some(v) = v {
-                        rows.push(vec![k.into(), v.into()], ids.clone());
-                    }
-                };
-                push("id", Some(base.id(r).to_string()));
-                push("kind", Some(r.kind.name().to_string()));
-                push(title_field(r), Some(base.label(r).to_string()));
-                push(text_field(r), main_text(base, r).map(str::to_string));
-                push("file", Some(location.clone()));
-                push("evidence", evidence.map(str::to_string));
-                push("notes", notes.map(str::to_string));
-                push("source", Some(ids.join(", ")));
-                for c in &claims {
-                    let evidence = c.evidence.as_deref().unwrap_or("(no evidence given)");
-                    push("claim", Some(format!("{}: {evidence}", c.claim)));
-                }
-                render::rows(cx.out, &rows, &cx.ctx.style)?;
-            }
-            Format::Table | Format::Markdown => {
-                let mut fields: Vec<(&'static str, String)> =
-                    vec![("id", base.id(r).to_string()), ("file", location)];
-                if r.kind != Kind::Quote {
-                    fields.push((title_field(r), base.label(r).to_string()));
-                }
-                if let Some(text) = main_text(base, r) {
-                    fields.push((text_field(r), text.to_string()));
-                }
-                fields.push(("evidence", evidence.unwrap_or("(none given)").to_string()));
-                if let Some(n) = notes {
-                    fields.push(("notes", n.to_string()));
-                }
-                let mut table = Rows::new(&["id", "title", "publisher", "published", "url"]);
-                for &s in &sources {
-                    let s = &base.sources[s as usize];
-                    table.push(
-                        vec![
-                            s.id.as_str().into(),
-                            s.title.as_str().into(),
-                            Value::opt(s.publisher.as_deref()),
-                            date_cell(s.published.as_ref()),
-                            Value::opt(s.url.as_deref()),
-                        ],
-                        vec![],
-                    );
-                }
-                let mut sections = vec![("Sources".to_string(), table)];
-                if !claims.is_empty() {
-                    let mut rows = Rows::new(&["claim", "evidence", "source"]);
-                    for c in &claims {
-                        rows.push(
-                            vec![
-                                c.claim.as_str().into(),
-                                Value::opt(c.evidence.as_deref()),
-                                Value::List(c.sources.clone()),
-                            ],
-                            vec![],
-                        );
-                    }
-                    sections.push(("Claims".to_string(), rows));
-                }
-                let profile = Profile {
-                    title: base.label(r).to_string(),
-                    subtitle: format!("({})", r.kind.name()),
-                    fields,
-                    sections,
-                };
-                render::profiles(cx.out, &[profile], &cx.ctx.style)?;
-            }
+            Format::Tsv | Format::Csv => render::rows(cx.out, &why.rows(), style)?,
+            Format::Table | Format::Markdown => render::profiles(cx.out, &[why.profile()], style)?,
         }
         Ok(())
+    }
+}
+
+impl Why<'_> {
+    /// The record's JSON object, with its sources and its claims.
+    fn json(&self) -> Json {
+        let mut value = view::json(self.base, self.r);
+        if let Some(map) = value.as_object_mut() {
+            let sources = self.sources.iter();
+            map.insert(
+                "sources".into(),
+                sources.map(|&s| view::json(self.base, EntityRef::source(s))).collect(),
+            );
+            map.insert(
+                "claims".into(),
+                self.claims
+                    .iter()
+                    .map(|c| json!({"claim": c.claim, "evidence": c.evidence, "source": c.sources}))
+                    .collect(),
+            );
+        }
+        value
+    }
+
+    /// One `field  value` row per fact, for TSV and CSV.
+    fn rows(&self) -> Rows {
+        let (base, r) = (self.base, self.r);
+        let ids = source_ids(base, &self.sources);
+        let mut rows = Rows::new(&["field", "value"]);
+        let mut push = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                rows.push(vec![k.into(), v.into()], ids.clone());
+            }
+        };
+        push("id", Some(base.id(r).to_string()));
+        push("kind", Some(r.kind.name().to_string()));
+        push(title_field(r), Some(base.label(r).to_string()));
+        push(text_field(r), main_text(base, r).map(str::to_string));
+        push("file", Some(self.location.clone()));
+        push("evidence", self.evidence.map(str::to_string));
+        push("notes", self.notes.map(str::to_string));
+        push("source", Some(ids.join(", ")));
+        for c in &self.claims {
+            let evidence = c.evidence.as_deref().unwrap_or("(no evidence given)");
+            push("claim", Some(format!("{}: {evidence}", c.claim)));
+        }
+        rows
+    }
+
+    /// A readable page: the record's fields, its sources, and its claims.
+    fn profile(&self) -> Profile {
+        let (base, r) = (self.base, self.r);
+        let mut fields: Vec<(&'static str, String)> =
+            vec![("id", base.id(r).to_string()), ("file", self.location.clone())];
+        if r.kind != Kind::Quote {
+            fields.push((title_field(r), base.label(r).to_string()));
+        }
+        if let Some(text) = main_text(base, r) {
+            fields.push((text_field(r), text.to_string()));
+        }
+        fields.push(("evidence", self.evidence.unwrap_or("(none given)").to_string()));
+        if let Some(n) = self.notes {
+            fields.push(("notes", n.to_string()));
+        }
+        let mut table = Rows::new(&["id", "title", "publisher", "published", "url"]);
+        for &s in &self.sources {
+            let s = &base.sources[s as usize];
+            table.push(
+                vec![
+                    s.id.as_str().into(),
+                    s.title.as_str().into(),
+                    Value::opt(s.publisher.as_deref()),
+                    date_cell(s.published.as_ref()),
+                    Value::opt(s.url.as_deref()),
+                ],
+                vec![],
+            );
+        }
+        let mut sections = vec![("Sources".to_string(), table)];
+        if !self.claims.is_empty() {
+            let mut rows = Rows::new(&["claim", "evidence", "source"]);
+            for c in &self.claims {
+                rows.push(
+                    vec![
+                        c.claim.as_str().into(),
+                        Value::opt(c.evidence.as_deref()),
+                        Value::List(c.sources.clone()),
+                    ],
+                    vec![],
+                );
+            }
+            sections.push(("Claims".to_string(), rows));
+        }
+        Profile {
+            title: base.label(r).to_string(),
+            subtitle: format!("({})", r.kind.name()),
+            fields,
+            sections,
+        }
     }
 }
 
