@@ -57,9 +57,12 @@ fn snapshot_load(b: divan::Bencher, n: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = kz::load::snapshot::Cache::at(dir.path().join("kz"));
     let base = kz::open::check_files(generated(n), Vec::new()).expect("clean");
-    let key = kz::load::snapshot::key_for_builtin(&[("generated", "x")]);
-    cache.store(key, &base);
-    b.bench(|| cache.load(key).expect("stored"));
+    let key = kz::load::snapshot::Key::of([b"generated".as_slice()]);
+    cache.store(key, &base, kz::load::snapshot::now_ns());
+    b.bench(|| match cache.load(key, &[]) {
+        kz::load::snapshot::Found::Fresh(base) => base,
+        kz::load::snapshot::Found::Nothing => panic!("stored"),
+    });
 }
 
 #[divan::bench]

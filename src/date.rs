@@ -6,12 +6,15 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// How much of a calendar date is known. Coarser precisions sort first on the same start day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Precision {
     Century,
     Decade,
     Year,
     Month,
+    #[default]
     Day,
 }
 
@@ -26,7 +29,9 @@ struct Point {
 /// A date as a fact file writes it, with the interval of days it covers.
 ///
 /// `start`/`end` are `None` for an open end (`..`). Display gives back the text exactly as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The default date is empty and covers no day: it stands in only for a record that could not be
+/// read, which is never shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Date {
     text: compact_str::CompactString,
     /// Days from the common era ([`NaiveDate::num_days_from_ce`]): cheap to compare and to store.

@@ -191,6 +191,16 @@ impl NameQuery {
         &self.norm
     }
 
+    /// The query as an id would be written: trimmed, lower case.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The normalised form with romanisation variants folded (see [`loose`]).
+    pub fn loose(&self) -> &str {
+        &self.loose
+    }
+
     /// How well a record with this id and these names (its name first, then aliases) matches,
     /// if at all.
     pub fn tier<'a>(&self, id: &str, names: impl IntoIterator<Item = &'a str>) -> Option<Tier> {

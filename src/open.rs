@@ -4,8 +4,8 @@
 
 use crate::check;
 use crate::diag::{Diagnostic, Report};
-use crate::load::snapshot::{self, Cache, Key};
-use crate::load::{self, FactFile};
+use crate::load::snapshot::{self, Cache, Found, Key};
+use crate::load::{self, FactFile, Listed};
 use crate::model::Base;
 use std::path::PathBuf;
 
@@ -21,53 +21,73 @@ pub struct Opened {
     /// The checked base, or every problem in it. The base lives until the process exits, which
     /// frees it far faster than dropping a hundred thousand records one by one.
     pub base: Result<&'static Base, Report>,
-    pending: Option<(Cache, Key)>,
+    /// Whether the base is read in place from a snapshot, so that an answer from it must wait
+    /// until it is known that nothing read was damaged.
+    pub from_snapshot: bool,
+    pending: Option<(Cache, Key, i64)>,
 }
 
 impl Opened {
     /// Stores the snapshot of a base this run parsed and found clean. Failing to store only
     /// means the next run parses again.
     pub fn store_snapshot(self) {
-        if let (Ok(base), Some((cache, key))) = (self.base, self.pending) {
-            cache.store(key, base);
+        if let (Ok(base), Some((cache, key, built))) = (self.base, self.pending) {
+            cache.store(key, base, built);
         }
     }
 }
 
-/// Opens the base made of `facts`, in order: answered from the snapshot cache when `cache` is
-/// on and nothing changed, else parsed and checked.
-pub fn open(facts: &[FactsPath], cache: bool) -> Opened {
-    let cache = Cache::open(!cache);
-    let mut listed = Vec::new();
+/// How to open a base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// From a fresh snapshot if there is one; a parsed base is stored for next time.
+    Cached,
+    /// Parse, and store the result for next time (a snapshot turned out damaged).
+    Rebuild,
+    /// Parse, and store nothing (`--no-cache`).
+    NoCache,
+}
+
+/// Opens the base made of `facts`, in order.
+pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
+    // Before any input is looked at: a file changed after this is caught by its stat or hash.
+    let built = snapshot::now_ns();
+    let cache = Cache::open(mode == Mode::NoCache);
+    let mut listed: Vec<Vec<Listed>> = Vec::new();
     let mut problems = Vec::new();
-    let mut keys = Vec::new();
+    let mut key_parts: Vec<Vec<u8>> = Vec::new();
     let mut keyable = true;
     for path in facts {
         match path {
-            FactsPath::Builtin => keys.push(snapshot::key_for_builtin(load::builtin_sources())),
+            FactsPath::Builtin => {
+                key_parts.push(b"builtin".to_vec());
+                key_parts.push(snapshot::builtin_hash(load::builtin_sources()).to_vec());
+            }
             FactsPath::Disk(p) => {
                 let (found, trouble) = load::list_paths(std::slice::from_ref(p));
                 keyable &= trouble.is_empty();
                 problems.extend(trouble);
-                if cache.is_some() && keyable {
-                    let paths: Vec<PathBuf> = found.iter().map(|l| l.path.clone()).collect();
-                    match snapshot::key_for_files(&paths) {
-                        Some(k) => keys.push(k),
-                        None => keyable = false,
-                    }
+                key_parts.push(p.as_os_str().as_encoded_bytes().to_vec());
+                match p.canonicalize() {
+                    Ok(c) => key_parts.push(c.as_os_str().as_encoded_bytes().to_vec()),
+                    Err(_) => keyable = false,
                 }
                 listed.push(found);
             }
         }
     }
-    let key = (cache.is_some() && keyable).then(|| snapshot::combine(&keys));
-    if let (Some(cache), Some(key)) = (&cache, key)
-        && let Some(base) = cache.load(key)
+    let key = (cache.is_some() && keyable).then(|| Key::of(&key_parts));
+    if mode == Mode::Cached
+        && let (Some(cache), Some(key)) = (&cache, key)
     {
-        return Opened {
-            base: Ok(Box::leak(Box::new(base))),
-            pending: None,
-        };
+        let files: Vec<PathBuf> = listed.iter().flatten().map(|l| l.path.clone()).collect();
+        if let Found::Fresh(base) = cache.load(key, &files) {
+            return Opened {
+                base: Ok(Box::leak(base)),
+                from_snapshot: true,
+                pending: None,
+            };
+        }
     }
     let mut files = Vec::new();
     let mut listed = listed.into_iter();
@@ -84,7 +104,8 @@ pub fn open(facts: &[FactsPath], cache: bool) -> Opened {
     let base = check_files(files, problems).map(|b| &*Box::leak(Box::new(b)));
     Opened {
         base,
-        pending: cache.zip(key),
+        from_snapshot: false,
+        pending: cache.zip(key).map(|(c, k)| (c, k, built)),
     }
 }
 

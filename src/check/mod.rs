@@ -29,7 +29,7 @@ pub fn build(raw: Raw) -> Result<Base, Report> {
     } = raw;
     let mut sink = Sink::new(&index, broken_fields);
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
-    let source_texts = verbatim::check(&records, &ids, &index, &mut sink);
+    let texts = verbatim::check(&records, &ids, &index, &mut sink);
     let parts = convert::convert(records, &mut ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
     cycles::kinds(&parts, &mut sink);
@@ -43,8 +43,8 @@ pub fn build(raw: Raw) -> Result<Base, Report> {
     }
     let mut base = assemble(parts).ok_or_else(|| Report::new(vec![internal()], 0))?;
     base.files = index.files.iter().map(|f| f.display.clone()).collect();
-    base.source_texts = source_texts;
-    base.set_ids(ids.map);
+    base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
+    base.texts = texts;
     Ok(base)
 }
 
@@ -97,12 +97,12 @@ fn assemble(parts: Parts) -> Option<Base> {
         v.into_iter().collect()
     }
     let mut base = Base::default();
-    base.sources = all(parts.sources)?;
-    base.actors = all(parts.actors)?;
-    base.organisations = all(parts.organisations)?;
-    base.places = all(parts.places)?;
-    base.quotes = all(parts.quotes)?;
-    base.events = all(parts.events)?;
+    base.sources = all(parts.sources)?.into();
+    base.actors = all(parts.actors)?.into();
+    base.organisations = all(parts.organisations)?.into();
+    base.places = all(parts.places)?.into();
+    base.quotes = all(parts.quotes)?.into();
+    base.events = all(parts.events)?.into();
     base.kinds = all(parts.kinds)?;
     Some(base)
 }

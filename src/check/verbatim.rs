@@ -6,9 +6,9 @@ use super::resolve::{Ids, Want};
 use super::sink::Sink;
 use crate::diag::Code;
 use crate::load::{At, Cited, Index, Located, Records, Seg, TextError};
+use crate::model::Input;
 use crate::model::{Kind, QuoteKind, Text};
 use rayon::prelude::*;
-use std::path::PathBuf;
 
 /// How far apart, in characters of the source, two pieces of an elided quote may be.
 pub const MAX_GAP: usize = 250;
@@ -25,23 +25,38 @@ struct Claim<'r> {
     elided: bool,
 }
 
-/// Reads the source texts, then checks every claim against them in parallel. Returns the paths
-/// of the texts read from disk, which a snapshot of the base must watch.
-pub(super) fn check(records: &Records, ids: &Ids, index: &Index, sink: &mut Sink) -> Vec<PathBuf> {
-    let texts: Vec<Option<Result<String, TextError>>> = records
+/// A source text as read: its folded text and, for a file on disk, what a snapshot watches.
+type Read = Result<(String, Option<Input>), TextError>;
+
+/// Reads the source texts, then checks every claim against them in parallel. Returns the texts
+/// read from disk, as they were when read, which a snapshot of the base must watch.
+pub(super) fn check(records: &Records, ids: &Ids, index: &Index, sink: &mut Sink) -> Vec<Input> {
+    let read_texts: Vec<Option<Read>> = records
         .sources
         .par_iter()
         .map(|s| {
             let rel = s.raw.text.as_ref()?;
             let file = &index.files[s.at.file as usize];
-            Some(file.read_relative(rel).map(|t| fold_for_match(&t)))
+            Some(
+                file.read_relative(rel)
+                    .map(|(t, input)| (fold_for_match(&t), input)),
+            )
         })
         .collect();
     let mut read = Vec::new();
+    let mut texts: Vec<Option<Result<String, TextError>>> = Vec::with_capacity(read_texts.len());
+    for text in read_texts {
+        texts.push(text.map(|t| {
+            t.map(|(text, input)| {
+                read.extend(input);
+                text
+            })
+        }));
+    }
     for (s, text) in records.sources.iter().zip(&texts) {
         let rel = s.raw.text.as_deref().unwrap_or_default();
         match text {
-            Some(Ok(_)) => read.extend(index.files[s.at.file as usize].relative_path(rel)),
+            Some(Ok(_)) => {}
             Some(Err(err)) => {
                 let id = s.raw.id.as_deref().unwrap_or_default();
                 let help = match err {

@@ -76,7 +76,7 @@ pub fn names_of(
             return Vec::new();
         };
         let ctx = Ctx::new(&crate::cli::Global::default());
-        let Ok(base) = crate::open::open(&ctx.facts, !ctx.no_cache).base else {
+        let Ok(base) = crate::open::open(&ctx.facts, crate::open::Mode::Cached).base else {
             return Vec::new();
         };
         let typed = names::normalise(current);

@@ -6,7 +6,7 @@ use crate::date::Date;
 use crate::diag::Report;
 use crate::exit::Failure;
 use crate::model::{Base, EntityRef};
-use crate::open;
+use crate::open::{self, Mode, Opened};
 use crate::query::{self, Miss, Wanted, Window};
 use crate::render::{self, Row, Rows, Value};
 use std::collections::BTreeMap;
@@ -109,26 +109,61 @@ static EMPTY: Report = Report {
 };
 
 /// Runs the chosen command, writing its results to `out`.
+///
+/// An answer from a snapshot is held back until it is known that nothing it read was damaged;
+/// if something was, the answer is thrown away and given again from the fact files, and the
+/// snapshot is rebuilt.
 pub fn dispatch(cli: &crate::cli::Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     let ctx = Ctx::new(&cli.global);
     let command = cli.command.run();
-    let opened = (command.needs() != Needs::Nothing).then(|| open::open(&ctx.facts, !ctx.no_cache));
-    let mut cx = Cx {
-        ctx: &ctx,
-        out,
-        opened: opened.as_ref().map(|o| &o.base),
+    if command.needs() == Needs::Nothing {
+        return run_with(command, &ctx, None, out);
+    }
+    let mode = if ctx.no_cache {
+        Mode::NoCache
+    } else {
+        Mode::Cached
     };
-    let result = command.run(&mut cx).and_then(|()| Ok(cx.out.flush()?));
+    let opened = open::open(&ctx.facts, mode);
+    if opened.from_snapshot {
+        let mut held = Vec::new();
+        let result = run_with(command, &ctx, Some(&opened), &mut held);
+        let damaged = opened.base.as_ref().is_ok_and(|b| b.is_damaged());
+        if !damaged {
+            out.write_all(&held)?;
+            return result;
+        }
+        return finish(command, &ctx, open::open(&ctx.facts, Mode::Rebuild), out);
+    }
+    finish(command, &ctx, opened, out)
+}
+
+/// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.
+fn finish(command: &dyn Run, ctx: &Ctx, opened: Opened, out: &mut dyn Write) -> anyhow::Result<()> {
+    let result = run_with(command, ctx, Some(&opened), out);
     // Even a query that matched nothing (exit 1) has a sound base worth keeping.
     if result
         .as_ref()
         .err()
         .is_none_or(|e| e.downcast_ref::<Failure>().is_some() || e.downcast_ref::<Miss>().is_some())
-        && let Some(opened) = opened
     {
         opened.store_snapshot();
     }
     result
+}
+
+fn run_with(
+    command: &dyn Run,
+    ctx: &Ctx,
+    opened: Option<&Opened>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut cx = Cx {
+        ctx,
+        out,
+        opened: opened.map(|o| &o.base),
+    };
+    command.run(&mut cx).and_then(|()| Ok(cx.out.flush()?))
 }
 
 /// `--since` and `--until`, for commands that list dated things.

@@ -199,7 +199,8 @@ fn find_one(base: &Base, query: &str) -> Result<EntityRef, Miss> {
         Err(Miss::NoMatch { .. }) => Err(Miss::NoMatch {
             what: "record",
             query: query.to_string(),
-            suggestion: names::closest(query, base.all_ids()).map(str::to_string),
+            suggestion: names::closest(query, base.all_ids().iter().map(String::as_str))
+                .map(str::to_string),
         }),
         other => other,
     }

@@ -1,8 +1,10 @@
 //! Reading fact files: from the paths the user gave, or from the base built into the binary.
 
 use crate::diag::{Code, Diagnostic};
+use crate::model::Input;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// No single fact file may be larger than this; split bigger bases into several files.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -25,6 +27,8 @@ pub struct FactFile {
     pub origin: FileOrigin,
     /// The text, without a byte-order mark.
     pub text: String,
+    /// The file as it was on disk when read; `None` for one not read from disk.
+    pub input: Option<Input>,
     /// Where each line starts, found on first use: diagnostics look lines up by number.
     lines: std::sync::OnceLock<Vec<usize>>,
 }
@@ -171,7 +175,9 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
             format!("cannot read file: {err}"),
         ))
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    // Stat before reading: a change after this is seen later, by the stat or by the hash.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let size = meta.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(too_large(&display, size)));
     }
@@ -184,15 +190,18 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Box::new(too_large(&display, bytes.len() as u64)));
     }
+    let input = Input::of(path.to_path_buf(), &meta, xxh3_128(&bytes));
     let text = decode(&display, bytes)?;
-    Ok(FactFile::new(
+    let mut file = FactFile::new(
         display,
         FileOrigin::Disk {
             path: path.to_path_buf(),
             root: listed.root.clone(),
         },
         text,
-    ))
+    );
+    file.input = Some(input);
+    Ok(file)
 }
 
 fn too_large(display: &str, size: u64) -> Diagnostic {
@@ -253,6 +262,7 @@ impl FactFile {
             display,
             origin,
             text,
+            input: None,
             lines: std::sync::OnceLock::new(),
         }
     }
@@ -285,7 +295,7 @@ impl FactFile {
     /// the fact base, after symbolic links are followed: in this file's folder or the folder
     /// the base was given as. Anything else is refused unread, so a shared fact file cannot
     /// make kz show another file of the machine.
-    pub fn read_relative(&self, rel: &str) -> Result<String, TextError> {
+    pub fn read_relative(&self, rel: &str) -> Result<(String, Option<Input>), TextError> {
         match &self.origin {
             FileOrigin::Disk { path, root } => {
                 let folder = path.parent().unwrap_or(Path::new("."));
@@ -297,9 +307,11 @@ impl FactFile {
                 if !inside {
                     return Err(TextError::Outside);
                 }
+                let meta = std::fs::metadata(&full)?;
                 let bytes = std::fs::read(&full)?;
+                let input = Input::of(full, &meta, xxh3_128(&bytes));
                 String::from_utf8(bytes)
-                    .map(|t| strip_bom(&t).to_string())
+                    .map(|t| (strip_bom(&t).to_string(), Some(input)))
                     .map_err(|e| {
                         std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()).into()
                     })
@@ -310,7 +322,7 @@ impl FactFile {
                 builtin::FILES
                     .iter()
                     .find(|(p, _)| normalise_path(Path::new(p)) == want)
-                    .map(|(_, text)| strip_bom(text).to_string())
+                    .map(|(_, text)| (strip_bom(text).to_string(), None))
                     .ok_or_else(|| {
                         std::io::Error::new(
                             std::io::ErrorKind::NotFound,
@@ -319,16 +331,6 @@ impl FactFile {
                         .into()
                     })
             }
-        }
-    }
-
-    /// The path on disk of a file named relative to this one; `None` for the built-in base.
-    pub fn relative_path(&self, rel: &str) -> Option<PathBuf> {
-        match &self.origin {
-            FileOrigin::Disk { path, .. } => {
-                Some(path.parent().unwrap_or(Path::new(".")).join(rel))
-            }
-            FileOrigin::Builtin(_) => None,
         }
     }
 

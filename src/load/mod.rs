@@ -9,6 +9,7 @@
 
 mod files;
 mod locate;
+mod mapped;
 mod message;
 mod outline;
 mod raw;

@@ -1,15 +1,24 @@
 //! The typed, checked, in-memory fact base: records with every reference resolved to an index,
 //! and (in [`view`]) the one way each record is shown.
 
+pub mod index;
+pub mod table;
 pub mod view;
 
+pub use index::Indexes;
+pub use table::Table;
+
 use crate::date::Date;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// The six kinds of record. They share one id namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub enum Kind {
+    #[default]
     Source,
     Actor,
     Organisation,
@@ -80,7 +89,9 @@ pub type Ids = smallvec::SmallVec<[u32; 2]>;
 pub type Refs = smallvec::SmallVec<[EntityRef; 2]>;
 
 /// A resolved reference to any record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct EntityRef {
     pub kind: Kind,
     pub idx: u32,
@@ -124,7 +135,7 @@ pub struct Origin {
 }
 
 /// What every cited record carries: its id, its sources, the sentence that supports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: Text,
     /// Indices into [`Base::sources`], in the order the file lists them.
@@ -134,7 +145,7 @@ pub struct Meta {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub id: Text,
     pub title: Text,
@@ -147,7 +158,7 @@ pub struct Source {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     pub meta: Meta,
     pub name: Text,
@@ -158,7 +169,7 @@ pub struct Actor {
 }
 
 /// A position a person holds or held, optionally in an organisation or a place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub title: Text,
     pub org: Option<u32>,
@@ -167,7 +178,7 @@ pub struct Role {
 }
 
 /// What a role and a membership share: when it was held, and what says so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Term {
     pub since: Option<Date>,
     pub until: Option<Date>,
@@ -177,7 +188,7 @@ pub struct Term {
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub meta: Meta,
     pub name: Text,
@@ -190,13 +201,13 @@ pub struct Organisation {
 }
 
 /// One member of an organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
     pub member: EntityRef,
     pub term: Term,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub meta: Meta,
     pub name: Text,
@@ -229,7 +240,7 @@ impl QuoteKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub meta: Meta,
     /// Who said it: a person, or an organisation speaking as one (a ministry's statement).
@@ -241,7 +252,7 @@ pub struct Quote {
     pub about: Refs,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub meta: Meta,
     pub date: Date,
@@ -252,9 +263,53 @@ pub struct Event {
     pub places: Ids,
 }
 
+/// A file a base was read from, as it was when read: its size, times, inode and device, which
+/// tell later without reading it whether it may have changed (as git's index does), and the hash
+/// of its bytes, for when it may have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    pub path: std::path::PathBuf,
+    pub size: u64,
+    /// Modification and status-change times, in nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+    pub dev: u64,
+    /// xxh3-128 of the file's bytes.
+    pub hash: u128,
+}
+
+impl Input {
+    /// The stat fields of a file's metadata, with the hash of its bytes.
+    pub fn of(path: std::path::PathBuf, meta: &std::fs::Metadata, hash: u128) -> Input {
+        use std::os::unix::fs::MetadataExt;
+        Input {
+            path,
+            size: meta.len(),
+            mtime_ns: meta
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.mtime_nsec()),
+            ctime_ns: meta
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.ctime_nsec()),
+            ino: meta.ino(),
+            dev: meta.dev(),
+            hash,
+        }
+    }
+
+    /// Whether a file's metadata still shows what was recorded (the hash aside).
+    pub fn same_stat(&self, meta: &std::fs::Metadata) -> bool {
+        let now = Input::of(self.path.clone(), meta, self.hash);
+        now == *self
+    }
+}
+
 /// A declared organisation or place kind (`television channel`) and the broader kind it falls
 /// under (`news outlet`), so that asking for the broader kind finds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindDecl {
     pub name: Text,
     /// Index into [`Base::kinds`].
@@ -263,77 +318,93 @@ pub struct KindDecl {
     pub notes: Option<Text>,
 }
 
-/// The whole checked base. Records keep file order within each kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The whole checked base. Records keep file order within each kind, each kind in a [`Table`]:
+/// in memory after a parse, or read in place from a snapshot.
+#[derive(Debug, Default)]
 pub struct Base {
     /// Display paths of the files read, in the order read.
     pub files: Vec<String>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub sources: Vec<Source>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub actors: Vec<Actor>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub organisations: Vec<Organisation>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub places: Vec<Place>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub quotes: Vec<Quote>,
-    #[serde(deserialize_with = "exact_vec")]
-    pub events: Vec<Event>,
+    pub sources: Table<Source>,
+    pub actors: Table<Actor>,
+    pub organisations: Table<Organisation>,
+    pub places: Table<Place>,
+    pub quotes: Table<Quote>,
+    pub events: Table<Event>,
     /// The vocabulary of organisation and place kinds.
     pub kinds: Vec<KindDecl>,
-    /// The source text files the base was checked against (on disk; none for the built-in base).
-    pub source_texts: Vec<std::path::PathBuf>,
-    /// Every id, for lookups: built on first use, never stored.
-    #[serde(skip)]
-    ids: IdIndex,
+    /// The fact files on disk the base was read from, in order, and the source texts it was
+    /// checked against, as they were when read: what tells a snapshot whether it is fresh.
+    pub inputs: Vec<Input>,
+    pub texts: Vec<Input>,
+    /// The indexes: built from the records on first use, or read with them from a snapshot.
+    index: Lazy,
+    /// Set when a record or index read in place turns out damaged: nothing read from this base
+    /// may then be shown.
+    damaged: Arc<AtomicBool>,
 }
 
-/// The id → record index of a base. It is derived from the records, so two bases with the same
-/// records are equal whether or not either has built it yet.
-#[derive(Clone, Default)]
-struct IdIndex(std::sync::OnceLock<FxHashMap<String, EntityRef>>);
+/// The indexes of a base, made on first use. They are derived from the records, so two bases
+/// with the same records are equal whether or not either has made them yet.
+#[derive(Default)]
+struct Lazy(OnceLock<Indexes>);
 
-impl PartialEq for IdIndex {
-    fn eq(&self, _: &IdIndex) -> bool {
+impl PartialEq for Base {
+    /// Two bases are equal when they hold the same records read from the same files.
+    fn eq(&self, other: &Base) -> bool {
+        self.files == other.files
+            && self.sources == other.sources
+            && self.actors == other.actors
+            && self.organisations == other.organisations
+            && self.places == other.places
+            && self.quotes == other.quotes
+            && self.events == other.events
+            && self.kinds == other.kinds
+            && self.inputs == other.inputs
+            && self.texts == other.texts
+    }
+}
+
+impl PartialEq for Lazy {
+    fn eq(&self, _: &Lazy) -> bool {
         true
     }
 }
 
-impl Eq for IdIndex {}
-
-impl std::fmt::Debug for IdIndex {
+impl std::fmt::Debug for Lazy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("IdIndex")
+        f.write_str("Indexes")
     }
 }
 
 impl Base {
-    /// The id index, built from the records on first use.
-    fn ids(&self) -> &FxHashMap<String, EntityRef> {
-        self.ids.0.get_or_init(|| {
-            let mut ids = FxHashMap::default();
-            ids.reserve(Kind::ALL.iter().map(|&k| self.len(k)).sum());
-            for r in self.all() {
-                ids.insert(self.id(r).to_string(), r);
-            }
-            ids
-        })
+    /// The indexes, built from the records on first use.
+    pub fn index(&self) -> &Indexes {
+        self.index.0.get_or_init(|| Indexes::build(self))
     }
 
-    /// Installs an id index already built (by the checker).
-    pub fn set_ids(&mut self, ids: FxHashMap<String, EntityRef>) {
-        self.ids = IdIndex(std::sync::OnceLock::from(ids));
+    /// Installs indexes read with the records (from a snapshot).
+    pub fn set_index(&mut self, index: Indexes) {
+        self.index = Lazy(OnceLock::from(index));
+    }
+
+    /// The flag every table and index read in place sets when it finds damage.
+    pub fn damage_flag(&self) -> Arc<AtomicBool> {
+        self.damaged.clone()
+    }
+
+    /// Whether anything read from this base was damaged: then no answer from it may be shown.
+    pub fn is_damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
     }
 
     /// The record with this exact id.
     pub fn lookup(&self, id: &str) -> Option<EntityRef> {
-        self.ids().get(id).copied()
+        self.index().lookup(id)
     }
 
-    /// Every id in the base, in no particular order.
-    pub fn all_ids(&self) -> impl Iterator<Item = &str> {
-        self.ids().keys().map(String::as_str)
+    /// Every id in the base, in id order.
+    pub fn all_ids(&self) -> Vec<String> {
+        self.index().ids().into_iter().map(|(id, _)| id).collect()
     }
 
     pub fn len(&self, kind: Kind) -> usize {
@@ -418,29 +489,4 @@ impl Base {
             .map(|&s| self.sources[s as usize].id.as_str())
             .collect()
     }
-}
-
-/// Deserialises a list into a vector allocated once at its stated length. Snapshots are
-/// checksummed before they are read, so the length can be trusted; the bound keeps a bad one
-/// from asking for absurd memory.
-fn exact_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    struct Exact<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Exact<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list")
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 24));
-            while let Some(item) = seq.next_element()? {
-                out.push(item);
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_seq(Exact(std::marker::PhantomData))
 }

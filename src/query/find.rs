@@ -35,8 +35,19 @@ impl Wanted {
     }
 }
 
-/// The records of `kinds` that `query` names best, in base order, with how well they match.
+/// The records of `kinds` that `query` names best, in base order, with how well they match,
+/// looked up in the base's name index.
 pub fn best(base: &Base, query: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec<EntityRef>)> {
+    base.index().best(query, kinds)
+}
+
+/// What [`best`] finds, by reading every record's id, name and aliases: the definition the
+/// name index must agree with, for tests.
+pub fn best_by_scan(
+    base: &Base,
+    query: &NameQuery,
+    kinds: &[Kind],
+) -> Option<(Tier, Vec<EntityRef>)> {
     let mut best: Option<(Tier, Vec<EntityRef>)> = None;
     for r in base.all().filter(|r| kinds.contains(&r.kind)) {
         let names =
@@ -116,15 +127,10 @@ pub fn suggest(base: &Base, query: &NameQuery, wanted: Wanted) -> Option<String>
         return None;
     }
     let mut best: Option<(f64, EntityRef)> = None;
-    for r in base.all().filter(|r| wanted.wants(r.kind)) {
-        let names = std::iter::once(base.label(r))
-            .chain(base.aliases(r).iter().map(|a| a.as_str()))
-            .chain(std::iter::once(base.id(r)));
-        for name in names {
-            let score = query.similarity(name);
-            if score >= SUGGEST_AT && best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, r));
-            }
+    for (r, name) in base.index().names_of(wanted.kinds) {
+        let score = query.similarity(&name);
+        if score >= SUGGEST_AT && best.is_none_or(|(s, b)| score > s || (score == s && r < b)) {
+            best = Some((score, r));
         }
     }
     best.map(|(_, r)| base.label(r).to_string())

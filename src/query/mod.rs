@@ -33,9 +33,24 @@ pub struct QuoteFilter {
     pub window: Window,
 }
 
-/// The quotes that pass the filter, oldest first, undated last.
+/// The quotes that pass the filter, oldest first, undated last. Candidates come from the
+/// indexes (the speakers' quotes, or the quotes about the first subject); each is then checked
+/// against every filter.
 pub fn quotes(base: &Base, f: &QuoteFilter) -> Vec<u32> {
-    let mut picked: Vec<u32> = (0..base.quotes.len() as u32)
+    let index = base.index();
+    let candidates: Vec<u32> = match (&f.speakers, f.about.first()) {
+        (Some(speakers), _) => {
+            let all: BTreeSet<u32> = speakers.iter().flat_map(|&s| index.quotes_by(s)).collect();
+            all.into_iter().collect()
+        }
+        (None, Some(scope)) => {
+            let all: BTreeSet<u32> = scope.iter().flat_map(|&x| index.quotes_about(x)).collect();
+            all.into_iter().collect()
+        }
+        (None, None) => (0..base.quotes.len() as u32).collect(),
+    };
+    let mut picked: Vec<u32> = candidates
+        .into_iter()
         .filter(|&i| {
             let q = &base.quotes[i as usize];
             f.speakers.as_ref().is_none_or(|s| s.contains(&q.speaker))
@@ -58,9 +73,20 @@ pub struct EventFilter {
     pub window: Window,
 }
 
-/// The events that pass the filter, oldest first.
+/// The events that pass the filter, oldest first. Candidates come from the indexes when a
+/// record or place is asked about.
 pub fn events(base: &Base, f: &EventFilter) -> Vec<u32> {
-    let mut picked: Vec<u32> = (0..base.events.len() as u32)
+    let candidates: Vec<u32> = match (f.involving.first(), f.places.first()) {
+        (Some(scope), _) => relations::events_touching(base, scope),
+        (None, Some(scope)) => {
+            let index = base.index();
+            let all: BTreeSet<u32> = scope.iter().flat_map(|x| index.events_at(x.idx)).collect();
+            all.into_iter().collect()
+        }
+        (None, None) => (0..base.events.len() as u32).collect(),
+    };
+    let mut picked: Vec<u32> = candidates
+        .into_iter()
         .filter(|&i| {
             let e = &base.events[i as usize];
             f.window.admits(Some(&e.date))
@@ -159,11 +185,15 @@ pub fn members(base: &Base, org: u32, when: When, roles: bool) -> Vec<Member<'_>
         })
         .collect();
     if roles {
-        for (a, actor) in base.actors.iter().enumerate() {
-            for role in actor.roles.iter().filter(|r| r.org == Some(org)) {
+        for a in base.index().roles_in(org) {
+            for role in base.actors[a as usize]
+                .roles
+                .iter()
+                .filter(|r| r.org == Some(org))
+            {
                 if keep(&role.term) {
                     out.push(Member {
-                        who: EntityRef::actor(a as u32),
+                        who: EntityRef::actor(a),
                         role: Some(role),
                         term: &role.term,
                     });

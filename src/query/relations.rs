@@ -12,19 +12,15 @@ pub fn scope(base: &Base, r: EntityRef) -> BTreeSet<EntityRef> {
     if r.kind != Kind::Place {
         return inside;
     }
-    loop {
-        let before = inside.len();
-        for (i, p) in base.places.iter().enumerate() {
-            if p.part_of
-                .is_some_and(|parent| inside.contains(&EntityRef::place(parent)))
-            {
-                inside.insert(EntityRef::place(i as u32));
+    let mut todo = vec![r.idx];
+    while let Some(p) = todo.pop() {
+        for child in base.index().parts_of(p) {
+            if inside.insert(EntityRef::place(child)) {
+                todo.push(child);
             }
         }
-        if inside.len() == before {
-            return inside;
-        }
     }
+    inside
 }
 
 /// Everything the base relates to one record.
@@ -49,6 +45,7 @@ pub struct Relations<'b> {
 }
 
 pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
+    let index = base.index();
     let scope = scope(base, r);
     let mut rel = Relations::default();
     if r.kind == Kind::Actor {
@@ -58,46 +55,39 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
             .map(|role| (r.idx, role))
             .collect();
     }
-    for (o, org) in base.organisations.iter().enumerate() {
-        for m in &org.members {
-            if m.member == r {
-                rel.member_of.push((o as u32, m));
-            }
-            if r == EntityRef::org(o as u32) {
-                rel.members.push((o as u32, m));
-            }
-        }
+    for o in index.member_of(r) {
+        let org = &base.organisations[o as usize];
+        rel.member_of
+            .extend(org.members.iter().filter(|m| m.member == r).map(|m| (o, m)));
     }
-    for (a, actor) in base.actors.iter().enumerate() {
-        for role in &actor.roles {
+    if r.kind == Kind::Organisation {
+        let org = &base.organisations[r.idx as usize];
+        rel.members = org.members.iter().map(|m| (r.idx, m)).collect();
+    }
+    let holders: BTreeSet<u32> = match r.kind {
+        Kind::Organisation => index.roles_in(r.idx).into_iter().collect(),
+        Kind::Place => scope.iter().flat_map(|p| index.roles_at(p.idx)).collect(),
+        _ => BTreeSet::new(),
+    };
+    for a in holders {
+        for role in &base.actors[a as usize].roles {
             let held_here = match r.kind {
                 Kind::Organisation => role.org == Some(r.idx),
-                Kind::Place => role
+                _ => role
                     .place
                     .is_some_and(|p| scope.contains(&EntityRef::place(p))),
-                _ => false,
             };
             if held_here {
-                rel.people.push((a as u32, role));
+                rel.people.push((a, role));
             }
         }
     }
     if r.kind == Kind::Place {
-        rel.parts = (0..base.places.len() as u32)
-            .filter(|&p| base.places[p as usize].part_of == Some(r.idx))
-            .collect();
+        rel.parts = index.parts_of(r.idx);
     }
-    for (q, quote) in base.quotes.iter().enumerate() {
-        if quote.speaker == r {
-            rel.quotes_by.push(q as u32);
-        }
-        if quote.about.iter().any(|a| scope.contains(a)) {
-            rel.quotes_about.push(q as u32);
-        }
-    }
-    rel.events = (0..base.events.len() as u32)
-        .filter(|&e| touches_event(base, e, &scope))
-        .collect();
+    rel.quotes_by = index.quotes_by(r);
+    rel.quotes_about = within(&scope, |x| index.quotes_about(x));
+    rel.events = events_touching(base, &scope);
     by_date(&mut rel.quotes_by, |&q| {
         base.quotes[q as usize].said.as_ref()
     });
@@ -106,6 +96,25 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
     });
     by_date(&mut rel.events, |&e| Some(&base.events[e as usize].date));
     rel
+}
+
+/// Every index entry listed under any record of `scope`, once each, in file order.
+fn within(scope: &BTreeSet<EntityRef>, listed: impl Fn(EntityRef) -> Vec<u32>) -> Vec<u32> {
+    let all: BTreeSet<u32> = scope.iter().flat_map(|&x| listed(x)).collect();
+    all.into_iter().collect()
+}
+
+/// The events that involve anything in `scope` or happened at a place in it, in file order.
+pub fn events_touching(base: &Base, scope: &BTreeSet<EntityRef>) -> Vec<u32> {
+    let index = base.index();
+    let mut all: BTreeSet<u32> = scope
+        .iter()
+        .flat_map(|&x| index.events_involving(x))
+        .collect();
+    for x in scope.iter().filter(|x| x.kind == Kind::Place) {
+        all.extend(index.events_at(x.idx));
+    }
+    all.into_iter().collect()
 }
 
 /// Whether an event involves anything in `scope` or happened at a place in it.

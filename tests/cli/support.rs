@@ -66,6 +66,14 @@ impl Kz {
         self
     }
 
+    /// Adds arguments before those given so far (global flags such as `--no-cache`).
+    pub fn arg_list(mut self, first: &[&str]) -> Kz {
+        let mut args: Vec<String> = first.iter().map(|a| a.to_string()).collect();
+        args.append(&mut self.args);
+        self.args = args;
+        self
+    }
+
     /// Reads facts from a fixture folder under `tests/fixtures/`.
     pub fn fixture(self, name: &str) -> Kz {
         let path = fixture(name);

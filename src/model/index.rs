@@ -1,0 +1,513 @@
+//! The indexes of a base: what queries look up instead of reading every record. Ids and the
+//! normalised names and aliases (so a name is found without normalising every record again),
+//! and who said, what is about, what involves, where, who holds a role in and who is a member
+//! of what.
+//!
+//! An index is a set of flat byte sections, read in place with bounds checks: built in memory
+//! from the records on first use, or mapped from a snapshot, where each section's checksum is
+//! verified the first time it is read. A section that fails marks the base as damaged (see
+//! [`super::table`]) and answers nothing.
+
+use super::table::Bytes;
+use super::{Base, EntityRef, Kind};
+use crate::names::{self, NameQuery, Tier};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// The sections of an index, in the order they are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// id → record.
+    Ids,
+    /// Normalised name or alias → (record, which label).
+    Exact,
+    /// The same, romanisation variants folded (`names::loose`).
+    Loose,
+    /// Each word of a loose name → (record, which label).
+    Words,
+    /// Speaker → quotes.
+    By,
+    /// Any record → quotes about it.
+    About,
+    /// Any record → events that involve it.
+    Involving,
+    /// Place → events there.
+    At,
+    /// Organisation → people with a role in it.
+    RolesIn,
+    /// Place → people with a role there.
+    RolesAt,
+    /// Any record → organisations it is a member of.
+    MemberOf,
+    /// Place → places directly within it.
+    Parts,
+}
+
+impl Part {
+    pub const ALL: [Part; 12] = [
+        Part::Ids,
+        Part::Exact,
+        Part::Loose,
+        Part::Words,
+        Part::By,
+        Part::About,
+        Part::Involving,
+        Part::At,
+        Part::RolesIn,
+        Part::RolesAt,
+        Part::MemberOf,
+        Part::Parts,
+    ];
+}
+
+/// One stored section: where it is, and the checksum it must have (none for one built here).
+struct Section {
+    bytes: Bytes,
+    range: Range<usize>,
+    sum: Option<u64>,
+    ok: OnceLock<bool>,
+}
+
+impl Section {
+    fn data(&self) -> Option<&[u8]> {
+        let data = (*self.bytes).as_ref().get(self.range.clone())?;
+        let ok = *self
+            .ok
+            .get_or_init(|| self.sum.is_none_or(|s| xxh3_64(data) == s));
+        ok.then_some(data)
+    }
+}
+
+/// The indexes of one base.
+pub struct Indexes {
+    sections: Vec<Section>,
+    /// Where each kind starts in the single numbering of records (kinds in [`Kind::ALL`] order).
+    starts: [u32; 7],
+    damaged: Arc<AtomicBool>,
+}
+
+/// What to store for an index: its sections' bytes.
+pub struct Built {
+    pub parts: Vec<Vec<u8>>,
+}
+
+fn u32_at(data: &[u8], i: usize) -> Option<u32> {
+    let at = i.checked_mul(4)?;
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+impl Indexes {
+    /// The indexes read in place: one range and checksum per [`Part`], in order. `None` unless
+    /// every range is inside the bytes.
+    pub fn mapped(
+        bytes: Bytes,
+        parts: &[(Range<usize>, u64)],
+        lens: [usize; 6],
+        damaged: Arc<AtomicBool>,
+    ) -> Option<Indexes> {
+        let size = (*bytes).as_ref().len();
+        if parts.len() != Part::ALL.len()
+            || parts.iter().any(|(r, _)| r.start > r.end || r.end > size)
+        {
+            return None;
+        }
+        let sections = parts
+            .iter()
+            .map(|(range, sum)| Section {
+                bytes: bytes.clone(),
+                range: range.clone(),
+                sum: Some(*sum),
+                ok: OnceLock::new(),
+            })
+            .collect();
+        Some(Indexes {
+            sections,
+            starts: starts(lens)?,
+            damaged,
+        })
+    }
+
+    /// The indexes of a base held in memory, built from its records.
+    pub fn build(base: &Base) -> Indexes {
+        let built = Built::of(base);
+        let mut all = Vec::new();
+        let mut ranges = Vec::new();
+        for part in built.parts {
+            ranges.push(all.len()..all.len() + part.len());
+            all.extend_from_slice(&part);
+        }
+        let bytes: Bytes = Arc::new(all);
+        let sections = ranges
+            .into_iter()
+            .map(|range| Section {
+                bytes: bytes.clone(),
+                range,
+                sum: None,
+                ok: OnceLock::new(),
+            })
+            .collect();
+        Indexes {
+            sections,
+            starts: starts(lens(base)).unwrap_or_default(),
+            damaged: base.damaged.clone(),
+        }
+    }
+
+    fn part(&self, part: Part) -> Option<&[u8]> {
+        let data = self.sections.get(part as usize)?.data();
+        if data.is_none() {
+            self.damaged.store(true, Ordering::Relaxed);
+        }
+        data
+    }
+
+    fn key(&self, r: EntityRef) -> u32 {
+        self.starts[kind_slot(r.kind)] + r.idx
+    }
+
+    fn entity(&self, key: u32) -> Option<EntityRef> {
+        let slot = (0..6)
+            .rev()
+            .find(|&k| self.starts[k] <= key && key < self.starts[k + 1])?;
+        Some(EntityRef::new(Kind::ALL[slot], key - self.starts[slot]))
+    }
+
+    /// The values a CSR section lists under `key`.
+    fn listed(&self, part: Part, key: u32) -> Vec<u32> {
+        let Some(data) = self.part(part) else {
+            return Vec::new();
+        };
+        let read = || -> Option<Vec<u32>> {
+            let n = u32_at(data, 0)? as usize;
+            let k = key as usize;
+            if k >= n {
+                return Some(Vec::new());
+            }
+            let (from, to) = (u32_at(data, 1 + k)? as usize, u32_at(data, 2 + k)? as usize);
+            let values = 2 + n;
+            (from..to).map(|i| u32_at(data, values + i)).collect()
+        };
+        read().unwrap_or_else(|| {
+            self.damaged.store(true, Ordering::Relaxed);
+            Vec::new()
+        })
+    }
+
+    /// Quotes said by a person or organisation, in file order.
+    pub fn quotes_by(&self, r: EntityRef) -> Vec<u32> {
+        self.listed(Part::By, self.key(r))
+    }
+
+    /// Quotes about a record, in file order.
+    pub fn quotes_about(&self, r: EntityRef) -> Vec<u32> {
+        self.listed(Part::About, self.key(r))
+    }
+
+    /// Events that involve a record, in file order.
+    pub fn events_involving(&self, r: EntityRef) -> Vec<u32> {
+        self.listed(Part::Involving, self.key(r))
+    }
+
+    /// Events at a place, in file order.
+    pub fn events_at(&self, place: u32) -> Vec<u32> {
+        self.listed(Part::At, place)
+    }
+
+    /// People with a role in an organisation.
+    pub fn roles_in(&self, org: u32) -> Vec<u32> {
+        self.listed(Part::RolesIn, org)
+    }
+
+    /// People with a role at a place.
+    pub fn roles_at(&self, place: u32) -> Vec<u32> {
+        self.listed(Part::RolesAt, place)
+    }
+
+    /// Organisations a record is a member of.
+    pub fn member_of(&self, r: EntityRef) -> Vec<u32> {
+        self.listed(Part::MemberOf, self.key(r))
+    }
+
+    /// Places directly within a place.
+    pub fn parts_of(&self, place: u32) -> Vec<u32> {
+        self.listed(Part::Parts, place)
+    }
+
+    /// The entries of a name table whose key is `key`: (record key, label) pairs.
+    fn named(&self, part: Part, key: &str) -> Vec<(u32, u32)> {
+        let Some(data) = self.part(part) else {
+            return Vec::new();
+        };
+        let table = NameTable(data);
+        table.find(key.as_bytes()).unwrap_or_else(|| {
+            self.damaged.store(true, Ordering::Relaxed);
+            Vec::new()
+        })
+    }
+
+    /// The record with this exact id.
+    pub fn lookup(&self, id: &str) -> Option<EntityRef> {
+        let found = self.named(Part::Ids, id);
+        found.first().and_then(|&(k, _)| self.entity(k))
+    }
+
+    /// Every id, with its record, in id order.
+    pub fn ids(&self) -> Vec<(String, EntityRef)> {
+        self.entries(Part::Ids)
+            .into_iter()
+            .filter_map(|(id, k, _)| Some((id, self.entity(k)?)))
+            .collect()
+    }
+
+    /// Every entry of a name table.
+    fn entries(&self, part: Part) -> Vec<(String, u32, u32)> {
+        let Some(data) = self.part(part) else {
+            return Vec::new();
+        };
+        NameTable(data).all().unwrap_or_else(|| {
+            self.damaged.store(true, Ordering::Relaxed);
+            Vec::new()
+        })
+    }
+
+    /// The records of `kinds` a name query matches best, and how well: what a scan of every
+    /// record's id, name and aliases would find (see [`NameQuery::tier`]), in base order.
+    pub fn best(&self, q: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec<EntityRef>)> {
+        let wanted = |pairs: Vec<(u32, u32)>| -> Vec<EntityRef> {
+            let mut keys: Vec<u32> = pairs.into_iter().map(|(k, _)| k).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.into_iter()
+                .filter_map(|k| self.entity(k))
+                .filter(|r| kinds.contains(&r.kind))
+                .collect()
+        };
+        let found = wanted(self.named(Part::Ids, q.id()));
+        if !found.is_empty() {
+            return Some((Tier::Id, found));
+        }
+        if q.normalised().is_empty() {
+            return None;
+        }
+        for (tier, part, key) in [
+            (Tier::Exact, Part::Exact, q.normalised()),
+            (Tier::Loose, Part::Loose, q.loose()),
+        ] {
+            let found = wanted(self.named(part, key));
+            if !found.is_empty() {
+                return Some((tier, found));
+            }
+        }
+        // Every word of the query in one label of a record.
+        let mut labels: Option<Vec<(u32, u32)>> = None;
+        for word in q.loose().split(' ').filter(|w| !w.is_empty()) {
+            let mut these = self.named(Part::Words, word);
+            these.sort_unstable();
+            these.dedup();
+            labels = Some(match labels {
+                None => these,
+                Some(before) => before
+                    .into_iter()
+                    .filter(|p| these.binary_search(p).is_ok())
+                    .collect(),
+            });
+        }
+        let found = wanted(labels.unwrap_or_default());
+        (!found.is_empty()).then_some((Tier::Words, found))
+    }
+
+    /// Every record of `kinds` with each of its normalised names and its id: what suggestions
+    /// after a miss compare with.
+    pub fn names_of(&self, kinds: &[Kind]) -> Vec<(EntityRef, String)> {
+        let mut out = Vec::new();
+        for part in [Part::Exact, Part::Ids] {
+            for (name, k, _) in self.entries(part) {
+                if let Some(r) = self.entity(k).filter(|r| kinds.contains(&r.kind)) {
+                    out.push((r, name));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How many records of each kind a base has, in [`Kind::ALL`] order.
+pub fn lens(base: &Base) -> [usize; 6] {
+    Kind::ALL.map(|k| base.len(k))
+}
+
+fn starts(lens: [usize; 6]) -> Option<[u32; 7]> {
+    let mut out = [0u32; 7];
+    for (k, len) in lens.iter().enumerate() {
+        out[k + 1] = out[k].checked_add(u32::try_from(*len).ok()?)?;
+    }
+    Some(out)
+}
+
+fn kind_slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+}
+
+/// A sorted table of (key, a, b) entries: `[count][count × (key offset, key length, a, b)][keys]`,
+/// all u32 little-endian, sorted by key bytes, then a, then b.
+struct NameTable<'a>(&'a [u8]);
+
+impl NameTable<'_> {
+    fn count(&self) -> Option<usize> {
+        Some(u32_at(self.0, 0)? as usize)
+    }
+
+    fn entry(&self, i: usize) -> Option<(&[u8], u32, u32)> {
+        let base = 1 + i * 4;
+        let (off, len) = (
+            u32_at(self.0, base)? as usize,
+            u32_at(self.0, base + 1)? as usize,
+        );
+        let keys = 4 + self.count()?.checked_mul(16)?;
+        let key = self.0.get(keys + off..keys + off.checked_add(len)?)?;
+        Some((key, u32_at(self.0, base + 2)?, u32_at(self.0, base + 3)?))
+    }
+
+    /// The (a, b) of every entry with this key; `None` if the table is malformed.
+    fn find(&self, key: &[u8]) -> Option<Vec<(u32, u32)>> {
+        let n = self.count()?;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.entry(mid)?.0 < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut out = Vec::new();
+        for i in lo..n {
+            let (k, a, b) = self.entry(i)?;
+            if k != key {
+                break;
+            }
+            out.push((a, b));
+        }
+        Some(out)
+    }
+
+    fn all(&self) -> Option<Vec<(String, u32, u32)>> {
+        (0..self.count()?)
+            .map(|i| {
+                let (k, a, b) = self.entry(i)?;
+                Some((String::from_utf8_lossy(k).into_owned(), a, b))
+            })
+            .collect()
+    }
+}
+
+fn name_table(mut entries: Vec<(String, u32, u32)>) -> Vec<u8> {
+    entries.sort_unstable_by(|x, y| {
+        x.0.as_bytes()
+            .cmp(y.0.as_bytes())
+            .then((x.1, x.2).cmp(&(y.1, y.2)))
+    });
+    entries.dedup();
+    let mut head = Vec::with_capacity(4 + entries.len() * 16);
+    let mut keys = Vec::new();
+    head.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    for (key, a, b) in &entries {
+        for v in [keys.len() as u32, key.len() as u32, *a, *b] {
+            head.extend_from_slice(&v.to_le_bytes());
+        }
+        keys.extend_from_slice(key.as_bytes());
+    }
+    head.extend_from_slice(&keys);
+    head
+}
+
+/// A compressed-sparse-row list: `[keys][keys + 1 offsets][values]`, all u32 little-endian.
+fn csr(keys: usize, mut pairs: Vec<(u32, u32)>) -> Vec<u8> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = Vec::with_capacity(4 * (2 + keys + pairs.len()));
+    out.extend_from_slice(&(keys as u32).to_le_bytes());
+    let mut at = 0;
+    for k in 0..=keys as u32 {
+        while at < pairs.len() && pairs[at].0 < k {
+            at += 1;
+        }
+        out.extend_from_slice(&(at as u32).to_le_bytes());
+    }
+    for (_, v) in pairs {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+impl Built {
+    /// Every index of a base, from its records.
+    pub fn of(base: &Base) -> Built {
+        let starts = starts(lens(base)).unwrap_or_default();
+        let key = |r: EntityRef| starts[kind_slot(r.kind)] + r.idx;
+        let total = starts[6] as usize;
+        let (mut ids, mut exact, mut loose, mut words) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for r in base.all() {
+            let k = key(r);
+            ids.push((base.id(r).to_string(), k, 0));
+            let labels =
+                std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
+            for (n, label) in labels.enumerate() {
+                let norm = names::normalise(label);
+                if norm.is_empty() {
+                    continue;
+                }
+                let l = names::loose(&norm);
+                for w in l.split(' ').filter(|w| !w.is_empty()) {
+                    words.push((w.to_string(), k, n as u32));
+                }
+                loose.push((l, k, n as u32));
+                exact.push((norm, k, n as u32));
+            }
+        }
+        let (mut by, mut about) = (Vec::new(), Vec::new());
+        for (q, quote) in base.quotes.iter().enumerate() {
+            by.push((key(quote.speaker), q as u32));
+            about.extend(quote.about.iter().map(|&a| (key(a), q as u32)));
+        }
+        let (mut involving, mut at) = (Vec::new(), Vec::new());
+        for (e, event) in base.events.iter().enumerate() {
+            involving.extend(event.involving.iter().map(|&x| (key(x), e as u32)));
+            at.extend(event.places.iter().map(|&p| (p, e as u32)));
+        }
+        let (mut roles_in, mut roles_at) = (Vec::new(), Vec::new());
+        for (a, actor) in base.actors.iter().enumerate() {
+            for role in &actor.roles {
+                roles_in.extend(role.org.map(|o| (o, a as u32)));
+                roles_at.extend(role.place.map(|p| (p, a as u32)));
+            }
+        }
+        let mut member_of = Vec::new();
+        for (o, org) in base.organisations.iter().enumerate() {
+            member_of.extend(org.members.iter().map(|m| (key(m.member), o as u32)));
+        }
+        let parts: Vec<(u32, u32)> = (0..base.places.len() as u32)
+            .filter_map(|p| base.places[p as usize].part_of.map(|parent| (parent, p)))
+            .collect();
+        let (orgs, places) = (base.organisations.len(), base.places.len());
+        Built {
+            parts: vec![
+                name_table(ids),
+                name_table(exact),
+                name_table(loose),
+                name_table(words),
+                csr(total, by),
+                csr(total, about),
+                csr(total, involving),
+                csr(places, at),
+                csr(orgs, roles_in),
+                csr(places, roles_at),
+                csr(total, member_of),
+                csr(places, parts),
+            ],
+        }
+    }
+}

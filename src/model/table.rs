@@ -1,0 +1,280 @@
+//! A table of records of one kind: held in memory, or read in place from bytes (a mapped
+//! snapshot) and decoded one record at a time, on first use.
+//!
+//! In place, each record is its own postcard blob with its own checksum, so a query decodes only
+//! the records it touches, and a damaged record is noticed when it is read. A record that fails
+//! its checksum or its decoding marks the table's base as damaged and reads as a default record;
+//! the caller then answers again from the fact files (see `cmd::dispatch`), so nothing read from
+//! a damaged snapshot is ever shown.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::ops::{Index, Range};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Bytes that tables and indexes read in place: a snapshot file mapped into memory, or a buffer.
+pub type Bytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// What a record must be to live in a table read in place.
+pub trait Record: DeserializeOwned + Serialize + Default + Send + Sync {}
+
+impl<T: DeserializeOwned + Serialize + Default + Send + Sync> Record for T {}
+
+/// Bytes per entry of a table in place: where its record ends, and the record's checksum.
+pub const ENTRY: usize = 16;
+
+/// Records per chunk of decoded records: chunks are made only where records are read.
+const CHUNK: usize = 256;
+
+/// The records of one kind, in file order.
+pub struct Table<T> {
+    inner: Inner<T>,
+}
+
+enum Inner<T> {
+    Owned(Vec<T>),
+    Mapped(Mapped<T>),
+}
+
+/// A chunk of decoded records, made on first touch; each record decoded on first use.
+type Chunk<T> = OnceLock<Box<[OnceLock<T>]>>;
+
+/// A table read in place: `entries` holds, for each record, the end of its bytes in `data`
+/// (u64, little-endian) and their xxh3 checksum (u64); record `i` starts where `i - 1` ends.
+struct Mapped<T> {
+    bytes: Bytes,
+    entries: Range<usize>,
+    data: Range<usize>,
+    len: usize,
+    chunks: Box<[Chunk<T>]>,
+    damaged: Arc<AtomicBool>,
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            inner: Inner::Owned(Vec::new()),
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for Table<T> {
+    fn from(records: Vec<T>) -> Self {
+        Table {
+            inner: Inner::Owned(records),
+        }
+    }
+}
+
+impl<T: Record> Table<T> {
+    /// A table read in place from `bytes`: `len` entries at `entries`, their records in `data`.
+    /// `None` unless the ranges are inside the bytes and the entries fit exactly. A damaged
+    /// record found later sets `damaged`.
+    pub fn mapped(
+        bytes: Bytes,
+        entries: Range<usize>,
+        data: Range<usize>,
+        len: usize,
+        damaged: Arc<AtomicBool>,
+    ) -> Option<Table<T>> {
+        let size = (*bytes).as_ref().len();
+        let fits = |r: &Range<usize>| r.start <= r.end && r.end <= size;
+        if !fits(&entries) || !fits(&data) || entries.len() != len.checked_mul(ENTRY)? {
+            return None;
+        }
+        let chunks = (0..len.div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
+        Some(Table {
+            inner: Inner::Mapped(Mapped {
+                bytes,
+                entries,
+                data,
+                len,
+                chunks,
+                damaged,
+            }),
+        })
+    }
+
+    /// The entries and data of a table in place for `records`: what [`Table::mapped`] reads.
+    pub fn encode(records: &[T]) -> (Vec<u8>, Vec<u8>) {
+        use rayon::prelude::*;
+        let blobs: Vec<Vec<u8>> = records
+            .par_iter()
+            .map(|r| postcard::to_stdvec(r).unwrap_or_default())
+            .collect();
+        let mut entries = Vec::with_capacity(records.len() * ENTRY);
+        let mut data = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
+        for blob in blobs {
+            data.extend_from_slice(&blob);
+            entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            entries.extend_from_slice(&xxh3_64(&blob).to_le_bytes());
+        }
+        (entries, data)
+    }
+}
+
+impl<T> Table<T> {
+    pub fn len(&self) -> usize {
+        match &self.inner {
+            Inner::Owned(v) => v.len(),
+            Inner::Mapped(m) => m.len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The records, when the table is held in memory.
+    pub fn as_slice(&self) -> Option<&[T]> {
+        match &self.inner {
+            Inner::Owned(v) => Some(v),
+            Inner::Mapped(_) => None,
+        }
+    }
+}
+
+impl<T: Record> Table<T> {
+    /// Every record, in order, each decoded as it is reached.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &T> + '_ {
+        (0..self.len()).map(move |i| &self[i])
+    }
+
+    /// The records as a vector, decoding every one.
+    pub fn to_vec(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<T: Record> Mapped<T> {
+    fn get(&self, i: usize) -> &T {
+        let chunk = self.chunks[i / CHUNK]
+            .get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect::<Box<[_]>>());
+        chunk[i % CHUNK].get_or_init(|| {
+            self.decode(i).unwrap_or_else(|| {
+                self.damaged.store(true, Ordering::Relaxed);
+                T::default()
+            })
+        })
+    }
+
+    fn decode(&self, i: usize) -> Option<T> {
+        let bytes = (*self.bytes).as_ref();
+        let entry = |k: usize, half: usize| -> Option<usize> {
+            let at = self.entries.start + k * ENTRY + half * 8;
+            let raw = bytes.get(at..at + 8)?;
+            usize::try_from(u64::from_le_bytes(raw.try_into().ok()?)).ok()
+        };
+        let end = entry(i, 0)?;
+        let sum = entry(i, 1)? as u64;
+        let start = if i == 0 { 0 } else { entry(i - 1, 0)? };
+        if start > end || end > self.data.len() {
+            return None;
+        }
+        let blob = bytes.get(self.data.start + start..self.data.start + end)?;
+        if xxh3_64(blob) != sum {
+            return None;
+        }
+        let (record, rest) = postcard::take_from_bytes(blob).ok()?;
+        rest.is_empty().then_some(record)
+    }
+}
+
+impl<'a, T: Record> IntoIterator for &'a Table<T> {
+    type Item = &'a T;
+    type IntoIter = Box<dyn ExactSizeIterator<Item = &'a T> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<T: Record> Index<usize> for Table<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match &self.inner {
+            Inner::Owned(v) => &v[i],
+            Inner::Mapped(m) => m.get(i),
+        }
+    }
+}
+
+impl<T: Record + std::fmt::Debug> std::fmt::Debug for Table<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Record + PartialEq> PartialEq for Table<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Rec {
+        id: String,
+        n: u32,
+    }
+
+    fn sample(n: usize) -> Vec<Rec> {
+        (0..n)
+            .map(|i| Rec {
+                id: format!("rec-{i}"),
+                n: i as u32 * 7,
+            })
+            .collect()
+    }
+
+    fn in_place(records: &[Rec], damage: impl Fn(&mut Vec<u8>)) -> (Table<Rec>, Arc<AtomicBool>) {
+        let (entries, data) = Table::encode(records);
+        let mut bytes = b"head".to_vec();
+        let e = bytes.len()..bytes.len() + entries.len();
+        bytes.extend_from_slice(&entries);
+        let d = bytes.len()..bytes.len() + data.len();
+        bytes.extend_from_slice(&data);
+        damage(&mut bytes);
+        let damaged = Arc::new(AtomicBool::new(false));
+        let table = Table::mapped(Arc::new(bytes), e, d, records.len(), damaged.clone()).unwrap();
+        (table, damaged)
+    }
+
+    #[test]
+    fn a_table_in_place_reads_as_the_records() {
+        for n in [0, 1, 255, 256, 257, 1000] {
+            let records = sample(n);
+            let (table, damaged) = in_place(&records, |_| {});
+            assert_eq!(table.len(), n);
+            assert_eq!(table.to_vec(), records);
+            assert_eq!(table, Table::from(records));
+            assert!(!damaged.load(Ordering::Relaxed));
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_is_noticed_not_shown() {
+        let records = sample(10);
+        let (table, damaged) = in_place(&records, |b| {
+            let last = b.len() - 2;
+            b[last] ^= 0x55;
+        });
+        assert_eq!(table[0], records[0], "undamaged records read as written");
+        assert!(!damaged.load(Ordering::Relaxed));
+        assert_eq!(table[9], Rec::default());
+        assert!(damaged.load(Ordering::Relaxed));
+        let bytes: Bytes = Arc::new(vec![0u8; 40]);
+        let flag = Arc::new(AtomicBool::new(false));
+        assert!(Table::<Rec>::mapped(bytes.clone(), 0..32, 32..40, 3, flag.clone()).is_none());
+        assert!(Table::<Rec>::mapped(bytes, 0..32, 32..41, 2, flag).is_none());
+    }
+}
