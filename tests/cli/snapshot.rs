@@ -1,0 +1,212 @@
+//! A warm answer, read in place from the snapshot, is exactly the answer of a fresh parse: the
+//! same output, errors and exit code for every command in every format, over the shipped base
+//! and a generated one that uses every kind of record and relation.
+
+use crate::support::{Kz, root};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// Every command, with arguments that reach its interesting paths on a base whose people,
+/// organisations, places, events and sources are named as given.
+fn commands(names: &Names) -> Vec<Vec<String>> {
+    let n = names;
+    let lines: Vec<Vec<&str>> = vec![
+        vec!["who", n.person],
+        vec!["who", n.person_loose],
+        vec!["who", n.org],
+        vec!["who", n.place],
+        vec!["who", n.event],
+        vec!["who", n.source],
+        vec!["who", NOBODY],
+        vec!["actors"],
+        vec!["actors", "--org", n.org],
+        vec!["actors", "--place", n.country],
+        vec!["orgs", "--facet", "kind"],
+        vec!["orgs"],
+        vec!["members", n.org],
+        vec!["members", n.org, "--roles"],
+        vec!["places"],
+        vec!["places", "--kind", "city"],
+        vec!["quotes"],
+        vec!["quotes", "--by", n.speaker],
+        vec!["quotes", "--about", n.org],
+        vec!["quotes", "--by", n.speaker, "--until", "2022-12-31"],
+        vec!["quotes", "--contains", n.word, "--until", "2022-01-10"],
+        vec!["quotes", "--facet", "speaker"],
+        vec!["events"],
+        vec!["events", "--involving", n.person],
+        vec!["events", "--place", n.place, "--until", "2022-01-31"],
+        vec!["timeline"],
+        vec!["timeline", n.person, n.org],
+        vec!["on", n.day],
+        vec!["on", n.month],
+        vec!["search", n.word],
+        vec!["sources"],
+        vec!["why", n.quote_id],
+        vec!["why", n.person],
+        vec!["check"],
+        vec!["graph"],
+        vec!["graph", n.person, "--depth", "2", "--to", "mermaid"],
+        vec!["export", "--to", "jsonl"],
+        vec!["export", "--to", "ntriples"],
+        vec!["schema"],
+    ];
+    lines
+        .into_iter()
+        .map(|l| l.into_iter().map(String::from).collect())
+        .collect()
+}
+
+struct Names {
+    person: &'static str,
+    person_loose: &'static str,
+    speaker: &'static str,
+    org: &'static str,
+    country: &'static str,
+    place: &'static str,
+    event: &'static str,
+    source: &'static str,
+    quote_id: &'static str,
+    day: &'static str,
+    month: &'static str,
+    word: &'static str,
+}
+
+/// A name no base holds: the one case that must fail, the same way warm and fresh.
+const NOBODY: &str = "Nobody At All Xq";
+
+const FORMATS: [&str; 6] = ["table", "tsv", "csv", "json", "jsonl", "markdown"];
+
+fn kz(cache: &Path, facts: &[&Path]) -> Kz {
+    let mut k = Kz::new()
+        .env("XDG_CACHE_HOME", &cache.display().to_string())
+        .env("COLUMNS", "100");
+    for f in facts {
+        k = k.args(["--facts", &f.display().to_string()]);
+    }
+    k
+}
+
+/// The snapshot files in a cache, with their inodes: a run that answered from the snapshot
+/// stores nothing, so the inode stays.
+fn snapshots(cache: &Path) -> Vec<(PathBuf, u64)> {
+    let Ok(entries) = std::fs::read_dir(cache.join("kz")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PathBuf, u64)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "snap"))
+        .map(|p| {
+            let ino = std::fs::metadata(&p).unwrap().ino();
+            (p, ino)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn same_answers(facts: &[&Path], names: &Names) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    kz(&cache, facts).args(["check"]).run().success();
+    let stored = snapshots(&cache);
+    assert_eq!(stored.len(), 1, "the first run stores one snapshot");
+    let mut differ = Vec::new();
+    let mut runs = 0;
+    let mut failed = Vec::new();
+    for args in commands(names) {
+        for format in FORMATS {
+            let mut all = vec!["-f".to_string(), format.to_string()];
+            all.extend(args.iter().cloned());
+            let fresh = kz(&cache, facts).arg_list(&["--no-cache"]).args(&all).run();
+            let warm = kz(&cache, facts).args(&all).run();
+            runs += 1;
+            let should_fail = args.iter().any(|a| a == NOBODY);
+            if format == "tsv" && (fresh.code == 0) == should_fail {
+                failed.push(format!(
+                    "kz {} exited {}: {}",
+                    all.join(" "),
+                    fresh.code,
+                    fresh.stderr
+                ));
+            }
+            if (fresh.code, &fresh.stdout, &fresh.stderr) != (warm.code, &warm.stdout, &warm.stderr)
+            {
+                differ.push(format!(
+                    "kz {}\n--- fresh ({})\n{}{}\n--- warm ({})\n{}{}",
+                    all.join(" "),
+                    fresh.code,
+                    fresh.stdout,
+                    fresh.stderr,
+                    warm.code,
+                    warm.stdout,
+                    warm.stderr
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        snapshots(&cache),
+        stored,
+        "every warm run answered from the one snapshot"
+    );
+    assert!(
+        failed.is_empty(),
+        "not a useful case:\n{}",
+        failed.join("\n")
+    );
+    assert!(
+        differ.is_empty(),
+        "{} of {runs} answers differ:\n{}",
+        differ.len(),
+        differ.join("\n\n")
+    );
+}
+
+#[test]
+fn warm_answers_equal_fresh_ones_on_the_shipped_base() {
+    let names = Names {
+        person: "Serdyukov",
+        person_loose: "tokaev",
+        speaker: "Pashinyan",
+        org: "CSTO",
+        country: "Kazakhstan",
+        place: "Almaty",
+        event: "csto-reconstituted",
+        source: "article",
+        quote_id: "pashinyan-announces-dispatch",
+        day: "2022-01-06",
+        month: "2022-01",
+        word: "peacekeep",
+    };
+    same_answers(&[&root().join("facts")], &names);
+}
+
+#[test]
+fn warm_answers_equal_fresh_ones_on_a_generated_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen");
+    let status = std::process::Command::new("python3")
+        .arg(root().join("benches/gen.py"))
+        .arg("600")
+        .arg(&out)
+        .status()
+        .expect("python3 runs benches/gen.py");
+    assert!(status.success());
+    let names = Names {
+        person: "Firstname12 Lastname12",
+        person_loose: "lastname7",
+        speaker: "Lastname12",
+        org: "Organisation 2 of Examples",
+        country: "Placeville 0",
+        place: "Placeville 3",
+        event: "event-0000004",
+        source: "source-000001",
+        quote_id: "quote-0000017",
+        day: "2022-01-05",
+        month: "2021-03",
+        word: "peacekeepers",
+    };
+    same_answers(&[&out.join("facts")], &names);
+}
