@@ -24,16 +24,31 @@ pub struct Opened {
     /// Whether the base is read in place from a snapshot, so that an answer from it must wait
     /// until it is known that nothing read was damaged.
     pub from_snapshot: bool,
-    pending: Option<(Cache, Key, i64)>,
+    pending: Option<Pending>,
+}
+
+/// What a parsed base leaves to store once its answer is written.
+struct Pending {
+    cache: Cache,
+    key: Key,
+    /// When the inputs were first looked at.
+    built: i64,
+    /// The hashes of the fact files, whose parses are the pieces worth keeping.
+    hashes: Vec<u128>,
 }
 
 impl Opened {
-    /// Stores the snapshot of a base this run parsed and found clean. Failing to store only
-    /// means the next run parses again.
+    /// Stores the snapshot of a base this run parsed and found clean, and drops the parses of
+    /// files that are no longer in the base. Failing to store only means the next run parses
+    /// again.
     pub fn store_snapshot(self) {
-        if let (Ok(base), Some((cache, key, built))) = (self.base, self.pending) {
-            cache.store(key, base, built);
+        let Some(p) = self.pending else {
+            return;
+        };
+        if let Ok(base) = self.base {
+            p.cache.store(p.key, base, p.built);
         }
+        p.cache.pieces(p.key).keep_only(&p.hashes);
     }
 }
 
@@ -101,17 +116,33 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             }
         }
     }
-    let base = check_files(files, problems).map(|b| &*Box::leak(Box::new(b)));
+    let (raw, pending) = match cache.zip(key) {
+        Some((cache, key)) => {
+            let (raw, hashes) = load::parse_cached(files, &cache.pieces(key));
+            let pending = Pending {
+                cache,
+                key,
+                built,
+                hashes,
+            };
+            (raw, Some(pending))
+        }
+        None => (load::parse(files), None),
+    };
+    let base = check_raw(raw, problems).map(|b| &*Box::leak(Box::new(b)));
     Opened {
         base,
         from_snapshot: false,
-        pending: cache.zip(key).map(|(c, k)| (c, k, built)),
+        pending,
     }
 }
 
 /// Parses and checks files read with their read problems; every problem is reported, sorted.
 pub fn check_files(files: Vec<FactFile>, read_problems: Vec<Diagnostic>) -> Result<Base, Report> {
-    let raw = load::parse(files);
+    check_raw(load::parse(files), read_problems)
+}
+
+fn check_raw(raw: load::Raw, read_problems: Vec<Diagnostic>) -> Result<Base, Report> {
     match check::build(raw) {
         Ok(base) if read_problems.is_empty() => Ok(base),
         Ok(_) => Err(Report::new(read_problems, 0)),

@@ -10,7 +10,7 @@ use std::fmt;
 
 /// Where a raw record sits: its file, the parse unit (a chunk of items or the whole file) and its
 /// index inside that unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct At {
     pub file: u32,
     pub unit: u32,
@@ -50,7 +50,7 @@ pub struct Position {
 }
 
 /// A raw record and where it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Located<T> {
     pub raw: T,
     pub at: At,

@@ -12,6 +12,7 @@ mod locate;
 mod mapped;
 mod message;
 mod outline;
+mod pieces;
 mod raw;
 mod salvage;
 pub mod snapshot;
@@ -21,6 +22,7 @@ pub use files::{
     list_paths, read_files, read_paths,
 };
 pub use locate::{At, Index, Located, Position, Seg};
+pub use pieces::Pieces;
 pub use raw::{
     Cited, Common, List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation,
     RawPlace, RawQuote, RawRole, RawSource, SECTIONS, schema,
@@ -38,7 +40,7 @@ const BATCH_ITEMS: usize = 256;
 const BATCH_BYTES: usize = 64 * 1024;
 
 /// The raw records of every kind, in file order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Records {
     pub sources: Vec<Located<RawSource>>,
     pub actors: Vec<Located<RawActor>>,
@@ -50,6 +52,22 @@ pub struct Records {
 }
 
 impl Records {
+    /// Numbers every record as coming from file `file`.
+    fn set_file(&mut self, file: u32) {
+        fn set<T>(records: &mut [Located<T>], file: u32) {
+            for r in records {
+                r.at.file = file;
+            }
+        }
+        set(&mut self.sources, file);
+        set(&mut self.actors, file);
+        set(&mut self.organisations, file);
+        set(&mut self.places, file);
+        set(&mut self.quotes, file);
+        set(&mut self.events, file);
+        set(&mut self.kinds, file);
+    }
+
     fn append(&mut self, other: Records) {
         self.sources.extend(other.sources);
         self.actors.extend(other.actors);
@@ -83,6 +101,30 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
         .map(|(i, file)| parse_file(i as u32, file))
         .collect();
     assemble(files, parsed)
+}
+
+/// [`parse`], taking each file read from disk that is kept in `pieces` from there, and keeping
+/// each clean one parsed now. Returns the hashes of the files, which are the pieces to keep.
+pub fn parse_cached(files: Vec<FactFile>, pieces: &Pieces) -> (Raw, Vec<u128>) {
+    let parsed: Vec<ParsedFile> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let Some(hash) = file.input.as_ref().map(|input| input.hash) else {
+                return parse_file(i as u32, file);
+            };
+            pieces.get(hash, i as u32).unwrap_or_else(|| {
+                let parsed = parse_file(i as u32, file);
+                pieces.put(hash, &parsed);
+                parsed
+            })
+        })
+        .collect();
+    let hashes = files
+        .iter()
+        .filter_map(|f| Some(f.input.as_ref()?.hash))
+        .collect();
+    (assemble(files, parsed), hashes)
 }
 
 /// Reads every file in one piece, with no outline and no batches: the plain parse that the

@@ -2,8 +2,8 @@
 
 use crate::model::Text;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -14,8 +14,33 @@ pub enum RawDate {
     Year(i64),
 }
 
+/// How a cached file stores a date: the same two cases, tagged, for a format that does not
+/// describe itself (see `pieces`).
+#[derive(Serialize, Deserialize)]
+enum StoredDate {
+    Text(Text),
+    Year(i64),
+}
+
+impl Serialize for RawDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawDate::Text(t) if s.is_human_readable() => s.serialize_str(t),
+            RawDate::Year(y) if s.is_human_readable() => s.serialize_i64(*y),
+            RawDate::Text(t) => StoredDate::Text(t.clone()).serialize(s),
+            RawDate::Year(y) => StoredDate::Year(*y).serialize(s),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for RawDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return Ok(match StoredDate::deserialize(d)? {
+                StoredDate::Text(t) => RawDate::Text(t),
+                StoredDate::Year(y) => RawDate::Year(y),
+            });
+        }
         struct V;
         impl Visitor<'_> for V {
             type Value = RawDate;
@@ -139,8 +164,17 @@ impl JsonSchema for List {
     }
 }
 
+impl Serialize for List {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 impl<'de> Deserialize<'de> for List {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return Vec::deserialize(d).map(List);
+        }
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = List;
@@ -208,7 +242,7 @@ macro_rules! cited_record {
         }
     };
     ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         #[schemars(transform = require_source)]
         $(#[$meta])*
@@ -252,7 +286,7 @@ macro_rules! cited_record {
 }
 
 /// A source: an article or report the facts come from.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Source")]
 pub struct RawSource {
@@ -298,7 +332,7 @@ pub struct RawActor {
 }
 
 /// A position a person holds or held.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Role")]
 pub struct RawRole {
@@ -351,7 +385,7 @@ pub struct RawOrganisation {
 }
 
 /// One member of an organisation.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Member")]
 pub struct RawMember {
@@ -442,7 +476,7 @@ pub struct RawEvent {
 
 /// A kind of organisation or place (`television channel`), and the broader kind it falls under
 /// (`news outlet`), so that `--kind 'news outlet'` finds it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Kind")]
 pub struct RawKind {
@@ -501,6 +535,9 @@ pub struct RawFile {
 
 /// An empty section (`quotes:` with nothing under it) is an empty list.
 fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    if !d.is_human_readable() {
+        return Vec::deserialize(d);
+    }
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 

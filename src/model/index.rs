@@ -88,6 +88,13 @@ pub struct Indexes {
     damaged: Arc<AtomicBool>,
 }
 
+/// Every entry of every name table and every list of every relation, in [`Part`] order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Contents {
+    pub names: Vec<Vec<(String, u32, u32)>>,
+    pub lists: Vec<Vec<Vec<u32>>>,
+}
+
 /// What to store for an index: its sections' bytes.
 pub struct Built {
     pub parts: Vec<Vec<u8>>,
@@ -316,6 +323,22 @@ impl Indexes {
         }
         let found = wanted(labels.unwrap_or_default());
         (!found.is_empty()).then_some((Tier::Words, found))
+    }
+
+    /// Everything the indexes hold, read through the same checked paths as a query: what a test
+    /// or fuzzer compares between a snapshot and the base it was made from.
+    pub fn contents(&self) -> Contents {
+        let mut contents = Contents::default();
+        for part in Part::ALL {
+            if matches!(part, Part::Ids | Part::Exact | Part::Loose | Part::Words) {
+                contents.names.push(self.entries(part));
+            } else {
+                let keys = self.part(part).and_then(|d| u32_at(d, 0)).unwrap_or(0);
+                let lists = (0..keys).map(|k| self.listed(part, k)).collect();
+                contents.lists.push(lists);
+            }
+        }
+        contents
     }
 
     /// Every record of `kinds` with each of its normalised names and its id: what suggestions

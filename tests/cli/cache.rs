@@ -229,12 +229,132 @@ fn racing_processes_both_answer_correctly() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_none_or(|x| x != "snap" && x != "fresh"))
+        .filter(|p| {
+            p.extension()
+                .is_none_or(|x| x != "snap" && x != "fresh" && x != "pieces")
+        })
         .collect();
     assert!(
         leftovers.is_empty(),
         "no temporary files are left behind: {leftovers:?}"
     );
+}
+
+/// A base of `n` files: file `i` holds person `p{i}`, who quotes and cites file 0's source, and
+/// every person after the first names the one before as their nationality's stand-in, so
+/// references span files.
+fn spread_base(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir.join("texts")).unwrap();
+    std::fs::write(
+        dir.join("texts/s.txt"),
+        "Words of p0. Words of p1. Words of p2. Words of p3.",
+    )
+    .unwrap();
+    for i in 0..n {
+        let mut text = String::new();
+        if i == 0 {
+            text.push_str("sources:\n  - id: s\n    title: Source\n    text: texts/s.txt\n");
+        }
+        text.push_str(&format!(
+            "actors:\n  - id: p{i}\n    name: Person {i}\n    description: Person number {i}\n    source: s\n"
+        ));
+        text.push_str(&format!(
+            "quotes:\n  - id: q{i}\n    speaker: p{i}\n    text: Words of p{i}\n    about: [p{}]\n    source: s\n",
+            i.saturating_sub(1)
+        ));
+        std::fs::write(dir.join(format!("f{i}.yaml")), text).unwrap();
+    }
+}
+
+/// The kept parses of the files of a base, by name, with their inodes.
+fn pieces(cache: &Path) -> Vec<(String, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(cache.join("kz")).unwrap().flatten() {
+        if dir.path().extension().is_some_and(|x| x == "pieces") {
+            for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                out.push((
+                    e.file_name().into_string().unwrap(),
+                    e.metadata().unwrap().ino(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_edit_reparses_only_its_file_and_answers_as_a_fresh_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts");
+    let cache = dir.path().join("cache");
+    spread_base(&facts, 4);
+    let kz = |args: &[&str]| {
+        Kz::new()
+            .env("XDG_CACHE_HOME", &cache.display().to_string())
+            .args(["--facts", &facts.display().to_string()])
+            .args(args)
+            .run()
+    };
+    let same_as_fresh = |args: &[&str]| {
+        let warm = kz(args);
+        let mut fresh_args = vec!["--no-cache"];
+        fresh_args.extend_from_slice(args);
+        let fresh = kz(&fresh_args);
+        assert_eq!(
+            (warm.code, &warm.stdout, &warm.stderr),
+            (fresh.code, &fresh.stdout, &fresh.stderr),
+            "kz {args:?}"
+        );
+        warm
+    };
+    same_as_fresh(&["quotes", "-f", "tsv"]).success();
+    let before = pieces(&cache);
+    assert_eq!(before.len(), 4, "one kept parse per file");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = facts.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    // A change in one file: its parse is replaced, the others are kept as they were.
+    edit("f2.yaml", "Person 2", "Person Two");
+    let run = same_as_fresh(&["who", "p2", "-f", "tsv"]).success();
+    assert!(run.stdout.contains("Person Two"));
+    let after = pieces(&cache);
+    assert_eq!(
+        after.len(),
+        4,
+        "the old parse of the edited file is dropped"
+    );
+    let kept: Vec<_> = after.iter().filter(|p| before.contains(p)).collect();
+    assert_eq!(kept.len(), 3, "the three other files were not parsed again");
+    // A change in one file breaks a reference from a file read from its kept parse: the checks
+    // that span files still run over every file.
+    edit("f1.yaml", "id: p1", "id: p-one");
+    let run = same_as_fresh(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("f2.yaml"), "{}", run.stdout);
+    assert!(run.stdout.contains("`p1`"), "{}", run.stdout);
+    edit("f1.yaml", "id: p-one", "id: p1");
+    // A file with a problem of its own is never kept, and is reported on every run.
+    edit(
+        "f3.yaml",
+        "source: s\nquotes",
+        "source: s\n    age: 40\nquotes",
+    );
+    for _ in 0..2 {
+        let run = same_as_fresh(&["check"]);
+        assert_eq!(run.code, 2);
+        assert!(run.stdout.contains("f3.yaml:6"), "{}", run.stdout);
+    }
+    assert_eq!(pieces(&cache).len(), 3);
+    // A file removed from the base takes its kept parse with it.
+    edit("f3.yaml", "    age: 40\n", "");
+    std::fs::remove_file(facts.join("f3.yaml")).unwrap();
+    same_as_fresh(&["quotes", "-f", "json"]).success();
+    assert_eq!(pieces(&cache).len(), 3);
 }
 
 #[test]
