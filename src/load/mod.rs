@@ -5,8 +5,10 @@
 //! one diagnostic, not the rest of the file, and no whole-document event stream is ever held in
 //! memory. Whenever the cut might not be faithful (flow style, anchors used across items,
 //! directives, a chunk that does not parse on its own), the whole file is parsed in one piece
-//! instead, which is authoritative.
+//! instead, which is authoritative. Within a batch, items in kz's plain subset of YAML are read
+//! by the [`fast`] path, which gives the records serde_yaml would give.
 
+pub mod fast;
 mod files;
 mod locate;
 mod message;
@@ -54,6 +56,16 @@ impl Records {
         self.quotes.extend(other.quotes);
         self.events.extend(other.events);
     }
+
+    /// How many records there are of all kinds.
+    fn len(&self) -> usize {
+        self.sources.len()
+            + self.actors.len()
+            + self.organisations.len()
+            + self.places.len()
+            + self.quotes.len()
+            + self.events.len()
+    }
 }
 
 /// Every raw record of a set of files, with the problems found reading them.
@@ -69,10 +81,25 @@ pub struct Raw {
 /// Reads every file into raw records, reporting every problem a parse can find. Files, and
 /// batches of items within a file, are parsed in parallel; the result is in file order.
 pub fn parse(files: Vec<FactFile>) -> Raw {
+    let on = fast::enabled_by_env();
+    let raw = parse_with(files, on);
+    if std::env::var_os("KZ_FAST_PATH_STATS").is_some_and(|v| v == "1") {
+        use std::io::Write as _;
+        let stats = fast::stats();
+        let _ = match on {
+            true => writeln!(std::io::stderr(), "kz: {stats}"),
+            false => writeln!(std::io::stderr(), "kz: fast path: off"),
+        };
+    }
+    raw
+}
+
+/// [`parse`], with the [`fast`] path on or off whatever the environment says.
+pub fn parse_with(files: Vec<FactFile>, fast: bool) -> Raw {
     let parsed: Vec<ParsedFile> = files
         .par_iter()
         .enumerate()
-        .map(|(i, file)| parse_file(i as u32, file))
+        .map(|(i, file)| parse_file(i as u32, file, fast))
         .collect();
     assemble(files, parsed)
 }
@@ -111,6 +138,8 @@ struct ParsedFile {
     records: Records,
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
+    /// Whether batches try the fast path first.
+    fast: bool,
 }
 
 /// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
@@ -162,25 +191,31 @@ fn place<T>(
 /// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
 struct NeedsWhole;
 
-fn parse_file(file_idx: u32, file: &FactFile) -> ParsedFile {
+fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
     if let Some(refused) = refused(file) {
         return refused;
     }
     let sections = outline(&file.text);
     if let Some(sections) = &sections
-        && let Ok(parsed) = parse_outlined(file_idx, file, sections)
+        && let Ok(parsed) = parse_outlined(file_idx, file, sections, fast)
     {
         return parsed;
     }
-    parse_whole(file_idx, file, sections.as_deref())
+    let whole = parse_whole(file_idx, file, sections.as_deref());
+    fast::count_whole(whole.records.len());
+    whole
 }
 
 fn parse_outlined(
     file_idx: u32,
     file: &FactFile,
     sections: &[SectionOutline],
+    fast: bool,
 ) -> Result<ParsedFile, NeedsWhole> {
-    let mut out = ParsedFile::default();
+    let mut out = ParsedFile {
+        fast,
+        ..ParsedFile::default()
+    };
     let mut seen: Vec<(&str, u32)> = Vec::new();
     for section in sections {
         if let Some((_, first)) = seen.iter().find(|(name, _)| *name == section.name) {
@@ -237,9 +272,10 @@ fn parse_items<T: DeserializeOwned + Send>(
         batches.push(&items[start..end]);
         start = end;
     }
+    let fast = out.fast;
     let parsed: Vec<Result<Batch<T>, NeedsWhole>> = batches
         .par_iter()
-        .map(|items| parse_batch(file_idx, file, section.name, items))
+        .map(|items| parse_batch(file_idx, file, section.name, items, fast))
         .collect();
     let mut records = Vec::with_capacity(items.len());
     for batch in parsed {
@@ -261,6 +297,7 @@ fn parse_batch<T: DeserializeOwned>(
     file: &FactFile,
     section: &str,
     items: &[ItemSpan],
+    fast: bool,
 ) -> Result<Batch<T>, NeedsWhole> {
     let mut batch = Batch {
         units: Vec::new(),
@@ -269,7 +306,11 @@ fn parse_batch<T: DeserializeOwned>(
         broken_ids: Vec::new(),
     };
     let (start, end) = (items[0].start, items[items.len() - 1].end);
-    if let Ok(records) = serde_yaml::from_str::<Vec<T>>(&file.text[start..end]) {
+    let read = || match fast.then(|| fast::read_batch::<T>(&file.text, items)) {
+        Some(Some(records)) => Ok(records),
+        _ => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
+    };
+    if let Ok(records) = read() {
         if records.len() != items.len() {
             return Err(NeedsWhole);
         }

@@ -6,6 +6,7 @@ mod cache;
 mod check;
 mod ecosystem;
 mod equivalence;
+mod fastpath;
 mod formats;
 mod hostile;
 mod pipes;
