@@ -159,6 +159,14 @@ pub(super) const MAX_FLOW_DEPTH: usize = 64;
 pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     for (n, line) in text.lines().enumerate() {
+        // Only brackets change the depth, and each line is scanned on its own: a line with no
+        // opening bracket, and no closing one while any is open, changes nothing.
+        let bytes = line.as_bytes();
+        if memchr::memchr2(b'[', b'{', bytes).is_none()
+            && (depth == 0 || memchr::memchr2(b']', b'}', bytes).is_none())
+        {
+            continue;
+        }
         let mut chars = line.char_indices().peekable();
         // Whether a quote here would open a quoted scalar: after the start of a line, an
         // indicator or whitespace that follows one.

@@ -101,17 +101,17 @@ fn deserialize<'a, T: serde::Deserialize<'a>>(events: &[de::Event<'a>]) -> Resul
 pub(super) fn read_batch<T: DeserializeOwned>(text: &str, items: &[ItemSpan]) -> Option<Vec<T>> {
     let mut lines = Vec::new();
     let mut events = Vec::new();
-    let mut records: Vec<Option<T>> = Vec::with_capacity(items.len());
+    let mut records: Vec<T> = Vec::with_capacity(items.len());
+    // Items outside the subset, by index, to be read by serde_yaml and put in their place.
     let mut outside = Vec::new();
     for (n, item) in items.iter().enumerate() {
         let item_text = &text[item.start..item.end];
         if read::read_item(item_text, &mut lines, &mut events).is_none() {
             outside.push(n);
-            records.push(None);
             continue;
         }
         match deserialize(&events) {
-            Ok(record) => records.push(Some(record)),
+            Ok(record) => records.push(record),
             Err(Error) => return give_up(items.len()),
         }
     }
@@ -122,13 +122,13 @@ pub(super) fn read_batch<T: DeserializeOwned>(text: &str, items: &[ItemSpan]) ->
     for &n in &outside {
         let item = &items[n];
         match serde_yaml::from_str::<Vec<T>>(&text[item.start..item.end]) {
-            Ok(mut one) if one.len() == 1 => records[n] = one.pop(),
+            Ok(mut one) if one.len() == 1 => records.insert(n, one.pop()?),
             _ => return give_up(items.len()),
         }
     }
     FAST.fetch_add((items.len() - outside.len()) as u64, Ordering::Relaxed);
     ALONE.fetch_add(outside.len() as u64, Ordering::Relaxed);
-    records.into_iter().collect()
+    Some(records)
 }
 
 fn give_up<T>(items: usize) -> Option<T> {

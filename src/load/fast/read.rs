@@ -105,6 +105,13 @@ fn split_lines(text: &str, lines: &mut Vec<Line>) -> Option<()> {
 /// Whether every character of a line is one libyaml reads as plain content: printable, and
 /// neither a line break of its own (NEL, LS, PS) nor a byte-order mark. `line` is valid UTF-8.
 fn printable(line: &[u8]) -> bool {
+    // Most lines are printable ASCII: a branch-free pass decides them.
+    if line
+        .iter()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(b))
+    {
+        return true;
+    }
     let mut i = 0;
     while i < line.len() {
         let b = line[i];
@@ -291,7 +298,7 @@ impl<'a> Reader<'a, '_> {
             b'-' | b'?' | b':' | b',' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'%'
             | b'@' | b'`' => return None,
             _ => {
-                if value.contains(": ") || value.contains(" #") || value.ends_with(':') {
+                if !plain_in_block(value.as_bytes()) {
                     return None;
                 }
                 self.scalar(Cow::Borrowed(value), Some(value), Style::Plain);
@@ -364,13 +371,22 @@ impl<'a> Reader<'a, '_> {
         let inner = value.strip_prefix('[')?.strip_suffix(']')?;
         self.enter()?;
         self.events.push(Event::SeqStart);
-        if !inner.trim_matches(' ').is_empty() {
-            for element in inner.split(',') {
+        if !inner.bytes().all(|b| b == b' ') {
+            let mut rest = inner;
+            loop {
+                let (element, more) = match memchr::memchr(b',', rest.as_bytes()) {
+                    Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
+                    None => (rest, None),
+                };
                 let word = element.trim_matches(' ');
                 if !flow_word(word) {
                     return None;
                 }
                 self.scalar(Cow::Borrowed(word), Some(word), Style::Plain);
+                match more {
+                    Some(more) => rest = more,
+                    None => break,
+                }
             }
         }
         self.events.push(Event::SeqEnd);
@@ -435,6 +451,15 @@ impl<'a> Reader<'a, '_> {
         self.i = j;
         Some(())
     }
+}
+
+/// Whether a plain scalar on one line of block context ends where the line does: it holds no
+/// `: ` (a key) and no ` #` (a comment), and does not end with `:`.
+fn plain_in_block(v: &[u8]) -> bool {
+    memchr::memchr2_iter(b':', b'#', v).all(|i| match v[i] {
+        b':' => v.get(i + 1).is_some_and(|&next| next != b' '),
+        _ => i == 0 || v[i - 1] != b' ',
+    })
 }
 
 /// A double-quoted escape after its backslash: the character and how many bytes it used.
