@@ -140,6 +140,8 @@ struct ParsedFile {
     broken_ids: Vec<String>,
     /// Whether batches try the fast path first.
     fast: bool,
+    /// How many items each path read, counted once the file is parsed.
+    counts: fast::Counts,
 }
 
 /// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
@@ -199,10 +201,11 @@ fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
     if let Some(sections) = &sections
         && let Ok(parsed) = parse_outlined(file_idx, file, sections, fast)
     {
+        parsed.counts.commit();
         return parsed;
     }
     let whole = parse_whole(file_idx, file, sections.as_deref());
-    fast::count_whole(whole.records.len());
+    fast::Counts::whole(whole.records.len()).commit();
     whole
 }
 
@@ -250,6 +253,7 @@ struct Batch<T> {
     records: Vec<Located<T>>,
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
+    counts: fast::Counts,
 }
 
 fn parse_items<T: DeserializeOwned + Send>(
@@ -288,6 +292,7 @@ fn parse_items<T: DeserializeOwned + Send>(
         }));
         out.diagnostics.extend(batch.diagnostics);
         out.broken_ids.extend(batch.broken_ids);
+        out.counts.add(batch.counts);
     }
     Ok(records)
 }
@@ -304,13 +309,18 @@ fn parse_batch<T: DeserializeOwned>(
         records: Vec::with_capacity(items.len()),
         diagnostics: Vec::new(),
         broken_ids: Vec::new(),
+        counts: fast::Counts::default(),
     };
     let (start, end) = (items[0].start, items[items.len() - 1].end);
-    let read = || match fast.then(|| fast::read_batch::<T>(&file.text, items)) {
-        Some(Some(records)) => Ok(records),
-        _ => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
+    let fast_records = match fast {
+        true => fast::read_batch::<T>(&file.text, items, &mut batch.counts),
+        false => None,
     };
-    if let Ok(records) = read() {
+    let read = match fast_records {
+        Some(records) => Ok(records),
+        None => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
+    };
+    if let Ok(records) = read {
         if records.len() != items.len() {
             return Err(NeedsWhole);
         }

@@ -74,9 +74,37 @@ impl std::fmt::Display for Stats {
     }
 }
 
-/// Counts items read as whole files.
-pub(super) fn count_whole(items: usize) {
-    WHOLE.fetch_add(items as u64, Ordering::Relaxed);
+/// How many items of one file each path read. A file's counts are added to [`stats`] only
+/// once it is parsed, so that items of a file parsed whole at last count once, as whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Counts {
+    fast: u64,
+    alone: u64,
+    batch: u64,
+    whole: u64,
+}
+
+impl Counts {
+    pub(super) fn whole(items: usize) -> Counts {
+        Counts {
+            whole: items as u64,
+            ..Counts::default()
+        }
+    }
+
+    pub(super) fn add(&mut self, other: Counts) {
+        self.fast += other.fast;
+        self.alone += other.alone;
+        self.batch += other.batch;
+        self.whole += other.whole;
+    }
+
+    pub(super) fn commit(self) {
+        FAST.fetch_add(self.fast, Ordering::Relaxed);
+        ALONE.fetch_add(self.alone, Ordering::Relaxed);
+        BATCH.fetch_add(self.batch, Ordering::Relaxed);
+        WHOLE.fetch_add(self.whole, Ordering::Relaxed);
+    }
 }
 
 /// Reads one item with the fast path: `None` when it is outside the subset (`Some(Err)` when
@@ -98,7 +126,12 @@ fn deserialize<'a, T: serde::Deserialize<'a>>(events: &[de::Event<'a>]) -> Resul
 /// serde_yaml alone for the few items outside the subset. `None` when any item fails, or when
 /// too many are outside the subset for item-by-item parsing to pay: the batch is then parsed as
 /// before, and its diagnostics are serde_yaml's.
-pub(super) fn read_batch<T: DeserializeOwned>(text: &str, items: &[ItemSpan]) -> Option<Vec<T>> {
+pub(super) fn read_batch<T: DeserializeOwned>(
+    text: &str,
+    items: &[ItemSpan],
+    counts: &mut Counts,
+) -> Option<Vec<T>> {
+    let all = items.len() as u64;
     let mut lines = Vec::new();
     let mut events = Vec::new();
     let mut records: Vec<T> = Vec::with_capacity(items.len());
@@ -112,27 +145,27 @@ pub(super) fn read_batch<T: DeserializeOwned>(text: &str, items: &[ItemSpan]) ->
         }
         match deserialize(&events) {
             Ok(record) => records.push(record),
-            Err(Error) => return give_up(items.len()),
+            Err(Error) => return give_up(counts, all),
         }
     }
     // One libyaml parse per item costs more than one per batch: alone only when few.
     if outside.len() * 4 > items.len() {
-        return give_up(items.len());
+        return give_up(counts, all);
     }
     for &n in &outside {
         let item = &items[n];
         match serde_yaml::from_str::<Vec<T>>(&text[item.start..item.end]) {
             Ok(mut one) if one.len() == 1 => records.insert(n, one.pop()?),
-            _ => return give_up(items.len()),
+            _ => return give_up(counts, all),
         }
     }
-    FAST.fetch_add((items.len() - outside.len()) as u64, Ordering::Relaxed);
-    ALONE.fetch_add(outside.len() as u64, Ordering::Relaxed);
+    counts.fast += all - outside.len() as u64;
+    counts.alone += outside.len() as u64;
     Some(records)
 }
 
-fn give_up<T>(items: usize) -> Option<T> {
-    BATCH.fetch_add(items as u64, Ordering::Relaxed);
+fn give_up<T>(counts: &mut Counts, items: u64) -> Option<T> {
+    counts.batch += items;
     None
 }
 
