@@ -220,6 +220,51 @@ mod tests {
         }
     }
 
+    /// The quotes of `text` read as a batch, and how many items took each path.
+    fn batch(text: &str) -> (Option<Vec<String>>, Counts) {
+        let sections = crate::load::outline::outline(text).unwrap();
+        let mut counts = Counts::default();
+        let records = read_batch::<crate::load::RawQuote>(text, &sections[0].items, &mut counts);
+        let ids = records.map(|r| r.into_iter().map(|q| q.id.unwrap().to_string()).collect());
+        (ids, counts)
+    }
+
+    #[test]
+    fn a_batch_reads_the_few_items_outside_the_subset_alone_and_gives_up_on_any_error() {
+        let ids = |ids: &[&str]| Some(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let counts = |fast, alone, batch| Counts {
+            fast,
+            alone,
+            batch,
+            whole: 0,
+        };
+        let cases: &[(&str, Option<Vec<String>>, Counts)] = &[
+            (
+                "quotes:\n- id: a\n- {id: b}\n- id: c\n- id: d\n",
+                ids(&["a", "b", "c", "d"]),
+                counts(3, 1, 0),
+            ),
+            (
+                "quotes:\n- {id: a}\n- id: b\n- id: c\n- {id: d}\n",
+                None,
+                counts(0, 0, 4),
+            ),
+            (
+                "quotes:\n- id: a\n- id: b\n  colour: red\n- id: c\n",
+                None,
+                counts(0, 0, 3),
+            ),
+            (
+                "quotes:\n- id: a\n- id: b\n- {id: c, colour: red}\n- id: d\n- id: e\n",
+                None,
+                counts(0, 0, 5),
+            ),
+        ];
+        for (text, want, want_counts) in cases {
+            assert_eq!(&batch(text), &(want.clone(), *want_counts), "{text:?}");
+        }
+    }
+
     #[test]
     fn items_outside_the_subset_are_left_to_serde_yaml() {
         let cases: &[&str] = &[
