@@ -519,3 +519,116 @@ fn flow_word(word: &str) -> bool {
                 )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_that_end_with_their_line() {
+        let cases: &[(&str, bool)] = &[
+            ("word", true),
+            ("two words", true),
+            ("a:b", true),
+            ("http://x.org/a?b#c", true),
+            ("a#b", true),
+            ("50% [sic] {x}, y", true),
+            ("a: b", false),
+            ("a:", false),
+            ("a #b", false),
+            ("a # b", false),
+        ];
+        for (value, want) in cases {
+            assert_eq!(plain_in_block(value.as_bytes()), *want, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn keys_are_plain_words_before_a_colon() {
+        let cases: &[(&str, Option<usize>)] = &[
+            ("id: a", Some(2)),
+            ("id:", Some(2)),
+            ("based_in: x", Some(8)),
+            ("a-b: x", Some(3)),
+            ("_x: y", Some(2)),
+            ("id:a", None),
+            ("id :a", None),
+            ("1d: a", None),
+            ("-id: a", None),
+            ("\"id\": a", None),
+            ("? id", None),
+            ("", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(key_len(line), *want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn flow_words_are_certainly_one_plain_scalar() {
+        let cases: &[(&str, bool)] = &[
+            ("csto", true),
+            ("Персона 5", true),
+            ("a-b_c.d/e", true),
+            ("O'Brien (ed.)", true),
+            (".5", true),
+            ("", false),
+            ("-a", false),
+            ("a:b", false),
+            ("a#b", false),
+            ("'a'", false),
+            ("a[b", false),
+            ("*a", false),
+        ];
+        for (word, want) in cases {
+            assert_eq!(flow_word(word), *want, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn escapes_are_libyaml_s() {
+        let cases: &[(&str, Option<(char, usize)>)] = &[
+            ("n", Some(('\n', 1))),
+            ("\\", Some(('\\', 1))),
+            ("\"", Some(('"', 1))),
+            ("/", Some(('/', 1))),
+            ("0", Some(('\0', 1))),
+            ("N", Some(('\u{85}', 1))),
+            ("_", Some(('\u{a0}', 1))),
+            ("x41", Some(('A', 3))),
+            ("u00e9", Some(('é', 5))),
+            ("U0001F600", Some(('😀', 9))),
+            ("ud800", None),
+            ("U00110000", None),
+            ("x4", None),
+            ("xg1", None),
+            ("q", None),
+            ("'", None),
+            ("", None),
+        ];
+        for (after, want) in cases {
+            assert_eq!(escape(after), *want, "{after:?}");
+        }
+    }
+
+    #[test]
+    fn lines_libyaml_reads_as_plain_content() {
+        let cases: &[(&str, bool)] = &[
+            ("plain ascii ~!@#$%^&*()", true),
+            ("кириллица, “curly”, 😀", true),
+            ("tab\there", false),
+            ("nul\0", false),
+            ("del\u{7f}", false),
+            ("nel\u{85}", false),
+            ("c1\u{9f}", false),
+            ("ls\u{2028}", false),
+            ("ps\u{2029}", false),
+            ("bom\u{feff}", false),
+            ("nonchar\u{fffe}", false),
+            ("nbsp\u{a0} is content", true),
+        ];
+        for (line, want) in cases {
+            assert_eq!(printable(line.as_bytes()), *want, "{line:?}");
+        }
+    }
+}
