@@ -134,9 +134,11 @@ fn text_value(rng: &mut Rng, n: usize, indent: &str) -> String {
 }
 
 /// A base of `quotes` quotes with people, organisations and events, in the styles users write,
-/// with a sprinkling of items only serde_yaml reads and a few broken ones when `broken`.
-fn generated(quotes: usize, broken: bool) -> String {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ quotes as u64 ^ broken as u64);
+/// with a sprinkling of items only serde_yaml reads; with a few records serde_yaml cannot read
+/// when `broken`, and with dangling speakers in items read alone when `dangling`.
+fn generated(quotes: usize, broken: bool, dangling: bool) -> String {
+    let mut rng =
+        Rng(0x9e37_79b9_7f4a_7c15 ^ quotes as u64 ^ broken as u64 ^ (dangling as u64) << 1);
     let mut y = String::from(
         "# generated\nsources:\n  - id: s\n    title: Source\n    published: 2022-01-07\n",
     );
@@ -172,8 +174,10 @@ fn generated(quotes: usize, broken: bool) -> String {
         let speaker = q % people;
         match rng.below(40) {
             // Only serde_yaml reads these.
+            // Read alone, so its diagnostic is placed through the batch's unit.
             0 => y.push_str(&format!(
-                "  - {{id: q{q}, speaker: a{speaker}, text: Flow style {q}, source: s}}\n"
+                "  - {{id: q{q}, speaker: {}{speaker}, text: Flow style {q}, source: s}}\n",
+                if dangling { "ghost" } else { "a" }
             )),
             1 => y.push_str(&format!(
                 "  - id: q{q}\n    speaker: a{speaker}\n    text: &t{q} Anchored {q}\n    context: *t{q}\n    source: s\n"
@@ -215,9 +219,10 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 #[test]
 fn generated_bases_load_the_same_with_and_without_the_fast_path() {
     let dir = tempfile::tempdir().unwrap();
-    let clean = write(dir.path(), "clean.yaml", &generated(3000, false));
-    let broken = write(dir.path(), "broken.yaml", &generated(1500, true));
-    for path in [clean, broken] {
+    let clean = write(dir.path(), "clean.yaml", &generated(3000, false, false));
+    let broken = write(dir.path(), "broken.yaml", &generated(1500, true, false));
+    let dangling = write(dir.path(), "dangling.yaml", &generated(1500, false, true));
+    for path in [clean, broken, dangling] {
         if let Some(d) = differ(std::slice::from_ref(&path)) {
             panic!("{d}");
         }
