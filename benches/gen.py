@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Writes a synthetic kz fact base with N quotes, and the same base as one JSON and one YAML file.
 
-    benches/gen.py N OUT
+    benches/gen.py N OUT [--files F]
 
 OUT/facts/    the base as kz reads it: shards of at most 10,000 quotes (all sections in each
               shard, as a user adding articles would write them) plus a text file per source,
-              so `kz check` verifies every direct quote and every evidence sentence.
+              so `kz check` verifies every direct quote and every evidence sentence. With
+              `--files F`, the quotes are spread over at most F shards instead (at least one
+              source, 100 quotes, per shard).
 OUT/base.json the whole base as one JSON object of six arrays, for jq and jaq.
 OUT/base.yaml the whole base as one YAML file, for yq and `jaq --from yaml`.
 
@@ -125,7 +127,13 @@ def yaml_doc(sections):
 
 
 def main():
-    n, outdir = int(sys.argv[1]), sys.argv[2]
+    args = sys.argv[1:]
+    files = None
+    if "--files" in args:
+        at = args.index("--files")
+        files = int(args[at + 1])
+        del args[at:at + 2]
+    n, outdir = int(args[0]), args[1]
     sources, actors, orgs, places, quotes, events, texts = build(n)
     facts = os.path.join(outdir, "facts")
     os.makedirs(os.path.join(facts, "sources"), exist_ok=True)
@@ -133,6 +141,8 @@ def main():
         with open(os.path.join(facts, "sources", f"{sid}.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
     per_shard = 100  # sources per shard: 10,000 quotes
+    if files:
+        per_shard = max(1, -(-len(sources) // files))
     for start in range(0, len(sources), per_shard):
         ids = {s["id"] for s in sources[start:start + per_shard]}
         pick = lambda recs: [r for r in recs if r["source"] in ids]

@@ -1,10 +1,8 @@
 //! The command line: global options and the subcommands, with clap derive. Doc comments are the help.
 
 use crate::cmd;
-use crate::render::Format;
-use clap::builder::TypedValueParser as _;
-use clap::{Args, CommandFactory, Parser, ValueEnum};
-use std::path::PathBuf;
+pub use crate::context::{ColorChoice, Global};
+use clap::{CommandFactory, Parser};
 
 /// Query facts about the January 2022 unrest in Kazakhstan and the CSTO deployment.
 ///
@@ -25,50 +23,12 @@ pub struct Cli {
     pub command: cmd::Command,
 }
 
-/// Options every command takes.
-#[derive(Debug, Default, Args)]
-pub struct Global {
-    /// Read facts from PATH, a YAML file or a folder of them; repeat for more. An empty PATH
-    /// ('') is the built-in base, so `--facts '' --facts mine/` reads both [env: KZ_FACTS,
-    /// separated by ':', where an empty element is the built-in base]
-    #[arg(
-        long = "facts",
-        value_name = "PATH",
-        global = true,
-        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
-    )]
-    pub facts: Vec<PathBuf>,
-
-    /// Output format [default: table at a terminal, tsv otherwise]
-    #[arg(short = 'f', long, value_enum, global = true)]
-    pub format: Option<Format>,
-
-    /// When to colour tables (NO_COLOR and CLICOLOR_FORCE are honoured under auto)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
-
-    /// Fit tables to N columns [default: the terminal's width, or $COLUMNS when piped]
-    #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(20..))]
-    pub width: Option<u16>,
-
-    /// Leave out the header row of TSV and CSV
-    #[arg(long, global = true)]
-    pub no_header: bool,
-
-    /// Parse the fact files even if a snapshot of them is cached [env: KZ_NO_CACHE]
-    #[arg(long, global = true)]
-    pub no_cache: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
 /// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.
+/// kz's whole command line, as clap describes it (for man pages and completion).
+pub fn app() -> clap::Command {
+    Cli::command()
+}
+
 /// Run with `COMPLETE=<shell>` set (by the script of `kz completions`), it answers a shell's
 /// completion request instead, and exits.
 pub fn parse() -> Cli {

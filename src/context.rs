@@ -1,11 +1,56 @@
-//! The resolved context of a run, built once from flags, environment and terminal before any
-//! work starts: how output is drawn and where the facts come from. Plain data.
+//! The options every command takes, and the context of a run resolved from them, the
+//! environment and the terminal once before any work starts: how output is drawn and where the
+//! facts come from. Plain data.
 
-use crate::cli::{ColorChoice, Global};
 use crate::open::FactsPath;
 use crate::render::{Format, Style};
+use clap::builder::TypedValueParser as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+
+/// Options every command takes.
+#[derive(Debug, Default, clap::Args)]
+pub struct Global {
+    /// Read facts from PATH, a YAML file or a folder of them; repeat for more. An empty PATH
+    /// ('') is the built-in base, so `--facts '' --facts mine/` reads both [env: KZ_FACTS,
+    /// separated by ':', where an empty element is the built-in base]
+    #[arg(
+        long = "facts",
+        value_name = "PATH",
+        global = true,
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
+    )]
+    pub facts: Vec<PathBuf>,
+
+    /// Output format [default: table at a terminal, tsv otherwise]
+    #[arg(short = 'f', long, value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// When to colour tables (NO_COLOR and CLICOLOR_FORCE are honoured under auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Fit tables to N columns [default: the terminal's width, or $COLUMNS when piped]
+    #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+
+    /// Leave out the header row of TSV and CSV
+    #[arg(long, global = true)]
+    pub no_header: bool,
+
+    /// Parse the fact files even if a snapshot of them is cached [env: KZ_NO_CACHE]
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+/// When to colour tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -16,10 +61,12 @@ pub struct Ctx {
     pub no_cache: bool,
     /// The fact files to read, in order.
     pub facts: Vec<FactsPath>,
+    /// kz's whole command line, for the commands that describe it (`man`).
+    pub app: fn() -> clap::Command,
 }
 
 impl Ctx {
-    pub fn new(global: &Global) -> Ctx {
+    pub fn new(global: &Global, app: fn() -> clap::Command) -> Ctx {
         let terminal = std::io::stdout().is_terminal();
         let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
         let format = global
@@ -53,13 +100,6 @@ impl Ctx {
                 columns()
             }
         });
-        let facts = if !global.facts.is_empty() {
-            facts_from(global.facts.iter().cloned())
-        } else if let Some(paths) = env("KZ_FACTS") {
-            facts_from(std::env::split_paths(&paths))
-        } else {
-            vec![FactsPath::Builtin]
-        };
         Ctx {
             style: Style {
                 format,
@@ -70,8 +110,20 @@ impl Ctx {
             },
             format_given: global.format.is_some(),
             no_cache: global.no_cache,
-            facts,
+            facts: facts(global),
+            app,
         }
+    }
+}
+
+/// The fact paths of a run: `--facts`, else `KZ_FACTS`, else the built-in base.
+pub fn facts(global: &Global) -> Vec<FactsPath> {
+    if !global.facts.is_empty() {
+        facts_from(global.facts.iter().cloned())
+    } else if let Some(paths) = std::env::var_os("KZ_FACTS").filter(|v| !v.is_empty()) {
+        facts_from(std::env::split_paths(&paths))
+    } else {
+        vec![FactsPath::Builtin]
     }
 }
 

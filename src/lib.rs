@@ -27,7 +27,7 @@ pub fn run(cli: cli::Cli) -> u8 {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     // Fact files are read into diagnostics, so a bare I/O error here is a failed write.
-    let result = cmd::dispatch(&cli, &mut out)
+    let result = cmd::dispatch(&cli.global, &cli.command, cli::app, &mut out)
         .map_err(|e| {
             if e.is::<std::io::Error>() {
                 e.context("cannot write output")

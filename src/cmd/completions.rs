@@ -2,7 +2,6 @@
 //! by name from the base.
 
 use super::{Cx, Needs, Run};
-use crate::context::Ctx;
 use crate::model::Kind;
 use crate::names;
 use crate::text::escape_control;
@@ -75,8 +74,8 @@ pub fn names_of(
         let Some(current) = current.to_str() else {
             return Vec::new();
         };
-        let ctx = Ctx::new(&crate::cli::Global::default());
-        let Ok(base) = crate::open::open(&ctx.facts, crate::open::Mode::Cached).base else {
+        let facts = crate::context::facts(&crate::context::Global::default());
+        let Ok(base) = crate::open::open(&facts, crate::open::Mode::Cached).base else {
             return Vec::new();
         };
         let typed = names::normalise(current);

@@ -1,9 +1,7 @@
 //! `kz man`: the manual pages, one for kz and one per command.
 
 use super::{Cx, Needs, Run};
-use crate::cli::Cli;
 use anyhow::Context as _;
-use clap::CommandFactory;
 use std::path::PathBuf;
 
 /// Print kz's manual pages (roff), or write one page per command into a folder.
@@ -27,7 +25,7 @@ impl Run for Args {
     }
 
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let pages = pages()?;
+        let pages = pages(cx.ctx.app)?;
         match &self.dir {
             None => {
                 for (i, (_, page)) in pages.iter().enumerate() {
@@ -53,12 +51,12 @@ impl Run for Args {
 }
 
 /// Every page: `kz`, then `kz-COMMAND` for each command, each rendered on its own.
-fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+fn pages(app: fn() -> clap::Command) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    clap_mangen::Man::new(app()).render(&mut buf)?;
     out.push(("kz".to_string(), buf));
-    for sub in Cli::command()
+    for sub in app()
         .get_subcommands()
         .filter(|s| s.get_name() != "help")
     {

@@ -1,7 +1,7 @@
 //! The subcommands, one module each, and the steps they share. Each command reads as a short
 //! pipeline: resolve its arguments, ask `query`, build rows, and hand them to [`emit`].
 
-use crate::context::Ctx;
+use crate::context::{Ctx, Global};
 use crate::date::Date;
 use crate::diag::Report;
 use crate::exit::Failure;
@@ -113,9 +113,14 @@ static EMPTY: Report = Report {
 /// An answer from a snapshot is held back until it is known that nothing it read was damaged;
 /// if something was, the answer is thrown away and given again from the fact files, and the
 /// snapshot is rebuilt.
-pub fn dispatch(cli: &crate::cli::Cli, out: &mut dyn Write) -> anyhow::Result<()> {
-    let ctx = Ctx::new(&cli.global);
-    let command = cli.command.run();
+pub fn dispatch(
+    global: &Global,
+    command: &Command,
+    app: fn() -> clap::Command,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let ctx = Ctx::new(global, app);
+    let command = command.run();
     if command.needs() == Needs::Nothing {
         return run_with(command, &ctx, None, out);
     }

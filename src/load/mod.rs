@@ -5,8 +5,10 @@
 //! one diagnostic, not the rest of the file, and no whole-document event stream is ever held in
 //! memory. Whenever the cut might not be faithful (flow style, anchors used across items,
 //! directives, a chunk that does not parse on its own), the whole file is parsed in one piece
-//! instead, which is authoritative.
+//! instead, which is authoritative. Within a batch, items in kz's plain subset of YAML are read
+//! by the [`fast`] path, which gives the records serde_yaml would give.
 
+pub mod fast;
 mod files;
 mod locate;
 mod mapped;
@@ -77,6 +79,16 @@ impl Records {
         self.events.extend(other.events);
         self.kinds.extend(other.kinds);
     }
+
+    /// How many records there are of all kinds.
+    fn len(&self) -> usize {
+        self.sources.len()
+            + self.actors.len()
+            + self.organisations.len()
+            + self.places.len()
+            + self.quotes.len()
+            + self.events.len()
+    }
 }
 
 /// Every raw record of a set of files, with the problems found reading them.
@@ -95,10 +107,25 @@ pub struct Raw {
 /// Reads every file into raw records, reporting every problem a parse can find. Files, and
 /// batches of items within a file, are parsed in parallel; the result is in file order.
 pub fn parse(files: Vec<FactFile>) -> Raw {
+    let on = fast::enabled_by_env();
+    let raw = parse_with(files, on);
+    if std::env::var_os("KZ_FAST_PATH_STATS").is_some_and(|v| v == "1") {
+        use std::io::Write as _;
+        let stats = fast::stats();
+        let _ = match on {
+            true => writeln!(std::io::stderr(), "kz: {stats}"),
+            false => writeln!(std::io::stderr(), "kz: fast path: off"),
+        };
+    }
+    raw
+}
+
+/// [`parse`], with the [`fast`] path on or off whatever the environment says.
+pub fn parse_with(files: Vec<FactFile>, fast: bool) -> Raw {
     let parsed: Vec<ParsedFile> = files
         .par_iter()
         .enumerate()
-        .map(|(i, file)| parse_file(i as u32, file))
+        .map(|(i, file)| parse_file(i as u32, file, fast))
         .collect();
     assemble(files, parsed)
 }
@@ -106,18 +133,24 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
 /// [`parse`], taking each file read from disk that is kept in `pieces` from there, and keeping
 /// each clean one parsed now. Returns the hashes of the files, which are the pieces to keep.
 pub fn parse_cached(files: Vec<FactFile>, pieces: &Pieces) -> (Raw, Vec<u128>) {
+    let fast = fast::enabled_by_env();
     let parsed: Vec<ParsedFile> = files
         .par_iter()
         .enumerate()
         .map(|(i, file)| {
             let Some(hash) = file.input.as_ref().map(|input| input.hash) else {
-                return parse_file(i as u32, file);
+                return parse_file(i as u32, file, fast);
             };
-            pieces.get(hash, i as u32).unwrap_or_else(|| {
-                let parsed = parse_file(i as u32, file);
-                pieces.put(hash, &parsed);
-                parsed
-            })
+            pieces
+                .get::<Stored>(hash)
+                .and_then(|stored| stored.parsed(i as u32))
+                .unwrap_or_else(|| {
+                    let parsed = parse_file(i as u32, file, fast);
+                    if let Some(stored) = Stored::of(&parsed) {
+                        pieces.put(hash, &stored);
+                    }
+                    parsed
+                })
         })
         .collect();
     let hashes = files
@@ -163,6 +196,78 @@ struct ParsedFile {
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
     broken_fields: Vec<(At, String)>,
+    /// Whether batches try the fast path first.
+    fast: bool,
+    /// How many items each path read, counted once the file is parsed.
+    counts: fast::Counts,
+}
+
+/// How a file's parse is kept between runs (see [`Pieces`]): its units, a whole-file unit by its
+/// section's place in [`SECTIONS`], and its records, numbered as file 0.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    units: Vec<StoredUnit>,
+    records: Records,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+enum StoredUnit {
+    Chunk {
+        end: usize,
+        items: Vec<(usize, u32)>,
+    },
+    Whole(u8),
+}
+
+impl Stored {
+    /// What to keep of a parse: nothing if it found a problem, which must then be found and
+    /// reported again on every run.
+    fn of(parsed: &ParsedFile) -> Option<Stored> {
+        if !parsed.diagnostics.is_empty()
+            || !parsed.broken_ids.is_empty()
+            || !parsed.broken_fields.is_empty()
+        {
+            return None;
+        }
+        let units = parsed
+            .units
+            .iter()
+            .map(|u| match u {
+                Unit::Chunk { end, items } => Some(StoredUnit::Chunk {
+                    end: *end,
+                    items: items.clone(),
+                }),
+                Unit::Whole { section } => SECTIONS
+                    .iter()
+                    .position(|s| s == section)
+                    .map(|s| StoredUnit::Whole(s as u8)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let mut records = parsed.records.clone();
+        records.set_file(0);
+        Some(Stored { units, records })
+    }
+
+    /// The parse kept, as file number `file` of the base.
+    fn parsed(self, file: u32) -> Option<ParsedFile> {
+        let units = self
+            .units
+            .into_iter()
+            .map(|u| match u {
+                StoredUnit::Chunk { end, items } => Some(Unit::Chunk { end, items }),
+                StoredUnit::Whole(s) => Some(Unit::Whole {
+                    section: SECTIONS.get(s as usize)?,
+                }),
+            })
+            .collect::<Option<Vec<Unit>>>()?;
+        let mut records = self.records;
+        records.set_file(file);
+        Some(ParsedFile {
+            units,
+            records,
+            ..ParsedFile::default()
+        })
+    }
 }
 
 /// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
@@ -214,25 +319,32 @@ fn place<T>(
 /// A chunk failed in a way only the whole file can explain (syntax, anchors across items).
 struct NeedsWhole;
 
-fn parse_file(file_idx: u32, file: &FactFile) -> ParsedFile {
+fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
     if let Some(refused) = refused(file) {
         return refused;
     }
     let sections = outline(&file.text);
     if let Some(sections) = &sections
-        && let Ok(parsed) = parse_outlined(file_idx, file, sections)
+        && let Ok(parsed) = parse_outlined(file_idx, file, sections, fast)
     {
+        parsed.counts.commit();
         return parsed;
     }
-    parse_whole(file_idx, file, sections.as_deref())
+    let whole = parse_whole(file_idx, file, sections.as_deref());
+    fast::Counts::whole(whole.records.len()).commit();
+    whole
 }
 
 fn parse_outlined(
     file_idx: u32,
     file: &FactFile,
     sections: &[SectionOutline],
+    fast: bool,
 ) -> Result<ParsedFile, NeedsWhole> {
-    let mut out = ParsedFile::default();
+    let mut out = ParsedFile {
+        fast,
+        ..ParsedFile::default()
+    };
     let mut seen: Vec<(&str, u32)> = Vec::new();
     for section in sections {
         if let Some((_, first)) = seen.iter().find(|(name, _)| *name == section.name) {
@@ -269,6 +381,7 @@ struct Batch<T> {
     diagnostics: Vec<Diagnostic>,
     broken_ids: Vec<String>,
     broken_fields: Vec<(At, String)>,
+    counts: fast::Counts,
 }
 
 fn parse_items<T: DeserializeOwned + Send>(
@@ -291,9 +404,10 @@ fn parse_items<T: DeserializeOwned + Send>(
         batches.push(&items[start..end]);
         start = end;
     }
+    let fast = out.fast;
     let parsed: Vec<Result<Batch<T>, NeedsWhole>> = batches
         .par_iter()
-        .map(|items| parse_batch(file_idx, file, section.name, items))
+        .map(|items| parse_batch(file_idx, file, section.name, items, fast))
         .collect();
     let mut records = Vec::with_capacity(items.len());
     for batch in parsed {
@@ -311,6 +425,7 @@ fn parse_items<T: DeserializeOwned + Send>(
                 at.unit += offset;
                 (at, path)
             }));
+        out.counts.add(batch.counts);
     }
     Ok(records)
 }
@@ -320,6 +435,7 @@ fn parse_batch<T: DeserializeOwned>(
     file: &FactFile,
     section: &str,
     items: &[ItemSpan],
+    fast: bool,
 ) -> Result<Batch<T>, NeedsWhole> {
     let mut batch = Batch {
         units: Vec::new(),
@@ -327,9 +443,18 @@ fn parse_batch<T: DeserializeOwned>(
         diagnostics: Vec::new(),
         broken_ids: Vec::new(),
         broken_fields: Vec::new(),
+        counts: fast::Counts::default(),
     };
     let (start, end) = (items[0].start, items[items.len() - 1].end);
-    if let Ok(records) = serde_yaml::from_str::<Vec<T>>(&file.text[start..end]) {
+    let fast_records = match fast {
+        true => fast::read_batch::<T>(&file.text, items, &mut batch.counts),
+        false => None,
+    };
+    let read = match fast_records {
+        Some(records) => Ok(records),
+        None => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
+    };
+    if let Ok(records) = read {
         if records.len() != items.len() {
             return Err(NeedsWhole);
         }

@@ -23,7 +23,7 @@ pub(super) fn outline(text: &str) -> Option<Vec<SectionOutline<'_>>> {
     let mut sections: Vec<SectionOutline> = Vec::new();
     let mut item_indent: Option<usize> = None;
     let mut offset = 0;
-    for (n, raw_line) in text.split_inclusive('\n').enumerate() {
+    for (n, raw_line) in lines_inclusive(text).enumerate() {
         let line_no = n as u32 + 1;
         let start = offset;
         offset += raw_line.len();
@@ -86,6 +86,19 @@ pub(super) fn outline(text: &str) -> Option<Vec<SectionOutline<'_>>> {
     }
     close_last(&mut sections, offset);
     Some(sections)
+}
+
+/// The lines of `text` with their line breaks, as `str::split_inclusive('\n')` gives them, found
+/// with one vectorised scan.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let mut start = 0;
+    ends.chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let line = text.get(start..end).filter(|l| !l.is_empty());
+            start = end;
+            line
+        })
 }
 
 fn close_last(sections: &mut [SectionOutline], end: usize) {
@@ -158,7 +171,34 @@ pub(super) const MAX_FLOW_DEPTH: usize = 64;
 /// comments and quoted scalars, so brackets inside text do not count.
 pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
-    for (n, line) in text.lines().enumerate() {
+    let bytes = text.as_bytes();
+    // The start of the line being looked at, and its 0-based number.
+    let (mut start, mut n) = (0, 0);
+    while start < bytes.len() {
+        // Only brackets change the depth, and each line is scanned on its own: with none open,
+        // skip to the next line with an opening one.
+        if depth == 0 {
+            let open = start + memchr::memchr2(b'[', b'{', &bytes[start..])?;
+            let line_start =
+                memchr::memrchr(b'\n', &bytes[start..open]).map_or(start, |i| start + i + 1);
+            n += memchr::memchr_iter(b'\n', &bytes[start..line_start]).count();
+            start = line_start;
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let raw = &text[start..end];
+        // As `str::lines` does: a carriage return goes only with a line feed.
+        let line = match end < bytes.len() {
+            true => raw.strip_suffix('\r').unwrap_or(raw),
+            false => raw,
+        };
+        let this = n;
+        start = end + 1;
+        n += 1;
+        if memchr::memchr2(b'[', b'{', line.as_bytes()).is_none()
+            && memchr::memchr2(b']', b'}', line.as_bytes()).is_none()
+        {
+            continue;
+        }
         let mut chars = line.char_indices().peekable();
         // Whether a quote here would open a quoted scalar: after the start of a line, an
         // indicator or whitespace that follows one.
@@ -184,7 +224,7 @@ pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
                 '[' | '{' => {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
-                        return Some((n + 1, line[..i].chars().count() + 1));
+                        return Some((this + 1, line[..i].chars().count() + 1));
                     }
                     may_quote = true;
                 }
@@ -220,5 +260,92 @@ mod depth_tests {
             (format!("a: \"esc \\\" {}\"\n", "[".repeat(200)), None),
         ];
         crate::testing::table(&cases, |text| too_deep(&text));
+    }
+
+    /// The scan as it was first written, a character at a time over every line.
+    fn too_deep_by_chars(text: &str) -> Option<(usize, usize)> {
+        let mut depth = 0usize;
+        for (n, line) in text.lines().enumerate() {
+            let mut chars = line.char_indices().peekable();
+            let mut may_quote = true;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '#' if may_quote || line[..i].ends_with([' ', '\t']) => break,
+                    '"' | '\'' if may_quote => {
+                        let close = c;
+                        let mut escaped = false;
+                        for (_, q) in chars.by_ref() {
+                            if close == '"' && q == '\\' && !escaped {
+                                escaped = true;
+                                continue;
+                            }
+                            if q == close && !escaped {
+                                break;
+                            }
+                            escaped = false;
+                        }
+                        may_quote = false;
+                    }
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH {
+                            return Some((n + 1, line[..i].chars().count() + 1));
+                        }
+                        may_quote = true;
+                    }
+                    ']' | '}' => {
+                        depth = depth.saturating_sub(1);
+                        may_quote = false;
+                    }
+                    ',' | ':' | '-' | '?' => may_quote = true,
+                    ' ' | '\t' => {}
+                    _ => may_quote = false,
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_line_skipping_scan_agrees_with_the_character_scan() {
+        let mut texts = vec![
+            format!("a: [\n{}", "  [\n".repeat(70)),
+            format!("a: [\r\n{}", "  [\r\n".repeat(70)),
+            format!("x: 1\n\n# c\nb: {}\n{}", "[".repeat(40), "[".repeat(30)),
+            format!(
+                "b: {}\nplain\n{}]]\n{}",
+                "{".repeat(60),
+                "]".repeat(3),
+                "[".repeat(10)
+            ),
+            format!(
+                "q: '{}'\nr: \"{}\"\n{}\r",
+                "[".repeat(70),
+                "{".repeat(70),
+                "[".repeat(65)
+            ),
+            "no brackets\nat all\r\n".to_string(),
+            String::new(),
+        ];
+        let mut stack = vec![
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("facts"),
+        ];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        for text in &texts {
+            assert_eq!(too_deep(text), too_deep_by_chars(text), "{text:?}");
+            let lines: Vec<&str> = lines_inclusive(text).collect();
+            let want: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(lines, want);
+        }
     }
 }

@@ -1,17 +1,16 @@
-//! The parsed records of each fact file, kept between runs so that when some files of a base
+//! What kz keeps of each fact file between runs (its parse), so that when some files of a base
 //! change only those are parsed again. The checks that span files (ids, references, cycles,
 //! quotes against their sources) always run again over the whole base.
 //!
 //! A piece is found by the xxh3-128 hash of its file's bytes, so it can never be stale: an
-//! edited file has another hash. Only files that parsed without a problem are kept; a file with
-//! problems is parsed, and its problems reported, every time. Each piece is a file of its own,
-//! written to a temporary file and renamed into place, and carries a checksum: a damaged or
-//! foreign piece is ignored and the file parsed again.
+//! edited file has another hash. Each piece is a file of its own, written to a temporary file
+//! and renamed into place, and carries a checksum: a damaged or foreign piece is ignored and the
+//! file parsed again.
 
-use super::locate::Unit;
-use super::{ParsedFile, Records, SECTIONS};
-use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The first bytes of a piece; bump the digit whenever the layout of raw records changes.
@@ -21,24 +20,6 @@ const MAGIC: &[u8; 8] = b"KZPIECE1";
 #[derive(Debug, Clone)]
 pub struct Pieces {
     dir: PathBuf,
-}
-
-/// How a unit is stored: a chunk as it is, a whole-file parse by its section's place in
-/// [`SECTIONS`].
-#[derive(Serialize, Deserialize)]
-enum StoredUnit {
-    Chunk {
-        end: usize,
-        items: Vec<(usize, u32)>,
-    },
-    Whole(u8),
-}
-
-/// What a piece holds: a clean file's parse units and records, with file number 0.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    units: Vec<StoredUnit>,
-    records: Records,
 }
 
 impl Pieces {
@@ -51,68 +32,25 @@ impl Pieces {
         self.dir.join(format!("{hash:032x}"))
     }
 
-    /// The parse of a file with these bytes, as file number `file` of the base, if kept.
-    pub(super) fn get(&self, hash: u128, file: u32) -> Option<ParsedFile> {
+    /// What was kept for a file with these bytes, if it is there and whole.
+    pub fn get<T: DeserializeOwned>(&self, hash: u128) -> Option<T> {
         let bytes = std::fs::read(self.path(hash)).ok()?;
         let body = bytes.strip_prefix(MAGIC)?;
         let (sum, body) = body.split_first_chunk::<8>()?;
         if xxh3_64(body) != u64::from_le_bytes(*sum) {
             return None;
         }
-        let stored: Stored = postcard::from_bytes(body).ok()?;
-        let units = stored
-            .units
-            .into_iter()
-            .map(|u| match u {
-                StoredUnit::Chunk { end, items } => Some(Unit::Chunk { end, items }),
-                StoredUnit::Whole(s) => Some(Unit::Whole {
-                    section: SECTIONS.get(s as usize)?,
-                }),
-            })
-            .collect::<Option<Vec<Unit>>>()?;
-        let mut records = stored.records;
-        records.set_file(file);
-        Some(ParsedFile {
-            units,
-            records,
-            ..ParsedFile::default()
-        })
+        postcard::from_bytes(body).ok()
     }
 
-    /// Keeps the parse of a file with these bytes, if it found no problem. Failing to keep it
-    /// only means the file is parsed again next time.
-    pub(super) fn put(&self, hash: u128, parsed: &ParsedFile) {
-        if !parsed.diagnostics.is_empty()
-            || !parsed.broken_ids.is_empty()
-            || !parsed.broken_fields.is_empty()
-        {
-            return;
-        }
-        let units = parsed
-            .units
-            .iter()
-            .map(|u| match u {
-                Unit::Chunk { end, items } => Some(StoredUnit::Chunk {
-                    end: *end,
-                    items: items.clone(),
-                }),
-                Unit::Whole { section } => SECTIONS
-                    .iter()
-                    .position(|s| s == section)
-                    .map(|s| StoredUnit::Whole(s as u8)),
-            })
-            .collect::<Option<Vec<_>>>();
-        let Some(units) = units else {
-            return;
-        };
-        let mut records = parsed.records.clone();
-        records.set_file(0);
-        let Ok(body) = postcard::to_stdvec(&Stored { units, records }) else {
+    /// Keeps something for a file with these bytes. Failing to keep it only means the file is
+    /// parsed again next time.
+    pub fn put<T: Serialize>(&self, hash: u128, piece: &T) {
+        let Ok(body) = postcard::to_stdvec(piece) else {
             return;
         };
         let sum = xxh3_64(&body).to_le_bytes();
-        let _ =
-            super::snapshot::write_atomically(&self.dir, &self.path(hash), &[MAGIC, &sum, &body]);
+        let _ = write_atomically(&self.dir, &self.path(hash), &[MAGIC, &sum, &body]);
     }
 
     /// Removes every piece but those of files with these hashes.
@@ -131,34 +69,44 @@ impl Pieces {
     }
 }
 
+/// Writes a file in `dir` by a temporary file renamed into place, so no reader sees half of it.
+/// No fsync: a file torn by a crash fails its checksums and is rebuilt.
+pub(super) fn write_atomically(dir: &Path, path: &Path, parts: &[&[u8]]) -> Option<()> {
+    std::fs::create_dir_all(dir).ok()?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
+    let mut out = std::io::BufWriter::new(tmp);
+    for part in parts {
+        out.write_all(part).ok()?;
+    }
+    let tmp = out.into_inner().ok()?;
+    tmp.persist(path).ok()?;
+    Some(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{builtin_files, parse_file};
 
     #[test]
-    fn a_kept_piece_reads_back_as_its_parse() {
+    fn a_kept_piece_reads_back_whole_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
         let pieces = Pieces::at(dir.path().join("p"));
-        for (i, file) in builtin_files().iter().enumerate() {
-            let parsed = parse_file(i as u32, file);
-            assert!(parsed.diagnostics.is_empty());
-            pieces.put(i as u128, &parsed);
-            let back = pieces.get(i as u128, i as u32).expect("kept");
-            assert_eq!(
-                format!("{:?}", back.records),
-                format!("{:?}", parsed.records)
-            );
-            assert_eq!(back.units, parsed.units);
-            // Any damage: ignored, never misread.
-            let path = pieces.path(i as u128);
-            let mut bytes = std::fs::read(&path).unwrap();
-            let at = bytes.len() / 2;
+        let piece = (String::from("records"), vec![1u32, 2, 3]);
+        pieces.put(7, &piece);
+        pieces.put(8, &piece);
+        assert_eq!(pieces.get::<(String, Vec<u32>)>(7), Some(piece));
+        let path = pieces.path(7);
+        let good = std::fs::read(&path).unwrap();
+        for at in 0..good.len() {
+            let mut bytes = good.clone();
             bytes[at] ^= 1;
             std::fs::write(&path, &bytes).unwrap();
-            assert!(pieces.get(i as u128, 0).is_none());
+            assert_eq!(pieces.get::<(String, Vec<u32>)>(7), None, "byte {at}");
         }
-        pieces.keep_only(&[]);
-        assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 0);
+        std::fs::write(&path, &good[..good.len() - 1]).unwrap();
+        assert_eq!(pieces.get::<(String, Vec<u32>)>(7), None, "cut short");
+        pieces.keep_only(&[8]);
+        assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 1);
+        assert!(pieces.get::<(String, Vec<u32>)>(8).is_some());
     }
 }

@@ -14,12 +14,11 @@
 //! snapshot that is truncated, foreign, of another version or damaged is ignored and rebuilt.
 
 use super::mapped;
-use super::pieces::Pieces;
-use crate::model::index::{Built, Part};
+use super::pieces::{Pieces, write_atomically};
+use crate::model::index::Part;
 use crate::model::table::{Bytes, Table};
 use crate::model::{Base, Indexes, Input, KindDecl};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -221,7 +220,7 @@ impl Cache {
         let meta = Meta {
             files: base.files.clone(),
             kinds: base.kinds.clone(),
-            lens: crate::model::index::lens(base).map(|n| n as u64),
+            lens: base.lens().map(|n| n as u64),
             inputs: base.inputs.clone(),
             texts: base.texts.clone(),
         };
@@ -238,7 +237,7 @@ impl Cache {
             sections.push((ENTRIES + k as u32, entries));
             sections.push((DATA + k as u32, data));
         }
-        for (p, part) in Built::of(base).parts.into_iter().enumerate() {
+        for (p, part) in base.built_index().parts.into_iter().enumerate() {
             sections.push((INDEX + p as u32, part));
         }
         let mut header = Vec::with_capacity(64 + sections.len() * DIR_ENTRY);
@@ -286,20 +285,6 @@ impl Cache {
             let _ = std::fs::remove_dir_all(path.with_extension("pieces"));
         }
     }
-}
-
-/// Writes a file in `dir` by a temporary file renamed into place, so no reader sees half of it.
-/// No fsync: a file torn by a crash fails its checksums and is rebuilt.
-pub(super) fn write_atomically(dir: &Path, path: &Path, parts: &[&[u8]]) -> Option<()> {
-    std::fs::create_dir_all(dir).ok()?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
-    let mut out = std::io::BufWriter::new(tmp);
-    for part in parts {
-        out.write_all(part).ok()?;
-    }
-    let tmp = out.into_inner().ok()?;
-    tmp.persist(path).ok()?;
-    Some(())
 }
 
 fn encode<T: crate::model::table::Record>(records: &[T]) -> (Vec<u8>, Vec<u8>) {

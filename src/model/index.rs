@@ -8,8 +8,8 @@
 //! verified the first time it is read. A section that fails marks the base as damaged (see
 //! [`super::table`]) and answers nothing.
 
+use super::records::{EntityRef, Kind};
 use super::table::Bytes;
-use super::{Base, EntityRef, Kind};
 use crate::names::{self, NameQuery, Tier};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -136,9 +136,8 @@ impl Indexes {
         })
     }
 
-    /// The indexes of a base held in memory, built from its records.
-    pub fn build(base: &Base) -> Indexes {
-        let built = Built::of(base);
+    /// The indexes built in memory from a base's records (see [`Builder`]).
+    pub fn held(built: Built, lens: [usize; 6], damaged: Arc<AtomicBool>) -> Indexes {
         let mut all = Vec::new();
         let mut ranges = Vec::new();
         for part in built.parts {
@@ -157,8 +156,8 @@ impl Indexes {
             .collect();
         Indexes {
             sections,
-            starts: starts(lens(base)).unwrap_or_default(),
-            damaged: base.damaged.clone(),
+            starts: starts(lens).unwrap_or_default(),
+            damaged,
         }
     }
 
@@ -356,11 +355,6 @@ impl Indexes {
     }
 }
 
-/// How many records of each kind a base has, in [`Kind::ALL`] order.
-pub fn lens(base: &Base) -> [usize; 6] {
-    Kind::ALL.map(|k| base.len(k))
-}
-
 fn starts(lens: [usize; 6]) -> Option<[u32; 7]> {
     let mut out = [0u32; 7];
     for (k, len) in lens.iter().enumerate() {
@@ -465,72 +459,73 @@ fn csr(keys: usize, mut pairs: Vec<(u32, u32)>) -> Vec<u8> {
     out
 }
 
-impl Built {
-    /// Every index of a base, from its records.
-    pub fn of(base: &Base) -> Built {
-        let starts = starts(lens(base)).unwrap_or_default();
-        let key = |r: EntityRef| starts[kind_slot(r.kind)] + r.idx;
-        let total = starts[6] as usize;
-        let (mut ids, mut exact, mut loose, mut words) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for r in base.all() {
-            let k = key(r);
-            ids.push((base.id(r).to_string(), k, 0));
-            let labels =
-                std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
-            for (n, label) in labels.enumerate() {
-                let norm = names::normalise(label);
-                if norm.is_empty() {
-                    continue;
-                }
-                let l = names::loose(&norm);
-                for w in l.split(' ').filter(|w| !w.is_empty()) {
-                    words.push((w.to_string(), k, n as u32));
-                }
-                loose.push((l, k, n as u32));
-                exact.push((norm, k, n as u32));
+/// Gathers what the indexes hold, record by record, as the base walks its records: each
+/// record's id and labels, and each relation between two records.
+pub struct Builder {
+    starts: [u32; 7],
+    lens: [usize; 6],
+    names: [Vec<(String, u32, u32)>; 4],
+    lists: [Vec<(u32, u32)>; 8],
+}
+
+impl Builder {
+    /// A builder for a base with `lens` records of each kind, in [`Kind::ALL`] order.
+    pub fn new(lens: [usize; 6]) -> Builder {
+        Builder {
+            starts: starts(lens).unwrap_or_default(),
+            lens,
+            names: Default::default(),
+            lists: Default::default(),
+        }
+    }
+
+    /// A record's place in the one numbering of every record.
+    pub fn key(&self, r: EntityRef) -> u32 {
+        self.starts[kind_slot(r.kind)] + r.idx
+    }
+
+    /// A record, its id, and its labels (its name or title first, then its aliases), which are
+    /// keyed normalised, loosely, and word by word.
+    pub fn record<'a>(&mut self, r: EntityRef, id: &str, labels: impl Iterator<Item = &'a str>) {
+        let k = self.key(r);
+        let [ids, exact, loose, words] = &mut self.names;
+        ids.push((id.to_string(), k, 0));
+        for (n, label) in labels.enumerate() {
+            let norm = names::normalise(label);
+            if norm.is_empty() {
+                continue;
             }
-        }
-        let (mut by, mut about) = (Vec::new(), Vec::new());
-        for (q, quote) in base.quotes.iter().enumerate() {
-            by.push((key(quote.speaker), q as u32));
-            about.extend(quote.about.iter().map(|&a| (key(a), q as u32)));
-        }
-        let (mut involving, mut at) = (Vec::new(), Vec::new());
-        for (e, event) in base.events.iter().enumerate() {
-            involving.extend(event.involving.iter().map(|&x| (key(x), e as u32)));
-            at.extend(event.places.iter().map(|&p| (p, e as u32)));
-        }
-        let (mut roles_in, mut roles_at) = (Vec::new(), Vec::new());
-        for (a, actor) in base.actors.iter().enumerate() {
-            for role in &actor.roles {
-                roles_in.extend(role.org.map(|o| (o, a as u32)));
-                roles_at.extend(role.place.map(|p| (p, a as u32)));
+            let l = names::loose(&norm);
+            for w in l.split(' ').filter(|w| !w.is_empty()) {
+                words.push((w.to_string(), k, n as u32));
             }
+            loose.push((l, k, n as u32));
+            exact.push((norm, k, n as u32));
         }
-        let mut member_of = Vec::new();
-        for (o, org) in base.organisations.iter().enumerate() {
-            member_of.extend(org.members.iter().map(|m| (key(m.member), o as u32)));
+    }
+
+    /// Lists `to` under `from` in a relation: a record key for [`Part::By`], [`Part::About`],
+    /// [`Part::Involving`] and [`Part::MemberOf`], an organisation's index for
+    /// [`Part::RolesIn`], a place's for [`Part::At`], [`Part::RolesAt`] and [`Part::Parts`].
+    pub fn relate(&mut self, part: Part, from: u32, to: u32) {
+        if let Some(slot) = (part as usize).checked_sub(self.names.len()) {
+            self.lists[slot].push((from, to));
         }
-        let parts: Vec<(u32, u32)> = (0..base.places.len() as u32)
-            .filter_map(|p| base.places[p as usize].part_of.map(|parent| (parent, p)))
-            .collect();
-        let (orgs, places) = (base.organisations.len(), base.places.len());
-        Built {
-            parts: vec![
-                name_table(ids),
-                name_table(exact),
-                name_table(loose),
-                name_table(words),
-                csr(total, by),
-                csr(total, about),
-                csr(total, involving),
-                csr(places, at),
-                csr(orgs, roles_in),
-                csr(places, roles_at),
-                csr(total, member_of),
-                csr(places, parts),
-            ],
+    }
+
+    /// The stored form of every index.
+    pub fn finish(self) -> Built {
+        let total = self.starts[6] as usize;
+        let (orgs, places) = (self.lens[2], self.lens[3]);
+        let mut parts: Vec<Vec<u8>> = self.names.into_iter().map(name_table).collect();
+        for (list, part) in self.lists.into_iter().zip(&Part::ALL[4..]) {
+            let keys = match part {
+                Part::At | Part::RolesAt | Part::Parts => places,
+                Part::RolesIn => orgs,
+                _ => total,
+            };
+            parts.push(csr(keys, list));
         }
+        Built { parts }
     }
 }

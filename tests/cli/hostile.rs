@@ -283,7 +283,10 @@ fn a_failed_write_leaves_a_sound_cache() {
     assert!(
         entries.iter().all(|p| {
             p.extension().is_some_and(|x| x == "snap")
-                || p.parent().unwrap().extension().is_some_and(|x| x == "pieces")
+                || p.parent()
+                    .unwrap()
+                    .extension()
+                    .is_some_and(|x| x == "pieces")
                     && p.file_name().unwrap().len() == 32
         }),
         "no partial files: {entries:?}"

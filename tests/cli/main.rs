@@ -9,6 +9,7 @@ mod consistency;
 mod ecosystem;
 mod equivalence;
 mod facts;
+mod fastpath;
 mod formats;
 mod hostile;
 mod layers;

@@ -104,6 +104,8 @@ impl Kz {
             "CLICOLOR_FORCE",
             "COLUMNS",
             "KZ_NO_CACHE",
+            "KZ_NO_FAST_PATH",
+            "KZ_FAST_PATH_STATS",
         ] {
             cmd.env_remove(key);
         }

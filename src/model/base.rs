@@ -1,0 +1,234 @@
+//! The whole checked base: its tables of records, its indexes, and the questions every command
+//! asks of any record (its id, label, aliases, sources).
+
+use super::index::{Builder, Built, Indexes, Part};
+use super::records::{Actor, Event, Organisation, Place, Quote, Source};
+use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Text};
+use super::table::Table;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+/// The whole checked base. Records keep file order within each kind, each kind in a [`Table`]:
+/// in memory after a parse, or read in place from a snapshot.
+#[derive(Debug, Default)]
+pub struct Base {
+    /// Display paths of the files read, in the order read.
+    pub files: Vec<String>,
+    pub sources: Table<Source>,
+    pub actors: Table<Actor>,
+    pub organisations: Table<Organisation>,
+    pub places: Table<Place>,
+    pub quotes: Table<Quote>,
+    pub events: Table<Event>,
+    /// The vocabulary of organisation and place kinds.
+    pub kinds: Vec<KindDecl>,
+    /// The fact files on disk the base was read from, in order, and the source texts it was
+    /// checked against, as they were when read: what tells a snapshot whether it is fresh.
+    pub inputs: Vec<Input>,
+    pub texts: Vec<Input>,
+    /// The indexes: built from the records on first use, or read with them from a snapshot.
+    index: Lazy,
+    /// Set when a record or index read in place turns out damaged: nothing read from this base
+    /// may then be shown.
+    damaged: Arc<AtomicBool>,
+}
+
+/// The indexes of a base, made on first use. They are derived from the records, so two bases
+/// with the same records are equal whether or not either has made them yet.
+#[derive(Default)]
+struct Lazy(OnceLock<Indexes>);
+
+impl PartialEq for Base {
+    /// Two bases are equal when they hold the same records read from the same files.
+    fn eq(&self, other: &Base) -> bool {
+        self.files == other.files
+            && self.sources == other.sources
+            && self.actors == other.actors
+            && self.organisations == other.organisations
+            && self.places == other.places
+            && self.quotes == other.quotes
+            && self.events == other.events
+            && self.kinds == other.kinds
+            && self.inputs == other.inputs
+            && self.texts == other.texts
+    }
+}
+
+impl PartialEq for Lazy {
+    fn eq(&self, _: &Lazy) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Lazy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Indexes")
+    }
+}
+
+impl Base {
+    /// The indexes, built from the records on first use.
+    pub fn index(&self) -> &Indexes {
+        self.index
+            .0
+            .get_or_init(|| Indexes::held(self.built_index(), self.lens(), self.damaged.clone()))
+    }
+
+    /// How many records of each kind the base has, in [`Kind::ALL`] order.
+    pub fn lens(&self) -> [usize; 6] {
+        Kind::ALL.map(|k| self.len(k))
+    }
+
+    /// The stored form of every index, from the records.
+    pub fn built_index(&self) -> Built {
+        let mut b = Builder::new(self.lens());
+        for r in self.all() {
+            let labels =
+                std::iter::once(self.label(r)).chain(self.aliases(r).iter().map(|a| a.as_str()));
+            b.record(r, self.id(r), labels);
+        }
+        for (q, quote) in self.quotes.iter().enumerate() {
+            b.relate(Part::By, b.key(quote.speaker), q as u32);
+            for &a in &quote.about {
+                b.relate(Part::About, b.key(a), q as u32);
+            }
+        }
+        for (e, event) in self.events.iter().enumerate() {
+            for &x in &event.involving {
+                b.relate(Part::Involving, b.key(x), e as u32);
+            }
+            for &p in &event.places {
+                b.relate(Part::At, p, e as u32);
+            }
+        }
+        for (a, actor) in self.actors.iter().enumerate() {
+            for role in &actor.roles {
+                if let Some(o) = role.org {
+                    b.relate(Part::RolesIn, o, a as u32);
+                }
+                if let Some(p) = role.place {
+                    b.relate(Part::RolesAt, p, a as u32);
+                }
+            }
+        }
+        for (o, org) in self.organisations.iter().enumerate() {
+            for m in &org.members {
+                b.relate(Part::MemberOf, b.key(m.member), o as u32);
+            }
+        }
+        for (p, place) in self.places.iter().enumerate() {
+            if let Some(parent) = place.part_of {
+                b.relate(Part::Parts, parent, p as u32);
+            }
+        }
+        b.finish()
+    }
+
+    /// Installs indexes read with the records (from a snapshot).
+    pub fn set_index(&mut self, index: Indexes) {
+        self.index = Lazy(OnceLock::from(index));
+    }
+
+    /// The flag every table and index read in place sets when it finds damage.
+    pub fn damage_flag(&self) -> Arc<AtomicBool> {
+        self.damaged.clone()
+    }
+
+    /// Whether anything read from this base was damaged: then no answer from it may be shown.
+    pub fn is_damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
+    /// The record with this exact id.
+    pub fn lookup(&self, id: &str) -> Option<EntityRef> {
+        self.index().lookup(id)
+    }
+
+    /// Every id in the base, in id order.
+    pub fn all_ids(&self) -> Vec<String> {
+        self.index().ids().into_iter().map(|(id, _)| id).collect()
+    }
+
+    pub fn len(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Source => self.sources.len(),
+            Kind::Actor => self.actors.len(),
+            Kind::Organisation => self.organisations.len(),
+            Kind::Place => self.places.len(),
+            Kind::Quote => self.quotes.len(),
+            Kind::Event => self.events.len(),
+        }
+    }
+
+    /// Every record of the base, kind by kind, in file order.
+    pub fn all(&self) -> impl Iterator<Item = EntityRef> + '_ {
+        Kind::ALL.into_iter().flat_map(move |kind| {
+            (0..self.len(kind) as u32).map(move |idx| EntityRef { kind, idx })
+        })
+    }
+
+    pub fn id(&self, r: EntityRef) -> &str {
+        let i = r.idx as usize;
+        match r.kind {
+            Kind::Source => &self.sources[i].id,
+            Kind::Actor => &self.actors[i].meta.id,
+            Kind::Organisation => &self.organisations[i].meta.id,
+            Kind::Place => &self.places[i].meta.id,
+            Kind::Quote => &self.quotes[i].meta.id,
+            Kind::Event => &self.events[i].meta.id,
+        }
+    }
+
+    /// A human label: the name of a person, organisation or place, a source's or event's
+    /// title, or a quote's id.
+    pub fn label(&self, r: EntityRef) -> &str {
+        let i = r.idx as usize;
+        match r.kind {
+            Kind::Source => &self.sources[i].title,
+            Kind::Actor => &self.actors[i].name,
+            Kind::Organisation => &self.organisations[i].name,
+            Kind::Place => &self.places[i].name,
+            Kind::Quote => &self.quotes[i].meta.id,
+            Kind::Event => &self.events[i].title,
+        }
+    }
+
+    /// The aliases of a named record; empty for the other kinds.
+    pub fn aliases(&self, r: EntityRef) -> &[Text] {
+        let i = r.idx as usize;
+        match r.kind {
+            Kind::Actor => &self.actors[i].aliases,
+            Kind::Organisation => &self.organisations[i].aliases,
+            Kind::Place => &self.places[i].aliases,
+            _ => &[],
+        }
+    }
+
+    /// The shared fields of a cited record; `None` for a source.
+    pub fn meta(&self, r: EntityRef) -> Option<&Meta> {
+        let i = r.idx as usize;
+        match r.kind {
+            Kind::Source => None,
+            Kind::Actor => Some(&self.actors[i].meta),
+            Kind::Organisation => Some(&self.organisations[i].meta),
+            Kind::Place => Some(&self.places[i].meta),
+            Kind::Quote => Some(&self.quotes[i].meta),
+            Kind::Event => Some(&self.events[i].meta),
+        }
+    }
+
+    pub fn origin(&self, r: EntityRef) -> Origin {
+        match self.meta(r) {
+            Some(meta) => meta.origin,
+            None => self.sources[r.idx as usize].origin,
+        }
+    }
+
+    /// The ids of the sources a record cites, joined for one cell.
+    pub fn source_ids(&self, sources: &[u32]) -> Vec<&str> {
+        sources
+            .iter()
+            .map(|&s| self.sources[s as usize].id.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,310 @@
+//! The records of a checked base and what they are made of: kinds, references, dates' owners,
+//! and the inputs a base was read from. Plain data, shared by every other part of the model.
+
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
+
+/// The six kinds of record. They share one id namespace.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Kind {
+    #[default]
+    Source,
+    Actor,
+    Organisation,
+    Place,
+    Quote,
+    Event,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Source,
+        Kind::Actor,
+        Kind::Organisation,
+        Kind::Place,
+        Kind::Quote,
+        Kind::Event,
+    ];
+
+    /// The singular word users see (`actor`, `organisation`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Source => "source",
+            Kind::Actor => "actor",
+            Kind::Organisation => "organisation",
+            Kind::Place => "place",
+            Kind::Quote => "quote",
+            Kind::Event => "event",
+        }
+    }
+
+    /// The section of a fact file that holds this kind.
+    pub const fn section(self) -> &'static str {
+        match self {
+            Kind::Source => "sources",
+            Kind::Actor => "actors",
+            Kind::Organisation => "organisations",
+            Kind::Place => "places",
+            Kind::Quote => "quotes",
+            Kind::Event => "events",
+        }
+    }
+}
+
+/// The sections of a fact file: one per kind of record, in the order kinds are listed, then the
+/// vocabulary of organisation and place kinds.
+pub const SECTIONS: [&str; 7] = [
+    Kind::Source.section(),
+    Kind::Actor.section(),
+    Kind::Organisation.section(),
+    Kind::Place.section(),
+    Kind::Quote.section(),
+    Kind::Event.section(),
+    KINDS_SECTION,
+];
+
+/// The section that declares organisation and place kinds and their broader kinds.
+pub const KINDS_SECTION: &str = "kinds";
+
+/// Text in a record. Ids, names, dates and contexts are short, so they are stored inline
+/// without an allocation, which keeps a base compact and fast to load from a snapshot.
+pub type Text = compact_str::CompactString;
+
+/// A short list of record indices (a record's sources, an event's places): almost always one or
+/// two, so they live inline without an allocation.
+pub type Ids = smallvec::SmallVec<[u32; 2]>;
+
+/// A short list of references (what a quote is about, who an event involved).
+pub type Refs = smallvec::SmallVec<[EntityRef; 2]>;
+
+/// A resolved reference to any record.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct EntityRef {
+    pub kind: Kind,
+    pub idx: u32,
+}
+
+impl EntityRef {
+    pub fn new(kind: Kind, idx: u32) -> EntityRef {
+        EntityRef { kind, idx }
+    }
+
+    pub fn actor(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Actor, idx)
+    }
+
+    pub fn org(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Organisation, idx)
+    }
+
+    pub fn place(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Place, idx)
+    }
+
+    pub fn quote(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Quote, idx)
+    }
+
+    pub fn event(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Event, idx)
+    }
+
+    pub fn source(idx: u32) -> EntityRef {
+        EntityRef::new(Kind::Source, idx)
+    }
+}
+
+/// Where a record was read: a file of [`Base::files`] and the 1-based line of its first field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
+/// What every cited record carries: its id, its sources, the sentence that supports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: Text,
+    /// Indices into [`Base::sources`], in the order the file lists them.
+    pub sources: Ids,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: Text,
+    pub title: Text,
+    pub publisher: Option<Text>,
+    pub published: Option<Date>,
+    pub url: Option<Text>,
+    /// The path to the full text, as the file wrote it (relative to that file).
+    pub text: Option<Text>,
+    pub notes: Option<Text>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub meta: Meta,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub description: Text,
+    pub nationality: Option<u32>,
+    pub roles: Vec<Role>,
+}
+
+/// A position a person holds or held, optionally in an organisation or a place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub title: Text,
+    pub org: Option<u32>,
+    pub place: Option<u32>,
+    pub term: Term,
+}
+
+/// What a role and a membership share: when it was held, and what says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// Its own sources, or its record's when the file gives none.
+    pub sources: Ids,
+    pub evidence: Option<Text>,
+    pub notes: Option<Text>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub meta: Meta,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub kind: Text,
+    pub description: Option<Text>,
+    pub founded: Option<Date>,
+    pub based_in: Option<u32>,
+    pub members: Vec<Membership>,
+}
+
+/// One member of an organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub member: EntityRef,
+    pub term: Term,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub meta: Meta,
+    pub name: Text,
+    pub aliases: Vec<Text>,
+    pub kind: Text,
+    pub part_of: Option<u32>,
+    pub description: Option<Text>,
+}
+
+/// Whether a quote's text is the speaker's own words or a paraphrase of them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+#[schemars(rename = "QuoteKind")]
+pub enum QuoteKind {
+    /// The speaker's own words, verbatim.
+    #[default]
+    Direct,
+    /// A paraphrase of what the speaker said.
+    Reported,
+}
+
+impl QuoteKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Reported => "reported",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub meta: Meta,
+    /// Who said it: a person, or an organisation speaking as one (a ministry's statement).
+    pub speaker: EntityRef,
+    pub text: Text,
+    pub kind: QuoteKind,
+    pub said: Option<Date>,
+    pub context: Option<Text>,
+    pub about: Refs,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub meta: Meta,
+    pub date: Date,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub involving: Refs,
+    /// Indices into [`Base::places`].
+    pub places: Ids,
+}
+
+/// A file a base was read from, as it was when read: its size, times, inode and device, which
+/// tell later without reading it whether it may have changed (as git's index does), and the hash
+/// of its bytes, for when it may have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    pub path: std::path::PathBuf,
+    pub size: u64,
+    /// Modification and status-change times, in nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+    pub dev: u64,
+    /// xxh3-128 of the file's bytes.
+    pub hash: u128,
+}
+
+impl Input {
+    /// The stat fields of a file's metadata, with the hash of its bytes.
+    pub fn of(path: std::path::PathBuf, meta: &std::fs::Metadata, hash: u128) -> Input {
+        use std::os::unix::fs::MetadataExt;
+        Input {
+            path,
+            size: meta.len(),
+            mtime_ns: meta
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.mtime_nsec()),
+            ctime_ns: meta
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(meta.ctime_nsec()),
+            ino: meta.ino(),
+            dev: meta.dev(),
+            hash,
+        }
+    }
+
+    /// Whether a file's metadata still shows what was recorded (the hash aside).
+    pub fn same_stat(&self, meta: &std::fs::Metadata) -> bool {
+        let now = Input::of(self.path.clone(), meta, self.hash);
+        now == *self
+    }
+}
+
+/// A declared organisation or place kind (`television channel`) and the broader kind it falls
+/// under (`news outlet`), so that asking for the broader kind finds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindDecl {
+    pub name: Text,
+    /// Index into [`Base::kinds`].
+    pub broader: Option<u32>,
+    pub description: Option<Text>,
+    pub notes: Option<Text>,
+}
