@@ -2,7 +2,7 @@
 //! and checking the files. What it opened says whether a snapshot is still to be stored, which
 //! the caller does once the answer is written.
 
-use crate::check;
+use crate::check::{self, Verdicts};
 use crate::diag::{Diagnostic, Report};
 use crate::load::snapshot::{self, Cache, Found, Key};
 use crate::load::{self, FactFile, Listed};
@@ -33,9 +33,15 @@ struct Pending {
     key: Key,
     /// When the inputs were first looked at.
     built: i64,
-    /// The hashes of the fact files, whose parses are the pieces worth keeping.
-    hashes: Vec<u128>,
+    /// The pieces of the fact files, the ones worth keeping.
+    names: Vec<String>,
+    /// The verbatim verdicts this run reached, and whether they differ from those it was given.
+    verdicts: Vec<u128>,
+    verdicts_changed: bool,
 }
+
+/// The name of the piece that keeps a base's verbatim verdicts.
+const VERDICTS: &str = "verdicts";
 
 impl Opened {
     /// Stores the snapshot of a base this run parsed and found clean, and drops the parses of
@@ -48,7 +54,13 @@ impl Opened {
         if let Ok(base) = self.base {
             p.cache.store(p.key, base, p.built);
         }
-        p.cache.pieces(p.key).keep_only(&p.hashes);
+        let pieces = p.cache.pieces(p.key);
+        if p.verdicts_changed {
+            pieces.put(VERDICTS, &p.verdicts);
+        }
+        let mut keep = p.names;
+        keep.push(VERDICTS.to_string());
+        pieces.keep_only(&keep);
     }
 }
 
@@ -116,34 +128,51 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             }
         }
     }
-    let (raw, pending) = match cache.zip(key) {
-        Some((cache, key)) => {
-            let (raw, hashes) = load::parse_cached(files, &cache.pieces(key));
-            let pending = Pending {
-                cache,
-                key,
-                built,
-                hashes,
-            };
-            (raw, Some(pending))
-        }
-        None => (load::parse(files), None),
+    let Some((cache, key)) = cache.zip(key) else {
+        let base = check_files(files, problems).map(|b| &*Box::leak(Box::new(b)));
+        return Opened {
+            base,
+            from_snapshot: false,
+            pending: None,
+        };
     };
-    let base = check_raw(raw, problems).map(|b| &*Box::leak(Box::new(b)));
+    let pieces = cache.pieces(key);
+    let (raw, names) = load::parse_cached(files, &pieces);
+    let known: Vec<u128> = pieces.get(VERDICTS).unwrap_or_default();
+    let mut verdicts = Verdicts {
+        known: known.iter().copied().collect(),
+        passed: Vec::new(),
+    };
+    let base = check_raw(raw, problems, &mut verdicts).map(|b| &*Box::leak(Box::new(b)));
+    verdicts.passed.sort_unstable();
+    verdicts.passed.dedup();
+    let verdicts_changed = verdicts.passed.len() != verdicts.known.len()
+        || verdicts.passed.iter().any(|v| !verdicts.known.contains(v));
     Opened {
         base,
         from_snapshot: false,
-        pending,
+        pending: Some(Pending {
+            cache,
+            key,
+            built,
+            names,
+            verdicts: verdicts.passed,
+            verdicts_changed,
+        }),
     }
 }
 
 /// Parses and checks files read with their read problems; every problem is reported, sorted.
 pub fn check_files(files: Vec<FactFile>, read_problems: Vec<Diagnostic>) -> Result<Base, Report> {
-    check_raw(load::parse(files), read_problems)
+    check_raw(load::parse(files), read_problems, &mut Verdicts::default())
 }
 
-fn check_raw(raw: load::Raw, read_problems: Vec<Diagnostic>) -> Result<Base, Report> {
-    match check::build(raw) {
+fn check_raw(
+    raw: load::Raw,
+    read_problems: Vec<Diagnostic>,
+    verdicts: &mut Verdicts,
+) -> Result<Base, Report> {
+    match check::build_with(raw, verdicts) {
         Ok(base) if read_problems.is_empty() => Ok(base),
         Ok(_) => Err(Report::new(read_problems, 0)),
         Err(report) => Err(report.merge(read_problems)),

@@ -9,7 +9,7 @@ mod resolve;
 mod sink;
 mod verbatim;
 
-pub use verbatim::{MAX_GAP, fold_for_match};
+pub use verbatim::{MAX_GAP, Verdicts, fold_for_match};
 
 use crate::diag::{Diagnostic, Report};
 use crate::load::Raw;
@@ -20,6 +20,11 @@ use sink::Sink;
 
 /// Checks every raw record and resolves it into a [`Base`], or returns every problem found.
 pub fn build(raw: Raw) -> Result<Base, Report> {
+    build_with(raw, &mut Verdicts::default())
+}
+
+/// [`build`], trusting the verbatim verdicts of earlier runs and noting this run's.
+pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     let Raw {
         index,
         records,
@@ -29,11 +34,13 @@ pub fn build(raw: Raw) -> Result<Base, Report> {
     } = raw;
     let mut sink = Sink::new(&index, broken_fields);
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
-    let texts = verbatim::check(&records, &ids, &index, &mut sink);
+    let texts = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
     let parts = convert::convert(records, &mut ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
     cycles::kinds(&parts, &mut sink);
-    resolve::suggest(&ids, &mut sink, &named(&parts));
+    if !ids.unknown.is_empty() {
+        resolve::suggest(&ids, &mut sink, &named(&parts));
+    }
     let Sink {
         mut diags, unshown, ..
     } = sink;

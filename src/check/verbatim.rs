@@ -25,26 +25,80 @@ struct Claim<'r> {
     elided: bool,
 }
 
-/// A source text as read: its folded text and, for a file on disk, what a snapshot watches.
-type Read = Result<(String, Option<Input>), TextError>;
+/// Passed verdicts of the verbatim check, from earlier runs and this one. A verdict is found by
+/// a 128-bit hash of everything it depends on: the rules below, the claim's text, whether it may
+/// elide, and the bytes of the source text. So a claim already found in an unchanged text is not
+/// searched for again, and any change to either means a new search.
+#[derive(Debug, Default)]
+pub struct Verdicts {
+    /// What earlier runs found verbatim.
+    pub known: rustc_hash::FxHashSet<u128>,
+    /// What this run found verbatim, whether it searched or knew.
+    pub passed: Vec<u128>,
+}
 
-/// Reads the source texts, then checks every claim against them in parallel. Returns the texts
-/// read from disk, as they were when read, which a snapshot of the base must watch.
-pub(super) fn check(records: &Records, ids: &Ids, index: &Index, sink: &mut Sink) -> Vec<Input> {
+/// Bump when the verbatim rules change (folding, elision, [`MAX_GAP`]), so that no verdict
+/// reached under the old rules is trusted.
+const RULES: u32 = 1;
+
+fn verdict_key(claim: &Claim, text_hash: u128) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&RULES.to_le_bytes());
+    h.update(&(MAX_GAP as u64).to_le_bytes());
+    h.update(&[claim.elided as u8]);
+    h.update(&text_hash.to_le_bytes());
+    h.update(claim.text.as_bytes());
+    h.digest128()
+}
+
+/// A source text as read: its bytes' hash and, folded on first need, its text; and for a file
+/// on disk, what a snapshot watches.
+struct SourceText {
+    raw: String,
+    hash: u128,
+    folded: std::sync::OnceLock<String>,
+}
+
+impl SourceText {
+    fn folded(&self) -> &str {
+        self.folded.get_or_init(|| fold_for_match(&self.raw))
+    }
+}
+
+type Read = Result<(SourceText, Option<Input>), TextError>;
+
+/// Reads the source texts, then checks every claim against them in parallel, but for those
+/// `verdicts` already knows. Returns the texts read from disk, as they were when read, which a
+/// snapshot of the base must watch.
+pub(super) fn check(
+    records: &Records,
+    ids: &Ids,
+    index: &Index,
+    sink: &mut Sink,
+    verdicts: &mut Verdicts,
+) -> Vec<Input> {
     let read_texts: Vec<Option<Read>> = records
         .sources
         .par_iter()
         .map(|s| {
             let rel = s.raw.text.as_ref()?;
             let file = &index.files[s.at.file as usize];
-            Some(
-                file.read_relative(rel)
-                    .map(|(t, input)| (fold_for_match(&t), input)),
-            )
+            Some(file.read_relative(rel).map(|(raw, input)| {
+                let hash = input
+                    .as_ref()
+                    .map_or_else(|| xxhash_rust::xxh3::xxh3_128(raw.as_bytes()), |i| i.hash);
+                let text = SourceText {
+                    raw,
+                    hash,
+                    folded: std::sync::OnceLock::new(),
+                };
+                (text, input)
+            }))
         })
         .collect();
     let mut read = Vec::new();
-    let mut texts: Vec<Option<Result<String, TextError>>> = Vec::with_capacity(read_texts.len());
+    let mut texts: Vec<Option<Result<SourceText, TextError>>> =
+        Vec::with_capacity(read_texts.len());
     for text in read_texts {
         texts.push(text.map(|t| {
             t.map(|(text, input)| {
@@ -83,28 +137,45 @@ pub(super) fn check(records: &Records, ids: &Ids, index: &Index, sink: &mut Sink
         return read;
     }
     let claims = claims(records, ids);
-    let failures: Vec<(usize, u32, String)> = claims
+    let known = &verdicts.known;
+    let outcomes: Vec<(usize, u32, Result<u128, String>)> = claims
         .par_iter()
         .enumerate()
         .flat_map_iter(|(n, claim)| {
-            let needle = fold_for_match(claim.text);
             let texts = &texts;
+            let mut needle: Option<String> = None;
             claim.sources.iter().filter_map(move |&s| {
-                let Some(Some(Ok(hay))) = texts.get(s as usize) else {
+                let Some(Some(Ok(text))) = texts.get(s as usize) else {
                     return None;
                 };
+                let key = verdict_key(claim, text.hash);
+                if known.contains(&key) {
+                    return Some((n, s, Ok(key)));
+                }
+                let needle = needle.get_or_insert_with(|| fold_for_match(claim.text));
                 let pieces = if claim.elided {
-                    pieces(&needle)
+                    pieces(needle)
                 } else {
                     vec![needle.as_str()]
                 };
-                found_in_order(hay, &pieces)
-                    .err()
-                    .map(|miss| (n, s, explain(hay, &pieces, miss)))
+                let hay = text.folded();
+                let outcome = match found_in_order(hay, &pieces) {
+                    Ok(()) => Ok(key),
+                    Err(miss) => Err(explain(hay, &pieces, miss)),
+                };
+                Some((n, s, outcome))
             })
         })
         .collect();
-    for (n, s, help) in failures {
+    verdicts.passed.clear();
+    for (n, s, outcome) in outcomes {
+        let help = match outcome {
+            Ok(key) => {
+                verdicts.passed.push(key);
+                continue;
+            }
+            Err(help) => help,
+        };
         let claim = &claims[n];
         let source_id = records.sources[s as usize]
             .raw
@@ -278,6 +349,12 @@ enum Miss {
 /// of the end of the one before. Every placement of every piece is considered, so an early false
 /// start cannot hide a true match, and the work stays linear in the number of placements.
 fn found_in_order(hay: &str, pieces: &[&str]) -> Result<(), Miss> {
+    if let [one] = pieces {
+        return match memchr::memmem::find(hay.as_bytes(), one.as_bytes()) {
+            Some(_) => Ok(()),
+            None => Err(Miss::Absent(0)),
+        };
+    }
     // Where each placement of the previous piece may end, in bytes, ascending.
     let mut ends: Vec<usize> = Vec::new();
     let mut chars_before: Option<Vec<u32>> = None;

@@ -131,33 +131,33 @@ pub fn parse_with(files: Vec<FactFile>, fast: bool) -> Raw {
 }
 
 /// [`parse`], taking each file read from disk that is kept in `pieces` from there, and keeping
-/// each clean one parsed now. Returns the hashes of the files, which are the pieces to keep.
-pub fn parse_cached(files: Vec<FactFile>, pieces: &Pieces) -> (Raw, Vec<u128>) {
+/// each clean one parsed now. Returns the names of the files' pieces, which are the ones to keep.
+pub fn parse_cached(files: Vec<FactFile>, pieces: &Pieces) -> (Raw, Vec<String>) {
     let fast = fast::enabled_by_env();
     let parsed: Vec<ParsedFile> = files
         .par_iter()
         .enumerate()
         .map(|(i, file)| {
-            let Some(hash) = file.input.as_ref().map(|input| input.hash) else {
+            let Some(name) = file.input.as_ref().map(|input| Pieces::name_of(input.hash)) else {
                 return parse_file(i as u32, file, fast);
             };
             pieces
-                .get::<Stored>(hash)
+                .get::<Stored>(&name)
                 .and_then(|stored| stored.parsed(i as u32))
                 .unwrap_or_else(|| {
                     let parsed = parse_file(i as u32, file, fast);
                     if let Some(stored) = Stored::of(&parsed) {
-                        pieces.put(hash, &stored);
+                        pieces.put(&name, &stored);
                     }
                     parsed
                 })
         })
         .collect();
-    let hashes = files
+    let names = files
         .iter()
-        .filter_map(|f| Some(f.input.as_ref()?.hash))
+        .filter_map(|f| Some(Pieces::name_of(f.input.as_ref()?.hash)))
         .collect();
-    (assemble(files, parsed), hashes)
+    (assemble(files, parsed), names)
 }
 
 /// Reads every file in one piece, with no outline and no batches: the plain parse that the

@@ -28,13 +28,19 @@ impl Pieces {
         Pieces { dir }
     }
 
-    fn path(&self, hash: u128) -> PathBuf {
-        self.dir.join(format!("{hash:032x}"))
+    /// The name of the piece of a file with these bytes.
+    pub fn name_of(hash: u128) -> String {
+        format!("{hash:032x}")
     }
 
-    /// What was kept for a file with these bytes, if it is there and whole.
-    pub fn get<T: DeserializeOwned>(&self, hash: u128) -> Option<T> {
-        let bytes = std::fs::read(self.path(hash)).ok()?;
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// What was kept under `name` (a file's [`Pieces::name_of`], or another part of the base's
+    /// memory), if it is there and whole.
+    pub fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let bytes = std::fs::read(self.path(name)).ok()?;
         let body = bytes.strip_prefix(MAGIC)?;
         let (sum, body) = body.split_first_chunk::<8>()?;
         if xxh3_64(body) != u64::from_le_bytes(*sum) {
@@ -43,23 +49,22 @@ impl Pieces {
         postcard::from_bytes(body).ok()
     }
 
-    /// Keeps something for a file with these bytes. Failing to keep it only means the file is
-    /// parsed again next time.
-    pub fn put<T: Serialize>(&self, hash: u128, piece: &T) {
+    /// Keeps something under `name`. Failing to keep it only means it is worked out again next
+    /// time.
+    pub fn put<T: Serialize>(&self, name: &str, piece: &T) {
         let Ok(body) = postcard::to_stdvec(piece) else {
             return;
         };
         let sum = xxh3_64(&body).to_le_bytes();
-        let _ = write_atomically(&self.dir, &self.path(hash), &[MAGIC, &sum, &body]);
+        let _ = write_atomically(&self.dir, &self.path(name), &[MAGIC, &sum, &body]);
     }
 
-    /// Removes every piece but those of files with these hashes.
-    pub fn keep_only(&self, hashes: &[u128]) {
+    /// Removes every piece but those named.
+    pub fn keep_only(&self, names: &[String]) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let keep: rustc_hash::FxHashSet<String> =
-            hashes.iter().map(|h| format!("{h:032x}")).collect();
+        let keep: rustc_hash::FxHashSet<&str> = names.iter().map(String::as_str).collect();
         for entry in entries.flatten() {
             let name = entry.file_name();
             if !name.to_str().is_some_and(|n| keep.contains(n)) {
@@ -92,21 +97,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pieces = Pieces::at(dir.path().join("p"));
         let piece = (String::from("records"), vec![1u32, 2, 3]);
-        pieces.put(7, &piece);
-        pieces.put(8, &piece);
-        assert_eq!(pieces.get::<(String, Vec<u32>)>(7), Some(piece));
-        let path = pieces.path(7);
+        pieces.put("7", &piece);
+        pieces.put("8", &piece);
+        assert_eq!(pieces.get::<(String, Vec<u32>)>("7"), Some(piece));
+        let path = pieces.path("7");
         let good = std::fs::read(&path).unwrap();
         for at in 0..good.len() {
             let mut bytes = good.clone();
             bytes[at] ^= 1;
             std::fs::write(&path, &bytes).unwrap();
-            assert_eq!(pieces.get::<(String, Vec<u32>)>(7), None, "byte {at}");
+            assert_eq!(pieces.get::<(String, Vec<u32>)>("7"), None, "byte {at}");
         }
         std::fs::write(&path, &good[..good.len() - 1]).unwrap();
-        assert_eq!(pieces.get::<(String, Vec<u32>)>(7), None, "cut short");
-        pieces.keep_only(&[8]);
+        assert_eq!(pieces.get::<(String, Vec<u32>)>("7"), None, "cut short");
+        pieces.keep_only(&["8".to_string()]);
         assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 1);
-        assert!(pieces.get::<(String, Vec<u32>)>(8).is_some());
+        assert!(pieces.get::<(String, Vec<u32>)>("8").is_some());
     }
 }

@@ -237,8 +237,9 @@ impl Cache {
             sections.push((ENTRIES + k as u32, entries));
             sections.push((DATA + k as u32, data));
         }
-        for (p, part) in base.built_index().parts.into_iter().enumerate() {
-            sections.push((INDEX + p as u32, part));
+        // The indexes this run already built to answer, or builds now.
+        for (p, part) in base.index().stored_parts()?.into_iter().enumerate() {
+            sections.push((INDEX + p as u32, part.to_vec()));
         }
         let mut header = Vec::with_capacity(64 + sections.len() * DIR_ENTRY);
         header.extend_from_slice(MAGIC);

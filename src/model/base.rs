@@ -81,12 +81,23 @@ impl Base {
 
     /// The stored form of every index, from the records.
     pub fn built_index(&self) -> Built {
+        use rayon::prelude::*;
+        // Names are normalised in parallel, a chunk of records per task, in base order.
+        let refs: Vec<EntityRef> = self.all().collect();
+        let chunks: Vec<Builder> = refs
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut b = Builder::new(self.lens());
+                for &r in chunk {
+                    let labels = std::iter::once(self.label(r))
+                        .chain(self.aliases(r).iter().map(|a| a.as_str()));
+                    b.record(r, self.id(r), labels);
+                }
+                b
+            })
+            .collect();
         let mut b = Builder::new(self.lens());
-        for r in self.all() {
-            let labels =
-                std::iter::once(self.label(r)).chain(self.aliases(r).iter().map(|a| a.as_str()));
-            b.record(r, self.id(r), labels);
-        }
+        b.merge(chunks);
         for (q, quote) in self.quotes.iter().enumerate() {
             b.relate(Part::By, b.key(quote.speaker), q as u32);
             for &a in &quote.about {

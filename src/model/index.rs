@@ -161,6 +161,11 @@ impl Indexes {
         }
     }
 
+    /// The bytes of every section, in [`Part`] order, to store: `None` if any is damaged.
+    pub fn stored_parts(&self) -> Option<Vec<&[u8]>> {
+        self.sections.iter().map(Section::data).collect()
+    }
+
     fn part(&self, part: Part) -> Option<&[u8]> {
         let data = self.sections.get(part as usize)?.data();
         if data.is_none() {
@@ -421,7 +426,8 @@ impl NameTable<'_> {
 }
 
 fn name_table(mut entries: Vec<(String, u32, u32)>) -> Vec<u8> {
-    entries.sort_unstable_by(|x, y| {
+    use rayon::slice::ParallelSliceMut;
+    entries.par_sort_unstable_by(|x, y| {
         x.0.as_bytes()
             .cmp(y.0.as_bytes())
             .then((x.1, x.2).cmp(&(y.1, y.2)))
@@ -442,7 +448,8 @@ fn name_table(mut entries: Vec<(String, u32, u32)>) -> Vec<u8> {
 
 /// A compressed-sparse-row list: `[keys][keys + 1 offsets][values]`, all u32 little-endian.
 fn csr(keys: usize, mut pairs: Vec<(u32, u32)>) -> Vec<u8> {
-    pairs.sort_unstable();
+    use rayon::slice::ParallelSliceMut;
+    pairs.par_sort_unstable();
     pairs.dedup();
     let mut out = Vec::with_capacity(4 * (2 + keys + pairs.len()));
     out.extend_from_slice(&(keys as u32).to_le_bytes());
@@ -513,19 +520,47 @@ impl Builder {
         }
     }
 
+    /// Adds what other builders for the same base gathered, after what this one did.
+    pub fn merge(&mut self, others: Vec<Builder>) {
+        for (n, mine) in self.names.iter_mut().enumerate() {
+            mine.reserve(others.iter().map(|o| o.names[n].len()).sum());
+        }
+        for (n, mine) in self.lists.iter_mut().enumerate() {
+            mine.reserve(others.iter().map(|o| o.lists[n].len()).sum());
+        }
+        for other in others {
+            for (mine, theirs) in self.names.iter_mut().zip(other.names) {
+                mine.extend(theirs);
+            }
+            for (mine, theirs) in self.lists.iter_mut().zip(other.lists) {
+                mine.extend(theirs);
+            }
+        }
+    }
+
     /// The stored form of every index.
     pub fn finish(self) -> Built {
         let total = self.starts[6] as usize;
         let (orgs, places) = (self.lens[2], self.lens[3]);
-        let mut parts: Vec<Vec<u8>> = self.names.into_iter().map(name_table).collect();
-        for (list, part) in self.lists.into_iter().zip(&Part::ALL[4..]) {
-            let keys = match part {
-                Part::At | Part::RolesAt | Part::Parts => places,
-                Part::RolesIn => orgs,
-                _ => total,
-            };
-            parts.push(csr(keys, list));
-        }
+        use rayon::prelude::*;
+        let (mut parts, lists): (Vec<Vec<u8>>, Vec<Vec<u8>>) = rayon::join(
+            || self.names.into_par_iter().map(name_table).collect(),
+            || {
+                self.lists
+                    .into_par_iter()
+                    .zip(&Part::ALL[4..])
+                    .map(|(list, part)| {
+                        let keys = match part {
+                            Part::At | Part::RolesAt | Part::Parts => places,
+                            Part::RolesIn => orgs,
+                            _ => total,
+                        };
+                        csr(keys, list)
+                    })
+                    .collect()
+            },
+        );
+        parts.extend(lists);
         Built { parts }
     }
 }

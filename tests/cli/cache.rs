@@ -109,6 +109,41 @@ fn an_edited_source_text_is_checked_again() {
         .stderr_has("error[KZ050]");
 }
 
+#[test]
+fn a_remembered_verbatim_verdict_covers_only_the_same_words_in_the_same_text() {
+    let s = setup();
+    s.kz().args(["check"]).run().success();
+    let kept = std::fs::read_dir(s.cache.join("kz"))
+        .unwrap()
+        .flatten()
+        .any(|e| e.path().join("verdicts").is_file());
+    assert!(kept, "the verdicts of the first check are kept");
+    // Other words in the same text: searched again, and not found.
+    s.edit("text: We built it to last", "text: We built it to stay");
+    s.kz()
+        .args(["check"])
+        .run()
+        .code(2)
+        .stdout_has("error[KZ050]");
+    s.edit("text: We built it to stay", "text: We built it to last");
+    s.kz().args(["check"]).run().success();
+    // The same words in another text: searched again, and not found.
+    let text = s.facts.join("sources/report.txt");
+    let body = std::fs::read_to_string(&text).unwrap();
+    std::fs::write(
+        &text,
+        body.replace("We built it to last", "We built it to stay"),
+    )
+    .unwrap();
+    s.kz()
+        .args(["check"])
+        .run()
+        .code(2)
+        .stdout_has("error[KZ050]");
+    std::fs::write(&text, body).unwrap();
+    s.kz().args(["check"]).run().success();
+}
+
 /// What a query answers with no snapshot at all: the truth a snapshot must match.
 fn fresh(s: &Setup, args: &[&str]) -> (i32, String) {
     let run = s.kz().arg_list(&["--no-cache"]).args(args).run();
@@ -272,7 +307,11 @@ fn pieces(cache: &Path) -> Vec<(String, u64)> {
     let mut out = Vec::new();
     for dir in std::fs::read_dir(cache.join("kz")).unwrap().flatten() {
         if dir.path().extension().is_some_and(|x| x == "pieces") {
+            // A file's piece is named by the 32 hex digits of its hash.
             for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                if e.file_name().len() != 32 {
+                    continue;
+                }
                 out.push((
                     e.file_name().into_string().unwrap(),
                     e.metadata().unwrap().ino(),
@@ -424,12 +463,15 @@ fn the_built_in_base_is_cached_too() {
             .stdout
     };
     let first = run(());
-    assert!(
+    let snapshots = || {
         Path::new(&dir.path().join("kz"))
             .read_dir()
             .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
             .count()
-            == 1
-    );
+    };
+    assert_eq!(snapshots(), 1);
     assert_eq!(run(()), first);
+    assert_eq!(snapshots(), 1);
 }
