@@ -62,9 +62,10 @@ pub fn safe_url(url: &str) -> Option<&str> {
     (web && clean).then_some(trimmed)
 }
 
-/// JSON text safe to put anywhere in a page or a script file: `<`, `>`, `&` and the line
-/// separators U+2028 and U+2029 are written as `\u` escapes, which JSON reads back unchanged, so
-/// no `</script>` or comment opener can appear.
+/// JSON text safe to put anywhere in a page or a script file: `<`, `>`, `&`, the line
+/// separators U+2028 and U+2029 and the bidirectional controls are written as `\u` escapes,
+/// which JSON reads back unchanged, so no `</script>` or comment opener can appear and no raw
+/// control reorders the file.
 pub fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
@@ -74,6 +75,9 @@ pub fn script_json(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            c if crate::text::is_unsafe_control(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -140,6 +144,7 @@ mod tests {
             (r#"{"a":"</script>"}"#, r#"{"a":"\u003c/script\u003e"}"#),
             ("\"\u{2028}\"", "\"\\u2028\""),
             ("\"a&b\"", "\"a\\u0026b\""),
+            ("\"a\u{202e}b\"", "\"a\\u202eb\""),
         ];
         crate::testing::table(&cases, script_json);
         let back: String = serde_json::from_str(&script_json("\"<!-- & -->\"")).unwrap();

@@ -102,7 +102,6 @@ dl.fields dd { margin: 0; }
 @media (max-width: 600px) { dl.fields { grid-template-columns: 1fr; } dl.fields dd { margin-bottom: .4rem; } }
 .evidence, .fact blockquote { border-left: 3px solid var(--mark); padding-left: .7rem; margin: .4rem 0; color: #1f2937; }
 .src { font-size: .85rem; color: var(--soft); }
-.src a { white-space: nowrap; }
 ul.facts > li, ul.quotes > li { margin-bottom: .8rem; }
 ul.quotes blockquote { margin: .2rem 0; font-style: italic; }
 :target { background: #eff6ff; outline: 2px solid #93c5fd; }

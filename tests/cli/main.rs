@@ -17,5 +17,6 @@ mod property;
 mod query;
 mod readme;
 mod schema;
+mod site;
 mod trust;
 mod who;
