@@ -71,13 +71,18 @@ impl Run for Args {
             GraphFormat::Mermaid => mermaid(base, &nodes, &shown),
             GraphFormat::Svg => {
                 let focus = start.filter(|s| s.len() == 1).map(|s| s[0]);
-                picture::graph::svg(base, &nodes, &shown, focus) + "\n"
+                let tidy = shown.len() <= TIDY_EDGES;
+                picture::graph::svg(base, &nodes, &shown, focus, tidy) + "\n"
             }
         };
         cx.out.write_all(text.as_bytes())?;
         Ok(())
     }
 }
+
+/// The most edges an SVG picture is laid out tidily for (crossings minimised); past it the
+/// layout is quick but rougher.
+pub const TIDY_EDGES: usize = 400;
 
 /// The edges of a picture, indexed by the records at their ends, so a neighbourhood costs what
 /// it holds rather than a pass over every edge.

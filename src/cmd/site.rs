@@ -1,6 +1,6 @@
 //! `kz site DIR`: a static website of the base, with its pictures, written into DIR.
 
-use super::graph::Adjacency;
+use super::graph::{Adjacency, TIDY_EDGES};
 use super::{Cx, Run};
 use crate::exit::Failure;
 use crate::load;
@@ -49,10 +49,12 @@ impl Run for Args {
         );
         let all = edges(base);
         let adjacency = Adjacency::new(&all);
+        // Thousands of pictures are drawn quickly rather than tidily.
+        let tidy = all.len() <= 2 * TIDY_EDGES;
         let graph = |r: EntityRef| {
             let nodes = adjacency.neighbourhood(&[r], 1);
             (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES).then(|| {
-                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r))
+                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
             })
         };
         let inputs = site::Inputs {

@@ -39,12 +39,14 @@ fn node_label(base: &Base, r: EntityRef) -> String {
 }
 
 /// Draws `nodes` and the `edges` among them as an SVG document. `focus`, if given, is drawn
-/// with a heavier outline.
+/// with a heavier outline. `tidy` runs `layout-rs`'s rank and crossing optimisation, whose cost
+/// grows much faster than the graph: worth it for one picture, not for thousands.
 pub fn svg(
     base: &Base,
     nodes: &BTreeSet<EntityRef>,
     edges: &[&Edge],
     focus: Option<EntityRef>,
+    tidy: bool,
 ) -> String {
     if nodes.is_empty() {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\" \
@@ -90,6 +92,6 @@ pub fn svg(
         graph.add_edge(arrow, from, to);
     }
     let mut writer = SVGWriter::new();
-    graph.do_it(false, false, false, &mut writer);
+    graph.do_it(false, !tidy, false, &mut writer);
     writer.finalize()
 }

@@ -89,8 +89,8 @@ pub const STYLE: &str = r#"/* kz site */
 body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--ink); background: #fff; }
 header.top { background: #1e293b; padding: .6rem 1rem; }
 header.top a { color: #fff; text-decoration: none; font-weight: 600; }
-main { max-width: 62rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
-footer { max-width: 62rem; margin: 2rem auto; padding: 1rem; color: var(--soft); font-size: .85rem; border-top: 1px solid var(--line); }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
+footer { max-width: 72rem; margin: 2rem auto; padding: 1rem; color: var(--soft); font-size: .85rem; border-top: 1px solid var(--line); }
 h1 { font-size: 1.8rem; line-height: 1.2; margin: .5rem 0 .2rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
 a { color: var(--accent); }
