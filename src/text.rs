@@ -149,6 +149,16 @@ pub fn quote_pieces(quote: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Cuts a text to `max` characters, with an ellipsis when cut (for labels and one-line lists).
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +233,16 @@ mod tests {
             ("unclosed [bracket", &["unclosed"]),
         ];
         crate::testing::table(cases, |quote| quote_pieces(quote));
+    }
+
+    #[test]
+    fn shortening() {
+        let cases = [
+            ("short", "short"),
+            ("exactly10!", "exactly10!"),
+            ("eleven char", "eleven ch…"),
+            ("Тоқаев сказал", "Тоқаев ск…"),
+        ];
+        crate::testing::table(&cases, |s| shorten(s, 10));
     }
 }

@@ -5,10 +5,11 @@
 //! their relation. Labels pass through [`crate::markup::shown`] before `layout-rs` escapes them
 //! as XML, so control characters and bidirectional overrides show as escapes.
 
-use super::{colours, shorten};
+use super::colours;
 use crate::markup::shown;
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::Edge;
+use crate::text::shorten;
 use layout::backends::svg::SVGWriter;
 use layout::core::base::Orientation;
 use layout::core::color::Color;

@@ -24,13 +24,3 @@ pub fn colours(kind: Kind) -> (&'static str, &'static str) {
         Kind::Source => ("#e5e7eb", "#374151"),
     }
 }
-
-/// Cuts a label to `max` characters, with an ellipsis when cut.
-pub fn shorten(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if text.chars().nth(max).is_some() {
-        out.pop();
-        out.push('…');
-    }
-    out
-}

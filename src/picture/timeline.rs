@@ -10,10 +10,11 @@
 //! readable. The legend says so. A base with more entries than `max_marks` is drawn as shaded
 //! counts per kind of fact instead of one labelled mark each.
 
-use super::{Linker, shorten};
+use super::Linker;
 use crate::date::{Date, Precision};
 use crate::markup::shown;
 use crate::query::timeline::{Entry, What};
+use crate::text::shorten;
 use std::collections::BTreeMap;
 use svg::Document;
 use svg::node::element::{Anchor, Circle, Group, Line, Rectangle, Text, Title};

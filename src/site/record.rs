@@ -3,12 +3,13 @@
 //! [`relations::of`], and each fact carries links to the sentences of its sources.
 
 use super::evidence::{Citations, FactAt};
-use super::page::{self, date, link, list, section};
+use super::page::{self, SHOWN, date, link, list, section};
 use crate::date::Date;
 use crate::markup::{escape, file_name};
 use crate::model::view::{self, kind_label, main_text, quote_verb};
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations;
+use crate::text::shorten;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -168,13 +169,15 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
     let said: Vec<String> = rel
         .quotes_by
         .iter()
-        .map(|&q| quote(base, cit, EntityRef::quote(q), r, &mut anchors))
+        .enumerate()
+        .map(|(n, &q)| quote(base, cit, EntityRef::quote(q), r, &mut anchors, n < SHOWN))
         .collect();
     body.push_str(&section("quotes", "Quotes", list_or_empty("quotes", &said)));
     let about: Vec<String> = rel
         .quotes_about
         .iter()
-        .map(|&q| quote(base, cit, EntityRef::quote(q), r, &mut anchors))
+        .enumerate()
+        .map(|(n, &q)| quote(base, cit, EntityRef::quote(q), r, &mut anchors, n < SHOWN))
         .collect();
     body.push_str(&section(
         "quoted-about",
@@ -392,13 +395,16 @@ fn term(base: &Base, cit: &Citations, at: &FactAt, headline: &str, obj: &Json) -
 }
 
 /// A quote, with an anchor the first time a page shows it: its words, who said it and when,
-/// what it is about, and its source links (to the sentence its speaker's page cites).
+/// what it is about, and its source links (to the sentence its speaker's page cites). Past the
+/// first [`SHOWN`] of a list (folded away), a quote is one short line linking to its full form
+/// on its speaker's page, so a page about a much-quoted place stays small.
 fn quote(
     base: &Base,
     cit: &Citations,
     q: EntityRef,
     here: EntityRef,
     anchors: &mut BTreeSet<String>,
+    full: bool,
 ) -> String {
     let quote = &base.quotes[q.idx as usize];
     let anchor = super::quote_anchor(base, q);
@@ -407,6 +413,15 @@ fn quote(
     } else {
         String::new()
     };
+    if !full && quote.speaker != here {
+        let date = quote.said.as_ref().map(date).unwrap_or_default();
+        return format!(
+            "<div{id}>{date} {}: <a href=\"{}\">{}</a></div>",
+            escape(base.label(quote.speaker)),
+            escape(&super::href(base, q)),
+            escape(&shorten(main_text(base, q).unwrap_or_default(), 120))
+        );
+    }
     let mut out = format!("<div class=\"fact\"{id}>");
     if quote.speaker != here {
         let _ = write!(
