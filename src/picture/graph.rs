@@ -19,6 +19,10 @@ use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Font sizes of node and edge labels. The site shows a picture at its own size, scrolled.
+const NODE_FONT: usize = 14;
+const EDGE_FONT: usize = 12;
+
 /// How long a node's or an edge's label may be before it is cut.
 const NODE_CHARS: usize = 34;
 const EDGE_CHARS: usize = 28;
@@ -60,9 +64,15 @@ pub fn svg(
         let (fill, stroke) = colours(r.kind);
         let width = if Some(r) == focus { 3 } else { 1 };
         let rounded = if r.kind == Kind::Actor { 14 } else { 2 };
-        let look = StyleAttr::new(colour(stroke), width, Some(colour(fill)), rounded, 13);
+        let look = StyleAttr::new(
+            colour(stroke),
+            width,
+            Some(colour(fill)),
+            rounded,
+            NODE_FONT,
+        );
         let shape = ShapeKind::new_box(&node_label(base, r));
-        let size = get_shape_size(Orientation::LeftToRight, &shape, 13, false);
+        let size = get_shape_size(Orientation::LeftToRight, &shape, NODE_FONT, false);
         let element = Element::create_with_properties(
             shape,
             look,
@@ -79,7 +89,7 @@ pub fn svg(
         if from == to {
             continue;
         }
-        let look = StyleAttr::new(colour("#6b7280"), 1, None, 0, 11);
+        let look = StyleAttr::new(colour("#6b7280"), 1, None, 0, EDGE_FONT);
         let label = shorten(&shown(&e.label).replace('\n', " "), EDGE_CHARS);
         let arrow = Arrow::new(
             LineEndKind::None,

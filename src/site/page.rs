@@ -111,7 +111,9 @@ mark:target { background: #fde047; outline: 2px solid #ca8a04; }
 .backlinks a { margin-left: .2rem; }
 article.text p { max-width: 42rem; }
 figure { margin: 1rem 0; }
-figure.graph img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figure.graph { overflow-x: auto; border: 1px solid var(--line); }
+figure.graph img { display: block; max-width: none; }
+figure.graph figcaption { padding: .3rem .6rem; }
 .scroll { overflow-x: auto; border: 1px solid var(--line); }
 .scroll svg { display: block; }
 .counts { display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; list-style: none; }

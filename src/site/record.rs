@@ -69,8 +69,8 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
         let _ = writeln!(
             body,
             "<figure class=\"graph\"><img src=\"../graphs/{}.svg\" alt=\"Relations of {}\" \
-             loading=\"lazy\"><figcaption class=\"muted\">Relations of {} within one step.\
-             </figcaption></figure>",
+             loading=\"lazy\"><figcaption class=\"muted\">Relations of {} within one step \
+             (scroll sideways for the rest).</figcaption></figure>",
             file_name(base.id(r)),
             escape(base.label(r)),
             escape(base.label(r))
