@@ -260,6 +260,20 @@ fn every_link_of_the_shipped_site_finds_its_file_and_anchor() {
 }
 
 #[test]
+fn every_sound_fixture_builds_a_site_whose_links_hold() {
+    for name in ["analyst", "anchors", "clean", "flow", "odd", "hostile"] {
+        let dir = build(Some(&fixture(name)));
+        let site = dir.path().join("site");
+        check_links(&site);
+        for (rel, path) in files(&site) {
+            if rel.ends_with(".svg") {
+                svg_text(&std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+}
+
+#[test]
 fn hostile_text_stays_text_in_every_page_and_picture() {
     let dir = build(Some(&fixture("hostile-site")));
     let site = dir.path().join("site");
