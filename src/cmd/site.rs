@@ -43,8 +43,7 @@ impl Run for Args {
             &entries,
             &picture::timeline::Options {
                 link: Some(&link),
-                max_marks: 1_500,
-                title: None,
+                ..Default::default()
             },
         );
         let all = edges(base);

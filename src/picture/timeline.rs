@@ -33,7 +33,7 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             link: None,
-            max_marks: 2_000,
+            max_marks: 1_500,
             title: None,
         }
     }
@@ -480,11 +480,37 @@ fn empty(opts: &Options) -> String {
         .to_string()
 }
 
+/// How wide the axis of a summary picture may be.
+const DENSITY_WIDTH: f64 = 1_000.0;
+
+/// The first day of the month of a day (in days of the common era).
+fn month_start(day: i64) -> i64 {
+    use chrono::{Datelike, NaiveDate};
+    i32::try_from(day)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .and_then(|d| d.with_day(1))
+        .map_or(day, |d| i64::from(d.num_days_from_ce()))
+}
+
 /// Too many entries to label: one row per kind of fact, shaded by how many of its entries start
 /// in each stretch of the axis.
 fn density(entries: &[Entry], spans: &[(i64, i64)], opts: &Options) -> String {
     let left = MARGIN + 130.0;
-    let scale = Scale::new(spans, left);
+    // Whole months, on an axis squeezed to a screen's width: a summary has no day to show.
+    let months: Vec<(i64, i64)> = spans
+        .iter()
+        .map(|&(a, b)| (month_start(a), month_start(b - 1).max(month_start(a)) + 31))
+        .map(|(a, b)| (a, month_start(b)))
+        .collect();
+    let mut scale = Scale::new(&months, left);
+    let width = scale.last() - left;
+    if width > DENSITY_WIDTH {
+        for x in &mut scale.xs {
+            *x = left + (*x - left) * DENSITY_WIDTH / width;
+        }
+    }
+    let spans = &months;
     let mut rows: Vec<What> = entries.iter().map(|e| e.what).collect();
     rows.sort();
     rows.dedup();

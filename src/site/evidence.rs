@@ -5,7 +5,7 @@
 //! is marked; the fact's source link lands on the first of them.
 
 use crate::model::view::summary;
-use crate::model::{Base, EntityRef, QuoteKind};
+use crate::model::{Base, EntityRef, Kind, QuoteKind};
 use crate::text::{fold_for_match, fold_for_match_mapped, quote_pieces};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -72,7 +72,7 @@ impl Citations {
         for r in base.all() {
             let Some(meta) = base.meta(r) else { continue };
             let (at, what) = match r.kind {
-                crate::model::Kind::Quote => {
+                Kind::Quote => {
                     let q = &base.quotes[r.idx as usize];
                     (
                         FactAt {
@@ -97,7 +97,7 @@ impl Citations {
                 &meta.sources[..],
                 false,
             );
-            if r.kind == crate::model::Kind::Quote {
+            if r.kind == Kind::Quote {
                 let q = &base.quotes[r.idx as usize];
                 if q.kind == QuoteKind::Direct {
                     add(at, what, Some(&q.text), &meta.sources[..], true);

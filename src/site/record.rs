@@ -32,7 +32,7 @@ const REFS: [&str; 10] = [
 const DATES: [&str; 6] = ["date", "founded", "published", "said", "since", "until"];
 
 /// Keys shown elsewhere on the page than the field list.
-const SHOWN_APART: [&str; 15] = [
+const SHOWN_APART: [&str; 14] = [
     "record",
     "id",
     "name",
@@ -47,7 +47,6 @@ const SHOWN_APART: [&str; 15] = [
     "notes",
     "file",
     "line",
-    "actor",
 ];
 
 pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> String {
