@@ -75,10 +75,18 @@ pub fn quote_anchor(base: &Base, q: EntityRef) -> String {
     format!("q-{}", file_name(base.id(q)))
 }
 
-/// Writes the whole site into `dir`, which must exist.
+/// Writes the whole site into `dir`, which must exist. Over a site kz wrote before, the pages
+/// and pictures of the old one go first, so no page of a record since removed lingers.
 pub fn write(base: &Base, dir: &Path, inputs: &Inputs) -> io::Result<Written> {
     let records_dir = dir.join("records");
     let graphs_dir = dir.join("graphs");
+    if dir.join(MARKER).is_file() {
+        for old in [&records_dir, &graphs_dir] {
+            if old.is_dir() {
+                std::fs::remove_dir_all(old)?;
+            }
+        }
+    }
     std::fs::create_dir_all(&records_dir)?;
     std::fs::create_dir_all(&graphs_dir)?;
     let citations = Citations::find(base, &inputs.texts);

@@ -465,12 +465,20 @@ fn a_site_is_written_only_where_kz_may() {
         std::fs::read_to_string(dir.path().join("thesis.tex")).unwrap(),
         "mine"
     );
-    // A site kz wrote may be written again.
+    // A site kz wrote may be written again, and the pages of the old one do not linger.
     let site = build(None);
+    let stale = site.path().join("site/records/a-record-since-removed.html");
+    std::fs::write(&stale, "old").unwrap();
     Kz::new()
         .args(["site", &site.path().join("site").display().to_string()])
         .run()
         .success();
+    assert!(!stale.exists());
+    assert!(
+        site.path()
+            .join("site/records/andrey-serdyukov.html")
+            .is_file()
+    );
 }
 
 /// The browser test needs Chromium and the npm package in tests/browser (`npm ci` there); CI
