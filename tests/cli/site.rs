@@ -208,6 +208,19 @@ fn every_link_of_the_shipped_site_finds_its_file_and_anchor() {
         }
     }
     assert!(cites > 60, "only {cites} evidence links");
+    // Every fact of the shipped base carries evidence or a direct quote, so each of its source
+    // links is an evidence link.
+    let src_links = Selector::parse(".src a").unwrap();
+    for (rel, page) in &pages {
+        for a in page.doc.select(&src_links) {
+            assert!(
+                a.value()
+                    .has_class("cite", scraper::CaseSensitivity::CaseSensitive),
+                "{rel}: a source link lands on no sentence: {}",
+                a.html()
+            );
+        }
+    }
     // Every marked sentence links back to facts, and every fact with evidence in the base is
     // linked from its sentence: the 39 sentences the shipped base cites.
     let article = &pages["records/article.html"];
