@@ -193,6 +193,13 @@ fn every_link_of_the_shipped_site_finds_its_file_and_anchor() {
     let site = dir.path().join("site");
     let (pages, followed) = check_links(&site);
     assert!(followed > 500, "only {followed} links followed");
+    // The links of the timeline drawn inline on the index are followed too: one per mark.
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(
+        pages["index.html"].refs.len(),
+        index.matches(" href=\"").count() + index.matches(" src=\"").count(),
+        "a link of the index was not seen"
+    );
     // Each fact's evidence link lands on a marked sentence of the source's page.
     let mut cites = 0;
     for (rel, page) in &pages {
