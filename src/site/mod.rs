@@ -16,11 +16,10 @@ mod source;
 
 use crate::markup::file_name;
 use crate::model::{Base, EntityRef, Kind};
+use evidence::Citations;
 use rayon::prelude::*;
 use std::io;
 use std::path::Path;
-
-pub use evidence::{Citations, sentences};
 
 /// The file that marks a folder as a site kz wrote, so `kz site` may write over it again.
 pub const MARKER: &str = "kz-site.txt";
