@@ -330,6 +330,101 @@ fn last_of_month(first: NaiveDate) -> NaiveDate {
         .unwrap_or(first)
 }
 
+/// English month names, for dates written for people.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// The date written for people, as exactly as its precision allows: `5 January 2022`,
+    /// `January 2022`, `1990s`, `2–8 January 2022`, `from 2019`, with `(uncertain)`,
+    /// `(approximate)` or both for EDTF's `?`, `~` and `%`. [`Date::as_str`] gives the EDTF.
+    pub fn human(&self) -> String {
+        let side = |s: &str| (s != "..").then(|| Date::parse(s).ok()).flatten();
+        let Some((a, b)) = self.text.split_once('/') else {
+            return with_qualifier(point_human(self), self);
+        };
+        match (side(a), side(b)) {
+            (Some(a), None) => format!("from {}", with_qualifier(point_human(&a), &a)),
+            (None, Some(b)) => format!("until {}", with_qualifier(point_human(&b), &b)),
+            (Some(a), Some(b)) if qualifier(&a) == qualifier(&b) => {
+                with_qualifier(range_human(&a, &b), &a)
+            }
+            (Some(a), Some(b)) => format!(
+                "{} – {}",
+                with_qualifier(point_human(&a), &a),
+                with_qualifier(point_human(&b), &b)
+            ),
+            // Parsing succeeded once, so both sides parse again; keep the EDTF if not.
+            (None, None) => self.text.to_string(),
+        }
+    }
+}
+
+/// `(uncertain)`, `(approximate)`, both, or nothing.
+fn qualifier(d: &Date) -> &'static str {
+    match (d.uncertain, d.approximate) {
+        (true, true) => " (uncertain, approximate)",
+        (true, false) => " (uncertain)",
+        (false, true) => " (approximate)",
+        (false, false) => "",
+    }
+}
+
+fn with_qualifier(text: String, d: &Date) -> String {
+    text + qualifier(d)
+}
+
+/// The parts of a single date: year, month (1-based) and day of its first day.
+fn ymd(d: &Date) -> (i32, usize, u32) {
+    let first = d.start().unwrap_or_default();
+    (first.year(), first.month0() as usize, first.day())
+}
+
+/// One date of a single precision, without its qualifier.
+fn point_human(d: &Date) -> String {
+    let (y, m, day) = ymd(d);
+    match d.precision {
+        Precision::Day => format!("{day} {} {y}", MONTHS[m]),
+        Precision::Month => format!("{} {y}", MONTHS[m]),
+        Precision::Year => format!("{y}"),
+        Precision::Decade | Precision::Century => format!("{y}s"),
+    }
+}
+
+/// Two dates of an interval, sharing what they have in common: `2–8 January 2022`,
+/// `30 December 2021 – 2 January 2022`, `January–March 2022`, `2019–2022`.
+fn range_human(a: &Date, b: &Date) -> String {
+    let ((ya, ma, da), (yb, mb, db)) = (ymd(a), ymd(b));
+    if a.start == b.start && a.end == b.end {
+        return point_human(a);
+    }
+    match (a.precision, b.precision) {
+        (Precision::Day, Precision::Day) if ya == yb && ma == mb => {
+            format!("{da}–{db} {} {ya}", MONTHS[ma])
+        }
+        (Precision::Day, Precision::Day) if ya == yb => {
+            format!("{da} {} – {db} {} {ya}", MONTHS[ma], MONTHS[mb])
+        }
+        (Precision::Month, Precision::Month) if ya == yb => {
+            format!("{}–{} {ya}", MONTHS[ma], MONTHS[mb])
+        }
+        (Precision::Year, Precision::Year) => format!("{ya}–{yb}"),
+        _ => format!("{} – {}", point_human(a), point_human(b)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,5 +706,36 @@ mod tests {
         for (a, b, want) in cases {
             assert_eq!(d(a).overlaps_date(&d(b)), want, "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn dates_for_people() {
+        let cases = [
+            ("2022-01-05", "5 January 2022"),
+            ("2022-01", "January 2022"),
+            ("2022", "2022"),
+            ("199X", "1990s"),
+            ("19XX", "1900s"),
+            ("2022-01-05?", "5 January 2022 (uncertain)"),
+            ("2022-01~", "January 2022 (approximate)"),
+            ("2022%", "2022 (uncertain, approximate)"),
+            ("2022-01-02/2022-01-08", "2–8 January 2022"),
+            ("2022-01-30/2022-02-02", "30 January – 2 February 2022"),
+            ("2021-12-30/2022-01-02", "30 December 2021 – 2 January 2022"),
+            ("2022-01/2022-03", "January–March 2022"),
+            ("2021-11/2022-02", "November 2021 – February 2022"),
+            ("2019/2022", "2019–2022"),
+            ("2022/2022", "2022"),
+            ("199X/2022-01-05", "1990s – 5 January 2022"),
+            ("2019/..", "from 2019"),
+            ("../2022-01-05", "until 5 January 2022"),
+            ("2022-01-02?/2022-01-05?", "2–5 January 2022 (uncertain)"),
+            (
+                "2022-01-02~/2022-01-05",
+                "2 January 2022 (approximate) – 5 January 2022",
+            ),
+            ("2022-01-07/2022-01-08", "7–8 January 2022"),
+        ];
+        crate::testing::table(&cases, |s| Date::parse(s).unwrap().human());
     }
 }

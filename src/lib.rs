@@ -9,11 +9,14 @@ pub mod date;
 pub mod diag;
 pub mod exit;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod names;
 pub mod open;
+pub mod picture;
 pub mod query;
 pub mod render;
+pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;

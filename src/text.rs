@@ -1,4 +1,5 @@
-//! Small text helpers every layer shares: terminal-safe escaping, plurals and articles.
+//! Small text helpers every layer shares: terminal-safe escaping, plurals and articles, and the
+//! folding and cutting that match a quoted claim against its source.
 
 use std::borrow::Cow;
 
@@ -63,6 +64,101 @@ pub fn article(word: &str) -> String {
     }
 }
 
+/// SPEC.md's comparison of a claim with its source: whitespace runs are one space; curly quotes
+/// are straight ones. `kz check` matches quotes and evidence this way, and the site finds the
+/// sentences they cite the same way.
+pub fn fold_for_match(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_each(text, |c, _| out.push(c));
+    out
+}
+
+/// [`fold_for_match`], with the byte offset in `text` that each byte of the folded text comes
+/// from, so a match in the folded text can be found again in the original.
+pub fn fold_for_match_mapped(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    fold_each(text, |c, at| {
+        out.push(c);
+        from.extend(std::iter::repeat_n(at as u32, c.len_utf8()));
+    });
+    (out, from)
+}
+
+/// Calls `emit` with each char of the folded text and where in `text` it starts.
+fn fold_each(text: &str, mut emit: impl FnMut(char, usize)) {
+    let mut space: Option<usize> = None;
+    let mut any = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            space.get_or_insert(i);
+            continue;
+        }
+        if let Some(at) = space.take()
+            && any
+        {
+            emit(' ', at);
+        }
+        any = true;
+        emit(
+            match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
+                other => other,
+            },
+            i,
+        );
+    }
+}
+
+/// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,
+/// without the ones that hold no letters or digits.
+pub fn quote_pieces(quote: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // Where the current piece starts; meaningful outside brackets.
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(c) = quote[i..].chars().next() {
+        let rest = &quote[i..];
+        if c == '[' {
+            if depth == 0 {
+                out.push(&quote[start..i]);
+            }
+            depth += 1;
+        } else if c == ']' && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                start = i + 1;
+            }
+        } else if depth == 0 && (c == '…' || rest.starts_with("...")) {
+            out.push(&quote[start..i]);
+            let len = if c == '…' { c.len_utf8() } else { 3 };
+            i += len;
+            start = i;
+            continue;
+        }
+        i += c.len_utf8();
+    }
+    if depth == 0 {
+        out.push(&quote[start..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Cuts a text to `max` characters, with an ellipsis when cut (for labels and one-line lists).
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +192,57 @@ mod tests {
         for (got, want) in cases {
             assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn folding_keeps_where_each_byte_came_from() {
+        let text = "a  \u{201C}b\u{201D}\n c";
+        let (folded, from) = fold_for_match_mapped(text);
+        assert_eq!(folded, fold_for_match(text));
+        assert_eq!(folded, "a \"b\" c");
+        assert_eq!(from.len(), folded.len());
+        let at = folded.find('b').unwrap();
+        assert_eq!(&text[from[at] as usize..from[at] as usize + 1], "b");
+        assert_eq!(&text[from[folded.len() - 1] as usize..], "c");
+    }
+
+    #[test]
+    fn folding() {
+        let cases = [
+            ("a  b\n c", "a b c"),
+            ("\u{201C}We shouldn\u{2019}t\u{201D}", "\"We shouldn't\""),
+            ("  lead and trail  ", "lead and trail"),
+            ("", ""),
+        ];
+        crate::testing::table(&cases, fold_for_match);
+    }
+
+    #[test]
+    fn elisions_and_insertions_cut_a_quote_into_pieces() {
+        let cases: &[(&str, &[&str])] = &[
+            ("plain words", &["plain words"]),
+            ("one ... two", &["one", "two"]),
+            ("one … two…three", &["one", "two", "three"]),
+            (
+                "[He] said it would … [the CSTO] leave",
+                &["said it would", "leave"],
+            ),
+            ("...leading and trailing...", &["leading and trailing"]),
+            ("[T]he alliance", &["he alliance"]),
+            ("nested [a [b] c] end", &["nested", "end"]),
+            ("unclosed [bracket", &["unclosed"]),
+        ];
+        crate::testing::table(cases, |quote| quote_pieces(quote));
+    }
+
+    #[test]
+    fn shortening() {
+        let cases = [
+            ("short", "short"),
+            ("exactly10!", "exactly10!"),
+            ("eleven char", "eleven ch…"),
+            ("Тоқаев сказал", "Тоқаев ск…"),
+        ];
+        crate::testing::table(&cases, |s| shorten(s, 10));
     }
 }

@@ -8,7 +8,10 @@ use crate::diag::Code;
 use crate::load::{At, Cited, Index, Located, Records, Seg, TextError};
 use crate::model::Input;
 use crate::model::{Kind, QuoteKind, Text};
+use crate::text::quote_pieces as pieces;
 use rayon::prelude::*;
+
+pub use crate::text::fold_for_match;
 
 /// How far apart, in characters of the source, two pieces of an elided quote may be.
 pub const MAX_GAP: usize = 250;
@@ -298,44 +301,6 @@ fn nested<'r, T: Cited>(
     }
 }
 
-/// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,
-/// without the ones that hold no letters or digits.
-fn pieces(quote: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    // Where the current piece starts; meaningful outside brackets.
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(c) = quote[i..].chars().next() {
-        let rest = &quote[i..];
-        if c == '[' {
-            if depth == 0 {
-                out.push(&quote[start..i]);
-            }
-            depth += 1;
-        } else if c == ']' && depth > 0 {
-            depth -= 1;
-            if depth == 0 {
-                start = i + 1;
-            }
-        } else if depth == 0 && (c == '…' || rest.starts_with("...")) {
-            out.push(&quote[start..i]);
-            let len = if c == '…' { c.len_utf8() } else { 3 };
-            i += len;
-            start = i;
-            continue;
-        }
-        i += c.len_utf8();
-    }
-    if depth == 0 {
-        out.push(&quote[start..]);
-    }
-    out.into_iter()
-        .map(str::trim)
-        .filter(|p| p.chars().any(char::is_alphanumeric))
-        .collect()
-}
-
 /// Which piece could not be placed, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Miss {
@@ -453,28 +418,6 @@ fn mismatch_help(hay: &str, needle: &str) -> String {
     )
 }
 
-/// SPEC.md's comparison: whitespace runs are one space; curly quotes are straight ones.
-pub fn fold_for_match(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push(match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
-            other => other,
-        });
-    }
-    out
-}
-
 /// How many bytes of `needle`'s start appear somewhere in `hay` (at a char boundary).
 fn longest_matching_prefix(hay: &str, needle: &str) -> usize {
     let bounds: Vec<usize> = needle
@@ -504,17 +447,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folding() {
-        let cases = [
-            ("a  b\n c", "a b c"),
-            ("\u{201C}We shouldn\u{2019}t\u{201D}", "\"We shouldn't\""),
-            ("  lead and trail  ", "lead and trail"),
-            ("", ""),
-        ];
-        crate::testing::table(&cases, fold_for_match);
-    }
-
-    #[test]
     fn prefix_match() {
         assert_eq!(
             longest_matching_prefix("the quick brown fox", "the quick brawn"),
@@ -525,24 +457,6 @@ mod tests {
             longest_matching_prefix("Токаев сказал", "Токаев скозал"),
             "Токаев ск".len()
         );
-    }
-
-    #[test]
-    fn elisions_and_insertions_cut_a_quote_into_pieces() {
-        let cases: &[(&str, &[&str])] = &[
-            ("plain words", &["plain words"]),
-            ("one ... two", &["one", "two"]),
-            ("one … two…three", &["one", "two", "three"]),
-            (
-                "[He] said it would … [the CSTO] leave",
-                &["said it would", "leave"],
-            ),
-            ("...leading and trailing...", &["leading and trailing"]),
-            ("[T]he alliance", &["he alliance"]),
-            ("nested [a [b] c] end", &["nested", "end"]),
-            ("unclosed [bracket", &["unclosed"]),
-        ];
-        crate::testing::table(cases, |quote| pieces(quote));
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! `kz graph`: the web of relations as Graphviz DOT or Mermaid.
+//! `kz graph`: the web of relations as Graphviz DOT, Mermaid, or an SVG picture drawn in-process.
 
 use super::{Cx, Run};
 use crate::exit::Failure;
 use crate::model::{Base, EntityRef, Kind};
+use crate::picture;
 use crate::query::relations::{Edge, drawn, edges};
 use crate::query::{self, Wanted};
 use crate::text::escape_control;
@@ -16,6 +17,8 @@ pub enum GraphFormat {
     Dot,
     /// Mermaid, which GitHub renders in Markdown
     Mermaid,
+    /// An SVG picture, laid out and drawn by kz itself: no Graphviz needed
+    Svg,
 }
 
 /// Draw the relations between people, organisations, places and events.
@@ -26,7 +29,7 @@ pub enum GraphFormat {
 /// With ID, only the records within --depth steps of it are drawn.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kz graph csto | dot -Tsvg > csto.svg\n  kz graph Tokayev --depth 2 --to mermaid\n  kz graph | dot -Tpng > base.png"
+    after_help = "Examples:\n  kz graph csto | dot -Tsvg > csto.svg\n  kz graph Tokayev --depth 2 --to mermaid\n  kz graph | dot -Tpng > base.png\n  kz graph Serdyukov --to svg > serdyukov.svg"
 )]
 pub struct Args {
     /// Draw only the neighbourhood of this record (an id, name or alias)
@@ -44,8 +47,8 @@ impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
         let base = cx.base()?;
         let all = edges(base);
-        let nodes: BTreeSet<EntityRef> = match &self.id {
-            None => base.all().filter(|r| drawn(r.kind)).collect(),
+        let start = match &self.id {
+            None => None,
             Some(q) => {
                 let start = query::resolve(base, q, Wanted::ANY)?;
                 if start.iter().any(|r| !drawn(r.kind)) {
@@ -54,44 +57,89 @@ impl Run for Args {
                     ))
                     .into());
                 }
-                neighbourhood(&start, &all, self.depth)
+                Some(start)
             }
         };
-        let shown: Vec<&Edge> = all
-            .iter()
-            .filter(|e| nodes.contains(&e.from) && nodes.contains(&e.to))
-            .collect();
+        let adjacency = Adjacency::new(&all);
+        let nodes: BTreeSet<EntityRef> = match &start {
+            None => base.all().filter(|r| drawn(r.kind)).collect(),
+            Some(start) => adjacency.neighbourhood(start, self.depth),
+        };
+        let shown = adjacency.among(&nodes);
         let text = match self.to {
             GraphFormat::Dot => dot(base, &nodes, &shown),
             GraphFormat::Mermaid => mermaid(base, &nodes, &shown),
+            GraphFormat::Svg => {
+                let focus = start.filter(|s| s.len() == 1).map(|s| s[0]);
+                let tidy = shown.len() <= TIDY_EDGES;
+                picture::graph::svg(base, &nodes, &shown, focus, tidy) + "\n"
+            }
         };
         cx.out.write_all(text.as_bytes())?;
         Ok(())
     }
 }
 
-/// The records within `depth` steps of `start`, following edges either way.
-fn neighbourhood(start: &[EntityRef], edges: &[Edge], depth: u32) -> BTreeSet<EntityRef> {
-    let mut seen: BTreeSet<EntityRef> = start.iter().copied().collect();
-    let mut queue: VecDeque<(EntityRef, u32)> = start.iter().map(|&r| (r, 0)).collect();
-    while let Some((r, d)) = queue.pop_front() {
-        if d == depth {
-            continue;
-        }
-        for e in edges {
-            let next = if e.from == r {
-                e.to
-            } else if e.to == r {
-                e.from
-            } else {
-                continue;
-            };
-            if seen.insert(next) {
-                queue.push_back((next, d + 1));
+/// The most edges an SVG picture is laid out tidily for (crossings minimised); past it the
+/// layout is quick but rougher.
+pub const TIDY_EDGES: usize = 400;
+
+/// The edges of a picture, indexed by the records at their ends, so a neighbourhood costs what
+/// it holds rather than a pass over every edge.
+pub struct Adjacency<'e> {
+    edges: &'e [Edge],
+    by_record: BTreeMap<EntityRef, Vec<usize>>,
+}
+
+impl<'e> Adjacency<'e> {
+    pub fn new(edges: &'e [Edge]) -> Adjacency<'e> {
+        let mut by_record: BTreeMap<EntityRef, Vec<usize>> = BTreeMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            by_record.entry(e.from).or_default().push(i);
+            if e.to != e.from {
+                by_record.entry(e.to).or_default().push(i);
             }
         }
+        Adjacency { edges, by_record }
     }
-    seen
+
+    fn of(&self, r: EntityRef) -> impl Iterator<Item = &'e Edge> + '_ {
+        self.by_record
+            .get(&r)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.edges[i])
+    }
+
+    /// The records within `depth` steps of `start`, following edges either way.
+    pub fn neighbourhood(&self, start: &[EntityRef], depth: u32) -> BTreeSet<EntityRef> {
+        let mut seen: BTreeSet<EntityRef> = start.iter().copied().collect();
+        let mut queue: VecDeque<(EntityRef, u32)> = start.iter().map(|&r| (r, 0)).collect();
+        while let Some((r, d)) = queue.pop_front() {
+            if d == depth {
+                continue;
+            }
+            for e in self.of(r) {
+                let next = if e.from == r { e.to } else { e.from };
+                if seen.insert(next) {
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        seen
+    }
+
+    /// The edges between records of `nodes`, in the order of [`edges`].
+    pub fn among(&self, nodes: &BTreeSet<EntityRef>) -> Vec<&'e Edge> {
+        let mut picked: Vec<usize> = nodes
+            .iter()
+            .flat_map(|r| self.by_record.get(r).into_iter().flatten().copied())
+            .filter(|&i| nodes.contains(&self.edges[i].from) && nodes.contains(&self.edges[i].to))
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        picked.into_iter().map(|i| &self.edges[i]).collect()
+    }
 }
 
 /// A DOT double-quoted string: quotes and backslashes escaped, control characters shown.

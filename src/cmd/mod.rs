@@ -50,6 +50,7 @@ commands! {
     Why => why,
     Check => check,
     Graph => graph,
+    Site => site,
     Export => export,
     Schema => schema,
     Completions => completions,

@@ -1,6 +1,8 @@
-//! `kz timeline [NAME...]`: every dated fact of the base, or of some records, oldest first.
+//! `kz timeline [NAME...]`: every dated fact of the base, or of some records, oldest first, as
+//! rows or (`--to svg`) as a picture.
 
 use super::{Cx, Dates, Listing, Run, emit, source_ids};
+use crate::picture;
 use crate::query::timeline::{self, is_about};
 use crate::query::{self, Miss, Wanted};
 use crate::render::{Rows, Value};
@@ -18,9 +20,13 @@ use std::collections::BTreeSet;
 /// places within it. Several NAMEs keep the facts about any of them. Oldest first, exactly as
 /// `kz events` orders; --since and --until keep the facts whose dates overlap them, and narrow
 /// when repeated.
+///
+/// `--to svg` draws the same facts as an SVG picture on a time axis, with no outside program: a
+/// day is a dot, a month, year or decade a span, an interval a bar, and an uncertain or
+/// approximate date is dashed.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kz timeline Tokayev\n  kz timeline CSTO --since 2022\n  kz timeline --facet what\n  kz timeline Nazarbayev Tokayev -f json"
+    after_help = "Examples:\n  kz timeline Tokayev\n  kz timeline CSTO --since 2022\n  kz timeline --facet what\n  kz timeline Nazarbayev Tokayev -f json\n  kz timeline --to svg > timeline.svg"
 )]
 pub struct Args {
     /// Only the facts about these records (any of them)
@@ -30,6 +36,16 @@ pub struct Args {
     pub dates: Dates,
     #[command(flatten)]
     pub listing: Listing,
+    /// Draw the facts as a picture instead of listing them
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "facet")]
+    pub to: Option<Picture>,
+}
+
+/// A picture format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Picture {
+    /// An SVG image, drawn by kz itself
+    Svg,
 }
 
 impl Run for Args {
@@ -40,12 +56,22 @@ impl Run for Args {
         for name in &self.names {
             scope.extend(query::scope_of(base, &query::resolve(base, name, Wanted::ANY)?));
         }
-        let mut rows = Rows::new(&["date", "what", "id", "summary", "source"]);
-        for entry in timeline::entries(base) {
-            if !window.admits(Some(entry.date)) || (!scope.is_empty() && !is_about(&entry, &scope))
-            {
-                continue;
+        let entries: Vec<_> = timeline::entries(base)
+            .into_iter()
+            .filter(|e| window.admits(Some(e.date)) && (scope.is_empty() || is_about(e, &scope)))
+            .collect();
+        let miss = || Miss::Nothing("no dated fact matches these filters".into());
+        if self.to == Some(Picture::Svg) {
+            if entries.is_empty() {
+                return Err(crate::exit::Failure::from(miss()).into());
             }
+            let svg = picture::timeline::svg(&entries, &picture::timeline::Options::default());
+            cx.out.write_all(svg.as_bytes())?;
+            cx.out.write_all(b"\n")?;
+            return Ok(());
+        }
+        let mut rows = Rows::new(&["date", "what", "id", "summary", "source"]);
+        for entry in entries {
             let sources = source_ids(base, &entry.sources);
             rows.push(
                 vec![
@@ -58,8 +84,6 @@ impl Run for Args {
                 sources,
             );
         }
-        emit(cx, rows, &self.listing, || {
-            Miss::Nothing("no dated fact matches these filters".into())
-        })
+        emit(cx, rows, &self.listing, miss)
     }
 }

@@ -14,7 +14,7 @@ fn layer(file: &str) -> &'static str {
         .unwrap_or(file)
         .trim_end_matches(".rs");
     match top {
-        "diag" | "text" | "date" | "names" => "leaves",
+        "diag" | "text" | "date" | "names" | "markup" => "leaves",
         "model" => "model",
         "render" => "render",
         "load" => "load",
@@ -23,12 +23,16 @@ fn layer(file: &str) -> &'static str {
         "open" => "open",
         "exit" => "exit",
         "context" => "context",
+        "picture" => "picture",
+        "site" => "site",
         _ => "command",
     }
 }
 
 /// What each layer may use besides itself. The command layer (`cli`, `cmd/`, `lib`, `main`) may
-/// use anything.
+/// use anything. `picture` and `site` see records through the model's views and relations
+/// through `query`, and only the command layer uses them: the site gets its pictures from the
+/// command that builds it.
 fn allowed(from: &str) -> &'static [&'static str] {
     match from {
         "leaves" => &[],
@@ -39,8 +43,10 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "open" => &["leaves", "model", "load", "check"],
         "exit" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
+        "picture" | "site" => &["leaves", "model", "query"],
         _ => &[
             "leaves", "model", "render", "load", "check", "query", "open", "exit", "context",
+            "picture", "site",
         ],
     }
 }

@@ -18,6 +18,7 @@ mod property;
 mod query;
 mod readme;
 mod schema;
+mod site;
 mod snapshot;
 mod trust;
 mod who;

@@ -1,0 +1,142 @@
+//! `kz site DIR`: a static website of the base, with its pictures, written into DIR.
+
+use super::graph::{Adjacency, TIDY_EDGES};
+use super::{Cx, Run};
+use crate::exit::Failure;
+use crate::load;
+use crate::model::{Base, EntityRef};
+use crate::picture;
+use crate::query::relations::edges;
+use crate::query::timeline;
+use crate::site;
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+
+/// Write a static website of the base into DIR: plain files that work from file:// and on any
+/// static host, with no server and nothing fetched from elsewhere.
+///
+/// The index shows what the base holds (sources, counts, the timeline picture, the lists of
+/// people, organisations, places and events) and a search box. Every person, organisation,
+/// place, event and source has a page; quotes are shown, each with an anchor, on the pages of
+/// their speakers and subjects. Each source's text is a page in which every sentence a fact
+/// cites is marked and links back to those facts, and every fact's source link lands on its
+/// sentence. People, organisations and places have a relation picture.
+///
+/// DIR must be missing, empty, or a site kz wrote before (which it then writes over).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  kz site site/ && xdg-open site/index.html\n  kz site --facts my-facts/ /var/www/kz")]
+pub struct Args {
+    /// The folder to write the site into
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+impl Run for Args {
+    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+        check_target(&self.dir)?;
+        let base = cx.base()?;
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", self.dir.display()))?;
+        let entries = timeline::entries(base);
+        let link = |r: EntityRef| Some(format!("records/{}", site::href(base, r)));
+        let timeline = picture::timeline::svg(
+            &entries,
+            &picture::timeline::Options {
+                link: Some(&link),
+                ..Default::default()
+            },
+        );
+        let all = edges(base);
+        let adjacency = Adjacency::new(&all);
+        // Thousands of pictures are drawn quickly rather than tidily.
+        let tidy = all.len() <= 2 * TIDY_EDGES;
+        let graph = |r: EntityRef| {
+            let nodes = adjacency.neighbourhood(&[r], 1);
+            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES).then(|| {
+                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
+            })
+        };
+        let inputs = site::Inputs {
+            timeline,
+            graph: &graph,
+            texts: source_texts(base),
+        };
+        let written = site::write(base, &self.dir, &inputs)
+            .with_context(|| format!("cannot write the site into {}", self.dir.display()))?;
+        writeln!(
+            cx.out,
+            "wrote {} pages and {} pictures, with {} cited sentences marked, to {}; open {}",
+            written.pages,
+            written.pictures,
+            written.marked,
+            self.dir.display(),
+            self.dir.join("index.html").display()
+        )?;
+        Ok(())
+    }
+}
+
+/// Refuses a folder that holds anything but a site kz wrote, before any work.
+fn check_target(dir: &Path) -> Result<(), Failure> {
+    match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Failure::Usage(format!(
+            "cannot use {} for the site: {e}",
+            dir.display()
+        ))),
+        Ok(mut entries) => {
+            if entries.next().is_none() || dir.join(site::MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(Failure::Usage(format!(
+                    "{} is not empty and holds no site kz wrote ({} is missing); give an empty \
+                     or new folder",
+                    dir.display(),
+                    site::MARKER
+                )))
+            }
+        }
+    }
+}
+
+/// The full text of each source: read from disk where `kz check` read it when it checked the
+/// base (so only a file inside the base), or from the texts built into kz for the built-in
+/// base. `None` where the base gives no text.
+fn source_texts(base: &Base) -> Vec<Option<String>> {
+    let builtin = load::builtin_sources();
+    base.sources
+        .iter()
+        .map(|s| {
+            let rel = s.text.as_deref()?;
+            let file = base.files.get(s.origin.file as usize)?;
+            let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
+            if let Ok(full) = path.canonicalize()
+                && base.texts.iter().any(|t| t.path == full)
+            {
+                return std::fs::read_to_string(&full)
+                    .ok()
+                    .map(|t| t.trim_start_matches('\u{feff}').to_string());
+            }
+            let want = normalise(&path);
+            builtin
+                .iter()
+                .find(|(p, _)| normalise(Path::new(p)) == want)
+                .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
+        })
+        .collect()
+}
+
+/// A path with `.` and `..` resolved lexically, for comparing with the built-in files.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,153 @@
+//! Escaping for the markup kz writes (HTML pages, SVG pictures, the site's search data): every
+//! string from a fact file passes through here on its way into a file a browser opens.
+//!
+//! Control characters and the bidirectional overrides are shown as escapes (`\u{202e}`), as they
+//! are at a terminal, so a name cannot reorder or hide the text around it.
+
+use crate::text::escape_cell;
+use std::fmt::Write as _;
+
+/// Text made safe for HTML or XML text and for a double- or single-quoted attribute value:
+/// `& < > " '` become character references, control characters become visible escapes.
+/// Newlines are kept: in markup they are only white space.
+pub fn escape(text: &str) -> String {
+    let shown = escape_cell(text);
+    let mut out = String::with_capacity(shown.len() + 8);
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as shown, before markup escaping: control characters and bidirectional overrides made
+/// visible. For writers (such as an SVG crate) that escape markup themselves.
+pub fn shown(text: &str) -> String {
+    escape_cell(text).into_owned()
+}
+
+/// A file name (and the matching relative URL) for a record id: ids are kebab-case, but any byte
+/// outside `[A-Za-z0-9_-]` is percent-encoded, so no id can name another folder or a scheme.
+pub fn file_name(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    if out.is_empty() || out.starts_with('-') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// An outside link a fact file gives (a source's `url`), if it is one a page may follow: only
+/// `http:` and `https:` URLs, with no white space or control characters. Anything else
+/// (`javascript:`, `data:`, a relative path) is shown as text instead.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let trimmed = url.trim();
+    let lower = trimmed.get(..8).unwrap_or(trimmed).to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let clean = !trimmed
+        .chars()
+        .any(|c| c.is_whitespace() || crate::text::is_unsafe_control(c));
+    (web && clean).then_some(trimmed)
+}
+
+/// JSON text safe to put anywhere in a page or a script file: `<`, `>`, `&`, the line
+/// separators U+2028 and U+2029 and the bidirectional controls are written as `\u` escapes,
+/// which JSON reads back unchanged, so no `</script>` or comment opener can appear and no raw
+/// control reorders the file.
+pub fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if crate::text::is_unsafe_control(c) => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_text_and_attributes() {
+        let cases = [
+            ("plain", "plain"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("a \"b\" 'c' & d", "a &quot;b&quot; &#39;c&#39; &amp; d"),
+            ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
+            ("bell\u{7}", "bell\\u{7}"),
+            ("two\nlines", "two\nlines"),
+            ("Тоқаев", "Тоқаев"),
+            ("&amp;", "&amp;amp;"),
+        ];
+        crate::testing::table(&cases, escape);
+    }
+
+    #[test]
+    fn file_names() {
+        let cases = [
+            ("andrey-serdyukov", "andrey-serdyukov"),
+            ("../etc/passwd", "%2E%2E%2Fetc%2Fpasswd"),
+            ("a b", "a%20b"),
+            ("", "_"),
+            ("-x", "_-x"),
+            ("javascript:alert(1)", "javascript%3Aalert%281%29"),
+        ];
+        crate::testing::table(&cases, file_name);
+    }
+
+    #[test]
+    fn only_web_urls_are_links() {
+        let cases = [
+            (
+                "https://example.org/a?b=c",
+                Some("https://example.org/a?b=c"),
+            ),
+            ("HTTP://EXAMPLE.ORG", Some("HTTP://EXAMPLE.ORG")),
+            ("javascript:alert(1)", None),
+            (" JavaScript:alert(1)", None),
+            ("data:text/html,<b>", None),
+            ("https://a.org/\u{202e}x", None),
+            ("https://a.org/ x", None),
+            ("/etc/passwd", None),
+            ("", None),
+        ];
+        crate::testing::table(&cases, safe_url);
+    }
+
+    #[test]
+    fn json_for_scripts() {
+        let cases = [
+            (r#"{"a":"</script>"}"#, r#"{"a":"\u003c/script\u003e"}"#),
+            ("\"\u{2028}\"", "\"\\u2028\""),
+            ("\"a&b\"", "\"a\\u0026b\""),
+            ("\"a\u{202e}b\"", "\"a\\u202eb\""),
+        ];
+        crate::testing::table(&cases, script_json);
+        let back: String = serde_json::from_str(&script_json("\"<!-- & -->\"")).unwrap();
+        assert_eq!(back, "<!-- & -->");
+    }
+}

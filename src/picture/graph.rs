@@ -1,0 +1,108 @@
+//! The relation picture: the records `kz graph` draws and the edges between them, laid out and
+//! rendered as SVG by `layout-rs`, a Rust implementation of Graphviz's layered layout.
+//!
+//! Records are boxes coloured by kind (people rounded, events with their date); edges carry
+//! their relation. Labels pass through [`crate::markup::shown`] before `layout-rs` escapes them
+//! as XML, so control characters and bidirectional overrides show as escapes.
+
+use super::colours;
+use crate::markup::shown;
+use crate::model::{Base, EntityRef, Kind};
+use crate::query::relations::Edge;
+use crate::text::shorten;
+use layout::backends::svg::SVGWriter;
+use layout::core::base::Orientation;
+use layout::core::color::Color;
+use layout::core::style::StyleAttr;
+use layout::std_shapes::render::get_shape_size;
+use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
+use layout::topo::layout::VisualGraph;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Font sizes of node and edge labels. The site shows a picture at its own size, scrolled.
+const NODE_FONT: usize = 14;
+const EDGE_FONT: usize = 12;
+
+/// How long a node's or an edge's label may be before it is cut.
+const NODE_CHARS: usize = 34;
+const EDGE_CHARS: usize = 28;
+
+fn colour(hex: &str) -> Color {
+    Color::from_name(hex).unwrap_or_else(|| Color::fast("black"))
+}
+
+/// A node's label: its name (an event's with its date on a line before), shown safely and cut.
+fn node_label(base: &Base, r: EntityRef) -> String {
+    let name = shorten(&shown(base.label(r)).replace('\n', " "), NODE_CHARS);
+    match r.kind {
+        Kind::Event => format!(
+            "{}\n{name}",
+            shown(&base.events[r.idx as usize].date.human())
+        ),
+        _ => name,
+    }
+}
+
+/// Draws `nodes` and the `edges` among them as an SVG document. `focus`, if given, is drawn
+/// with a heavier outline. `tidy` runs `layout-rs`'s rank and crossing optimisation, whose cost
+/// grows much faster than the graph: worth it for one picture, not for thousands.
+pub fn svg(
+    base: &Base,
+    nodes: &BTreeSet<EntityRef>,
+    edges: &[&Edge],
+    focus: Option<EntityRef>,
+    tidy: bool,
+) -> String {
+    if nodes.is_empty() {
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\" \
+                viewBox=\"0 0 200 40\"><text x=\"10\" y=\"24\">No relations.</text></svg>"
+            .to_string();
+    }
+    let mut graph = VisualGraph::new(Orientation::LeftToRight);
+    let mut handles = BTreeMap::new();
+    for &r in nodes {
+        let (fill, stroke) = colours(r.kind);
+        let width = if Some(r) == focus { 3 } else { 1 };
+        let rounded = if r.kind == Kind::Actor { 14 } else { 2 };
+        let look = StyleAttr::new(
+            colour(stroke),
+            width,
+            Some(colour(fill)),
+            rounded,
+            NODE_FONT,
+        );
+        let shape = ShapeKind::new_box(&node_label(base, r));
+        let size = get_shape_size(Orientation::LeftToRight, &shape, NODE_FONT, false);
+        let element = Element::create_with_properties(
+            shape,
+            look,
+            Orientation::LeftToRight,
+            size,
+            format!("class=\"node {}\"", r.kind.name()),
+        );
+        handles.insert(r, graph.add_node(element));
+    }
+    for e in edges {
+        let (Some(&from), Some(&to)) = (handles.get(&e.from), handles.get(&e.to)) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let look = StyleAttr::new(colour("#6b7280"), 1, None, 0, EDGE_FONT);
+        let label = shorten(&shown(&e.label).replace('\n', " "), EDGE_CHARS);
+        let arrow = Arrow::new(
+            LineEndKind::None,
+            LineEndKind::Arrow,
+            layout::core::style::LineStyleKind::Normal,
+            &label,
+            &look,
+            &None,
+            &None,
+        );
+        graph.add_edge(arrow, from, to);
+    }
+    let mut writer = SVGWriter::new();
+    graph.do_it(false, !tidy, false, &mut writer);
+    writer.finalize()
+}

@@ -1,0 +1,120 @@
+//! The page of a source: its fields, its full text with every cited sentence marked (each with
+//! an anchor and links back to the facts that cite it), and the records that cite it.
+
+use super::Inputs;
+use super::evidence::Citations;
+use super::page::{self, link, list, section};
+use super::record::fields;
+use crate::markup::{escape, file_name, safe_url};
+use crate::model::view::{self, main_text};
+use crate::model::{Base, EntityRef};
+use std::fmt::Write as _;
+
+pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
+    let r = EntityRef::source(s);
+    let source = &base.sources[s as usize];
+    let mut body = format!(
+        "<h1>{}</h1>\n<p class=\"kind\">source</p>\n",
+        escape(&source.title)
+    );
+    let json = view::json(base, r);
+    body.push_str(&fields(
+        base,
+        &json,
+        &[
+            "record", "id", "title", "notes", "url", "text", "file", "line",
+        ],
+    ));
+    if let Some(url) = &source.url {
+        match safe_url(url) {
+            Some(u) => {
+                let _ = writeln!(
+                    body,
+                    "<p>Online: <a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",
+                    escape(u),
+                    escape(u)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    body,
+                    "<p>Address given: <code>{}</code> (not a web link, so not linked)</p>",
+                    escape(url)
+                );
+            }
+        }
+    }
+    if let Some(notes) = main_text(base, r) {
+        let _ = writeln!(body, "<p class=\"muted\">Notes: {}</p>", escape(notes));
+    }
+    match inputs.texts.get(s as usize).and_then(Option::as_ref) {
+        Some(text) => body.push_str(&section("text", "Text", marked_text(base, text, s, cit))),
+        None => body.push_str(
+            "<p class=\"muted\">The base gives no text of this source, so no sentence is \
+             marked.</p>\n",
+        ),
+    }
+    let citing: Vec<String> = base
+        .all()
+        .filter(|&x| {
+            super::has_page(x.kind) && base.meta(x).is_some_and(|m| m.sources.contains(&s))
+        })
+        .map(|x| {
+            format!(
+                "{} <span class=\"muted\">({})</span>",
+                link(base, x),
+                x.kind.name()
+            )
+        })
+        .collect();
+    body.push_str(&section(
+        "cited-by",
+        "Records citing this source",
+        if citing.is_empty() {
+            String::new()
+        } else {
+            list("plain", &citing)
+        },
+    ));
+    page::frame("../", &source.title, &body)
+}
+
+/// The text, paragraph by paragraph: each sentence that a fact cites is a `<mark>` with the
+/// anchor `s-N` and links back to the facts.
+fn marked_text(base: &Base, text: &str, s: u32, cit: &Citations) -> String {
+    let marks = &cit.sources[s as usize];
+    let mut out = String::from("<article class=\"text\">\n<p>");
+    let mut at = 0;
+    for (n, range) in marks.sentences.iter().enumerate() {
+        // The white space between sentences; a blank line starts a new paragraph.
+        let between = &text[at..range.start];
+        if between.contains("\n\n") || (at > 0 && between.contains('\n')) {
+            out.push_str("</p>\n<p>");
+        } else if !between.is_empty() {
+            out.push(' ');
+        }
+        let sentence = escape(&text[range.clone()]);
+        match marks.cited.get(&n) {
+            Some(facts) => {
+                let _ = write!(out, "<mark id=\"s-{n}\">{sentence}</mark>");
+                out.push_str("<span class=\"backlinks\">");
+                for (k, &f) in facts.iter().enumerate() {
+                    let fact = &cit.facts[f];
+                    let _ = write!(
+                        out,
+                        "<a href=\"{}.html#{}\" title=\"{}\">[{}]</a>",
+                        file_name(base.id(fact.at.page)),
+                        escape(&fact.at.anchor),
+                        escape(&fact.what),
+                        k + 1
+                    );
+                }
+                out.push_str("</span>");
+            }
+            None => out.push_str(&sentence),
+        }
+        at = range.end;
+    }
+    out.push_str("</p>\n</article>\n");
+    out
+}
