@@ -77,7 +77,7 @@ impl Citations {
                     (
                         FactAt {
                             page: q.speaker,
-                            anchor: super::quote_anchor(base, r),
+                            anchor: super::shared::quote_anchor(base, r),
                         },
                         format!("quote: {}", summary(base, r)),
                     )

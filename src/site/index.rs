@@ -1,9 +1,9 @@
 //! The index page (what the base holds: counts, sources, the timeline, the lists of records and
 //! a search box) and the search data written beside it.
 
-use super::Inputs;
 use super::evidence::Citations;
 use super::page::{self, date, list, section};
+use super::shared::Inputs;
 use crate::markup::{escape, script_json};
 use crate::model::view::kind_label;
 use crate::model::{Base, EntityRef, Kind};
@@ -24,7 +24,7 @@ const LISTS: [(Kind, &str, &str); 4] = [
 fn link(base: &Base, r: EntityRef) -> String {
     format!(
         "<a href=\"records/{}\">{}</a>",
-        escape(&super::href(base, r)),
+        escape(&super::shared::href(base, r)),
         escape(base.label(r))
     )
 }
@@ -123,7 +123,7 @@ pub fn page(base: &Base, cit: &Citations, inputs: &Inputs) -> String {
 pub fn search_data(base: &Base) -> String {
     let entries: Vec<serde_json::Value> = base
         .all()
-        .filter(|r| super::has_page(r.kind))
+        .filter(|r| super::shared::has_page(r.kind))
         .map(|r| {
             let mut keys: Vec<String> = Vec::new();
             let mut add = |s: &str| {
@@ -141,7 +141,7 @@ pub fn search_data(base: &Base) -> String {
             json!({
                 "n": crate::markup::shown(base.label(r)),
                 "t": kind_label(base, r),
-                "u": format!("records/{}", super::href(base, r)),
+                "u": format!("records/{}", super::shared::href(base, r)),
                 "k": keys,
             })
         })

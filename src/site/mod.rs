@@ -12,7 +12,10 @@ mod evidence;
 mod index;
 mod page;
 mod record;
+mod shared;
 mod source;
+
+pub use shared::{Inputs, has_page, href, quote_anchor};
 
 use crate::markup::file_name;
 use crate::model::{Base, EntityRef, Kind};
@@ -27,17 +30,6 @@ pub const MARKER: &str = "kz-site.txt";
 /// Past this many related records a page draws no relation picture: it would be unreadable.
 pub const MAX_GRAPH_NODES: usize = 40;
 
-/// What the caller supplies: the pictures, and the text of each source.
-pub struct Inputs<'a> {
-    /// The timeline of the whole base as SVG markup, linked with [`href`] from the index.
-    pub timeline: String,
-    /// The relation picture of a person, organisation or place as an SVG document, or `None`.
-    pub graph: &'a (dyn Fn(EntityRef) -> Option<String> + Sync),
-    /// The full text of each source, by index; `None` where the base gives none or it is not
-    /// readable.
-    pub texts: Vec<Option<String>>,
-}
-
 /// What a build wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
@@ -45,33 +37,6 @@ pub struct Written {
     pub pictures: usize,
     /// Sentences marked as cited, over every source text.
     pub marked: usize,
-}
-
-/// Whether a record gets a page of its own: every kind but quotes, which are shown (with an
-/// anchor each) on their speakers' and subjects' pages.
-pub fn has_page(kind: Kind) -> bool {
-    kind != Kind::Quote
-}
-
-/// The URL of a record's page (or, for a quote, of its place on its speaker's page), relative to
-/// the folder of record pages. From the index, prefix `records/`.
-pub fn href(base: &Base, r: EntityRef) -> String {
-    match r.kind {
-        Kind::Quote => {
-            let speaker = base.quotes[r.idx as usize].speaker;
-            format!(
-                "{}.html#{}",
-                file_name(base.id(speaker)),
-                quote_anchor(base, r)
-            )
-        }
-        _ => format!("{}.html", file_name(base.id(r))),
-    }
-}
-
-/// The anchor of a quote on every page that shows it.
-pub fn quote_anchor(base: &Base, q: EntityRef) -> String {
-    format!("q-{}", file_name(base.id(q)))
 }
 
 /// Writes the whole site into `dir`, which must exist. Over a site kz wrote before, the pages

@@ -36,7 +36,7 @@ pub fn frame(root: &str, title: &str, body: &str) -> String {
 pub fn link(base: &Base, r: EntityRef) -> String {
     format!(
         "<a href=\"{}\">{}</a>",
-        escape(&super::href(base, r)),
+        escape(&super::shared::href(base, r)),
         escape(base.label(r))
     )
 }

@@ -406,7 +406,7 @@ fn quote(
     full: bool,
 ) -> String {
     let quote = &base.quotes[q.idx as usize];
-    let anchor = super::quote_anchor(base, q);
+    let anchor = super::shared::quote_anchor(base, q);
     let id = if anchors.insert(anchor.clone()) {
         format!(" id=\"{anchor}\"")
     } else {
@@ -417,7 +417,7 @@ fn quote(
         return format!(
             "<div{id}>{date} {}: <a href=\"{}\">{}</a></div>",
             escape(base.label(quote.speaker)),
-            escape(&super::href(base, q)),
+            escape(&super::shared::href(base, q)),
             escape(&shorten(main_text(base, q).unwrap_or_default(), 120))
         );
     }
@@ -457,7 +457,7 @@ fn quote(
         let _ = write!(
             out,
             " <a class=\"muted\" href=\"{}\">on {}’s page</a>",
-            escape(&super::href(base, q)),
+            escape(&super::shared::href(base, q)),
             escape(base.label(quote.speaker))
         );
     }

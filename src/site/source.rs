@@ -1,10 +1,10 @@
 //! The page of a source: its fields, its full text with every cited sentence marked (each with
 //! an anchor and links back to the facts that cite it), and the records that cite it.
 
-use super::Inputs;
 use super::evidence::Citations;
 use super::page::{self, link, list, section};
 use super::record::fields;
+use super::shared::Inputs;
 use crate::markup::{escape, file_name, safe_url};
 use crate::model::view::{self, main_text};
 use crate::model::{Base, EntityRef};
@@ -57,7 +57,7 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
     let citing: Vec<String> = base
         .all()
         .filter(|&x| {
-            super::has_page(x.kind) && base.meta(x).is_some_and(|m| m.sources.contains(&s))
+            super::shared::has_page(x.kind) && base.meta(x).is_some_and(|m| m.sources.contains(&s))
         })
         .map(|x| {
             format!(

@@ -178,19 +178,46 @@ fn imports(files: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String
                 paths.extend(expand(tree));
             }
         }
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("crate::") {
-            let path: String = rest[at..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            paths.push(
-                path.split("::")
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-            );
-            rest = &rest[at + 7..];
+        // Inline paths: `crate::a::b`, `super::a::b`, and a child module's `child::a` (which
+        // also covers `use child::a`).
+        let children: Vec<String> = text
+            .split(';')
+            .filter_map(|stmt| {
+                let stmt = stmt.trim();
+                let name = stmt
+                    .strip_prefix("pub mod ")
+                    .or_else(|| stmt.rsplit_once("\nmod ").map(|(_, n)| n))
+                    .or_else(|| stmt.strip_prefix("mod "))?;
+                let name = name.trim();
+                name.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_')
+                    .then(|| name.to_string())
+            })
+            .collect();
+        let mut heads: Vec<(String, Vec<String>)> = vec![
+            ("crate::".into(), vec!["crate".into()]),
+            ("super::".into(), vec!["super".into()]),
+        ];
+        for child in &children {
+            heads.push((format!("{child}::"), vec!["self".into(), child.clone()]));
+        }
+        for (head, prefix) in &heads {
+            let mut from = 0;
+            while let Some(found) = text[from..].find(head.as_str()) {
+                let at = from + found;
+                from = at + head.len();
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                let rest: String = text[at + head.len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                let mut path = prefix.clone();
+                path.extend(rest.split("::").filter(|s| !s.is_empty()).map(String::from));
+                paths.push(path);
+            }
         }
         let mut targets = BTreeSet::new();
         for path in paths {
@@ -279,6 +306,11 @@ fn the_reader_sees_imports() {
     assert!(
         has("cmd/members.rs", "cmd/mod.rs"),
         "super:: from a command"
+    );
+    assert!(has("site/mod.rs", "site/index.rs"), "an inline child path");
+    assert!(
+        has("site/record.rs", "site/shared.rs"),
+        "an inline super:: path"
     );
     assert_eq!(
         expand("crate::{a::{b, c}, d as e}"),

@@ -1,0 +1,43 @@
+//! What every page of the site shares: what the caller supplies, which records get a page, and
+//! where each record is found.
+
+use crate::markup::file_name;
+use crate::model::{Base, EntityRef, Kind};
+
+/// What the caller supplies: the pictures, and the text of each source.
+pub struct Inputs<'a> {
+    /// The timeline of the whole base as SVG markup, linked with [`href`] from the index.
+    pub timeline: String,
+    /// The relation picture of a person, organisation or place as an SVG document, or `None`.
+    pub graph: &'a (dyn Fn(EntityRef) -> Option<String> + Sync),
+    /// The full text of each source, by index; `None` where the base gives none or it is not
+    /// readable.
+    pub texts: Vec<Option<String>>,
+}
+
+/// Whether a record gets a page of its own: every kind but quotes, which are shown (with an
+/// anchor each) on their speakers' and subjects' pages.
+pub fn has_page(kind: Kind) -> bool {
+    kind != Kind::Quote
+}
+
+/// The URL of a record's page (or, for a quote, of its place on its speaker's page), relative to
+/// the folder of record pages. From the index, prefix `records/`.
+pub fn href(base: &Base, r: EntityRef) -> String {
+    match r.kind {
+        Kind::Quote => {
+            let speaker = base.quotes[r.idx as usize].speaker;
+            format!(
+                "{}.html#{}",
+                file_name(base.id(speaker)),
+                quote_anchor(base, r)
+            )
+        }
+        _ => format!("{}.html", file_name(base.id(r))),
+    }
+}
+
+/// The anchor of a quote on every page that shows it.
+pub fn quote_anchor(base: &Base, q: EntityRef) -> String {
+    format!("q-{}", file_name(base.id(q)))
+}
