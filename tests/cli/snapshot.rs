@@ -1,6 +1,6 @@
 //! A warm answer, read in place from the snapshot, is exactly the answer of a fresh parse: the
-//! same output, errors and exit code for every command in every format, over the shipped base
-//! and a generated one that uses every kind of record and relation.
+//! same output, errors and exit code for every command in every format, and the same site, over
+//! the shipped base and a generated one that uses every kind of record and relation.
 
 use crate::support::{Kz, root};
 use std::os::unix::fs::MetadataExt;
@@ -47,6 +47,8 @@ fn commands(names: &Names) -> Vec<Vec<String>> {
         vec!["check"],
         vec!["graph"],
         vec!["graph", n.person, "--depth", "2", "--to", "mermaid"],
+        vec!["graph", n.org, "--to", "svg"],
+        vec!["timeline", "--to", "svg"],
         vec!["export", "--to", "jsonl"],
         vec!["export", "--to", "ntriples"],
         vec!["schema"],
@@ -106,6 +108,24 @@ fn snapshots(cache: &Path) -> Vec<(PathBuf, u64)> {
     out
 }
 
+/// Every file under `dir`, by its path inside it, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
 fn same_answers(facts: &[&Path], names: &Names) {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
@@ -146,6 +166,23 @@ fn same_answers(facts: &[&Path], names: &Names) {
             }
         }
     }
+    // The site: every file the same.
+    let sites = ["fresh", "warm"].map(|w| dir.path().join(w));
+    kz(&cache, facts)
+        .arg_list(&["--no-cache", "site"])
+        .args([sites[0].display().to_string()])
+        .run()
+        .success();
+    kz(&cache, facts)
+        .args(["site".to_string(), sites[1].display().to_string()])
+        .run()
+        .success();
+    let (fresh, warm) = (tree(&sites[0]), tree(&sites[1]));
+    assert!(fresh.len() > 10, "a site of {} files", fresh.len());
+    assert!(
+        fresh == warm,
+        "the site built warm differs from the one built fresh"
+    );
     assert_eq!(
         snapshots(&cache),
         stored,
