@@ -39,6 +39,9 @@ pub fn run(cli: cli::Cli) -> u8 {
             }
         })
         .and_then(|()| out.flush().context("cannot write output"));
+    if std::env::var_os("KZ_MEMORY_STATS").is_some_and(|v| v == "1") {
+        memory_stats();
+    }
     match result {
         Ok(()) => exit::ExitCode::Success.code(),
         Err(err) => {
@@ -47,6 +50,28 @@ pub fn run(cli: cli::Cli) -> u8 {
             exit::classify(&err).code()
         }
     }
+}
+
+/// With `KZ_MEMORY_STATS=1`, for the benchmarks: the process's memory as it ends, on stderr.
+/// Anonymous memory is what kz allocated (it frees nothing before it exits, so this is its
+/// peak); file-backed memory is the snapshot and the binary, mapped and shared with the page
+/// cache.
+fn memory_stats() {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return;
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .map_or("?".to_string(), |v| v.trim().to_string())
+    };
+    eprintln!(
+        "kz: memory: anonymous {}, file-backed {}, peak resident {}",
+        field("RssAnon"),
+        field("RssFile"),
+        field("VmHWM")
+    );
 }
 
 /// Writes an error to stderr as `kz: ...`, after any diagnostics it carries. A message of

@@ -104,6 +104,7 @@ impl Kz {
             "CLICOLOR_FORCE",
             "COLUMNS",
             "KZ_NO_CACHE",
+            "KZ_MEMORY_STATS",
             "KZ_NO_FAST_PATH",
             "KZ_FAST_PATH_STATS",
         ] {
