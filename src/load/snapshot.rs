@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-const MAGIC: &[u8; 8] = b"KZSNAP\0\x05";
+const MAGIC: &[u8; 8] = b"KZSNAP\0\x06";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Snapshots kept in the cache folder; older ones are removed.
 const KEEP: usize = 16;
@@ -171,8 +171,9 @@ impl Cache {
         }
         let started = now_ns();
         let mut hashed = false;
+        let mut stat = Stat::default();
         for input in meta.inputs.iter().chain(&meta.texts) {
-            match freshness(input, verified) {
+            match freshness(input, verified, &mut stat) {
                 Fresh::ByStat => {}
                 Fresh::ByHash => hashed = true,
                 Fresh::No => return None,
@@ -239,7 +240,7 @@ impl Cache {
         }
         // The indexes this run already built to answer, or builds now.
         for (p, part) in base.index().stored_parts()?.into_iter().enumerate() {
-            sections.push((INDEX + p as u32, part.to_vec()));
+            sections.push((INDEX + p as u32, crate::model::index::sealed(part)));
         }
         let mut header = Vec::with_capacity(64 + sections.len() * DIR_ENTRY);
         header.extend_from_slice(MAGIC);
@@ -309,16 +310,51 @@ enum Fresh {
     No,
 }
 
-fn freshness(input: &Input, verified: i64) -> Fresh {
-    let Ok(meta) = std::fs::metadata(&input.path) else {
+/// Looks files up by name in their folder, keeping the last folder open: a base's inputs come
+/// folder by folder, and a lookup in an open folder skips walking the whole path each time.
+#[derive(Default)]
+struct Stat {
+    dir: Option<(PathBuf, rustix::fd::OwnedFd)>,
+}
+
+impl Stat {
+    /// What a file's metadata holds now, as an [`Input`] with no hash.
+    fn of(&mut self, path: &Path) -> Option<Input> {
+        let (parent, name) = (path.parent()?, path.file_name()?);
+        if self.dir.as_ref().is_none_or(|(d, _)| d != parent) {
+            use rustix::fs::{Mode, OFlags};
+            let fd = rustix::fs::open(parent, OFlags::PATH | OFlags::DIRECTORY, Mode::empty());
+            self.dir = Some((parent.to_path_buf(), fd.ok()?));
+        }
+        let (_, fd) = self.dir.as_ref()?;
+        let st = rustix::fs::statat(fd, name, rustix::fs::AtFlags::empty()).ok()?;
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Some(Input {
+            path: path.to_path_buf(),
+            size: st.st_size as u64,
+            mtime_ns: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime_ns: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+            ino: st.st_ino as u64,
+            dev: st.st_dev as u64,
+            hash: 0,
+        })
+    }
+}
+
+fn freshness(input: &Input, verified: i64, stat: &mut Stat) -> Fresh {
+    let Some(now) = stat.of(&input.path) else {
         return Fresh::No;
     };
-    if input.same_stat(&meta) && input.mtime_ns.max(input.ctime_ns) < verified - MARGIN_NS {
+    let same = Input {
+        hash: input.hash,
+        ..now
+    } == *input;
+    if same && input.mtime_ns.max(input.ctime_ns) < verified - MARGIN_NS {
         return Fresh::ByStat;
     }
     // A file changed within the same tick as the verification could keep its size and times:
     // git's "racily clean" case. Only its bytes can tell.
-    if meta.len() != input.size {
+    if now.size != input.size {
         return Fresh::No;
     }
     match hash_file(&input.path) {
@@ -438,11 +474,10 @@ impl Snapshot {
         base.places = mapped!(3);
         base.quotes = mapped!(4);
         base.events = mapped!(5);
-        let parts: Vec<(Range<usize>, u64)> = (0..Part::ALL.len())
-            .map(|p| {
-                let s = self.section(INDEX + p as u32)?;
-                Some((s.range.clone(), s.sum))
-            })
+        // Index sections are checked block by block as they are read, not by the directory's
+        // checksum of the whole section.
+        let parts: Vec<Range<usize>> = (0..Part::ALL.len())
+            .map(|p| Some(self.section(INDEX + p as u32)?.range.clone()))
             .collect::<Option<_>>()?;
         let lens: [usize; 6] = lens.try_into().ok()?;
         base.set_index(Indexes::mapped(self.bytes.clone(), &parts, lens, damaged)?);

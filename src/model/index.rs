@@ -62,22 +62,93 @@ impl Part {
     ];
 }
 
-/// One stored section: where it is, and the checksum it must have (none for one built here).
+/// Bytes per checked block of an index section read in place: a lookup verifies only the
+/// blocks it reads, so a query on a large base never hashes a whole index.
+const BLOCK: usize = 64 * 1024;
+
+/// One section of an index: where its data lies, and for one read in place the checksum of each
+/// [`BLOCK`] of it, each verified the first time it is read. One built here has none.
 struct Section {
     bytes: Bytes,
     range: Range<usize>,
-    sum: Option<u64>,
-    ok: OnceLock<bool>,
+    sums: Option<Box<[Block]>>,
 }
 
+/// A block's checksum, and whether the block was found whole, once it has been read.
+type Block = (u64, OnceLock<bool>);
+
 impl Section {
-    fn data(&self) -> Option<&[u8]> {
-        let data = (*self.bytes).as_ref().get(self.range.clone())?;
-        let ok = *self
-            .ok
-            .get_or_init(|| self.sum.is_none_or(|s| xxh3_64(data) == s));
-        ok.then_some(data)
+    /// Bytes `at` (relative to the section), if inside it and every block they touch is whole.
+    fn get(&self, at: Range<usize>) -> Option<&[u8]> {
+        if at.start > at.end || at.end > self.range.len() {
+            return None;
+        }
+        let all = (*self.bytes).as_ref();
+        if let Some(sums) = &self.sums
+            && !at.is_empty()
+        {
+            for block in at.start / BLOCK..=(at.end - 1) / BLOCK {
+                let (sum, ok) = sums.get(block)?;
+                let whole = ok.get_or_init(|| {
+                    let start = self.range.start + block * BLOCK;
+                    let end = (start + BLOCK).min(self.range.end);
+                    all.get(start..end).is_some_and(|b| xxh3_64(b) == *sum)
+                });
+                if !whole {
+                    return None;
+                }
+            }
+        }
+        all.get(self.range.start + at.start..self.range.start + at.end)
     }
+
+    /// The `i`th little-endian u32 of the section.
+    fn u32_at(&self, i: usize) -> Option<u32> {
+        let at = i.checked_mul(4)?;
+        Some(u32::from_le_bytes(
+            self.get(at..at.checked_add(4)?)?.try_into().ok()?,
+        ))
+    }
+
+    fn len(&self) -> usize {
+        self.range.len()
+    }
+}
+
+/// A section as stored in a snapshot: `[blocks: u32][blocks × xxh3 of each BLOCK: u64][data]`.
+pub fn sealed(data: &[u8]) -> Vec<u8> {
+    let blocks = data.len().div_ceil(BLOCK);
+    let mut out = Vec::with_capacity(4 + 8 * blocks + data.len());
+    out.extend_from_slice(&(blocks as u32).to_le_bytes());
+    for block in data.chunks(BLOCK) {
+        out.extend_from_slice(&xxh3_64(block).to_le_bytes());
+    }
+    out.extend_from_slice(data);
+    out
+}
+
+/// Reads a [`sealed`] section at `range` of `bytes`; `None` if its block list does not fit it.
+fn unseal(bytes: &Bytes, range: Range<usize>) -> Option<Section> {
+    let all: &[u8] = (**bytes).as_ref();
+    let head = all.get(range.clone())?;
+    let blocks = u32::from_le_bytes(head.get(..4)?.try_into().ok()?) as usize;
+    let data_at = 4usize.checked_add(blocks.checked_mul(8)?)?;
+    let data_len = head.len().checked_sub(data_at)?;
+    if data_len.div_ceil(BLOCK) != blocks {
+        return None;
+    }
+    let sums = (0..blocks)
+        .map(|b| {
+            let at = 4 + b * 8;
+            let sum = u64::from_le_bytes(head[at..at + 8].try_into().ok()?);
+            Some((sum, OnceLock::new()))
+        })
+        .collect::<Option<Box<[_]>>>()?;
+    Some(Section {
+        bytes: bytes.clone(),
+        range: range.start + data_at..range.end,
+        sums: Some(sums),
+    })
 }
 
 /// The indexes of one base.
@@ -100,35 +171,22 @@ pub struct Built {
     pub parts: Vec<Vec<u8>>,
 }
 
-fn u32_at(data: &[u8], i: usize) -> Option<u32> {
-    let at = i.checked_mul(4)?;
-    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
 impl Indexes {
-    /// The indexes read in place: one range and checksum per [`Part`], in order. `None` unless
-    /// every range is inside the bytes.
+    /// The indexes read in place: the range of one [`sealed`] section per [`Part`], in order.
+    /// `None` unless every section lies inside the bytes and its block list fits it.
     pub fn mapped(
         bytes: Bytes,
-        parts: &[(Range<usize>, u64)],
+        parts: &[Range<usize>],
         lens: [usize; 6],
         damaged: Arc<AtomicBool>,
     ) -> Option<Indexes> {
-        let size = (*bytes).as_ref().len();
-        if parts.len() != Part::ALL.len()
-            || parts.iter().any(|(r, _)| r.start > r.end || r.end > size)
-        {
+        if parts.len() != Part::ALL.len() {
             return None;
         }
         let sections = parts
             .iter()
-            .map(|(range, sum)| Section {
-                bytes: bytes.clone(),
-                range: range.clone(),
-                sum: Some(*sum),
-                ok: OnceLock::new(),
-            })
-            .collect();
+            .map(|range| unseal(&bytes, range.clone()))
+            .collect::<Option<Vec<Section>>>()?;
         Some(Indexes {
             sections,
             starts: starts(lens)?,
@@ -150,8 +208,7 @@ impl Indexes {
             .map(|range| Section {
                 bytes: bytes.clone(),
                 range,
-                sum: None,
-                ok: OnceLock::new(),
+                sums: None,
             })
             .collect();
         Indexes {
@@ -161,17 +218,13 @@ impl Indexes {
         }
     }
 
-    /// The bytes of every section, in [`Part`] order, to store: `None` if any is damaged.
+    /// The data of every section, in [`Part`] order, to store: `None` if any is damaged.
     pub fn stored_parts(&self) -> Option<Vec<&[u8]>> {
-        self.sections.iter().map(Section::data).collect()
+        self.sections.iter().map(|s| s.get(0..s.len())).collect()
     }
 
-    fn part(&self, part: Part) -> Option<&[u8]> {
-        let data = self.sections.get(part as usize)?.data();
-        if data.is_none() {
-            self.damaged.store(true, Ordering::Relaxed);
-        }
-        data
+    fn part(&self, part: Part) -> Option<&Section> {
+        self.sections.get(part as usize)
     }
 
     fn key(&self, r: EntityRef) -> u32 {
@@ -187,18 +240,16 @@ impl Indexes {
 
     /// The values a CSR section lists under `key`.
     fn listed(&self, part: Part, key: u32) -> Vec<u32> {
-        let Some(data) = self.part(part) else {
-            return Vec::new();
-        };
         let read = || -> Option<Vec<u32>> {
-            let n = u32_at(data, 0)? as usize;
+            let data = self.part(part)?;
+            let n = data.u32_at(0)? as usize;
             let k = key as usize;
             if k >= n {
                 return Some(Vec::new());
             }
-            let (from, to) = (u32_at(data, 1 + k)? as usize, u32_at(data, 2 + k)? as usize);
+            let (from, to) = (data.u32_at(1 + k)? as usize, data.u32_at(2 + k)? as usize);
             let values = 2 + n;
-            (from..to).map(|i| u32_at(data, values + i)).collect()
+            (from..to).map(|i| data.u32_at(values + i)).collect()
         };
         read().unwrap_or_else(|| {
             self.damaged.store(true, Ordering::Relaxed);
@@ -248,11 +299,10 @@ impl Indexes {
 
     /// The entries of a name table whose key is `key`: (record key, label) pairs.
     fn named(&self, part: Part, key: &str) -> Vec<(u32, u32)> {
-        let Some(data) = self.part(part) else {
-            return Vec::new();
-        };
-        let table = NameTable(data);
-        table.find(key.as_bytes()).unwrap_or_else(|| {
+        let found = self
+            .part(part)
+            .and_then(|data| NameTable(data).find(key.as_bytes()));
+        found.unwrap_or_else(|| {
             self.damaged.store(true, Ordering::Relaxed);
             Vec::new()
         })
@@ -274,10 +324,8 @@ impl Indexes {
 
     /// Every entry of a name table.
     fn entries(&self, part: Part) -> Vec<(String, u32, u32)> {
-        let Some(data) = self.part(part) else {
-            return Vec::new();
-        };
-        NameTable(data).all().unwrap_or_else(|| {
+        let found = self.part(part).and_then(|data| NameTable(data).all());
+        found.unwrap_or_else(|| {
             self.damaged.store(true, Ordering::Relaxed);
             Vec::new()
         })
@@ -337,7 +385,11 @@ impl Indexes {
             if matches!(part, Part::Ids | Part::Exact | Part::Loose | Part::Words) {
                 contents.names.push(self.entries(part));
             } else {
-                let keys = self.part(part).and_then(|d| u32_at(d, 0)).unwrap_or(0);
+                let keys = self.part(part).and_then(|d| d.u32_at(0));
+                let keys = keys.unwrap_or_else(|| {
+                    self.damaged.store(true, Ordering::Relaxed);
+                    0
+                });
                 let lists = (0..keys).map(|k| self.listed(part, k)).collect();
                 contents.lists.push(lists);
             }
@@ -374,22 +426,22 @@ fn kind_slot(kind: Kind) -> usize {
 
 /// A sorted table of (key, a, b) entries: `[count][count × (key offset, key length, a, b)][keys]`,
 /// all u32 little-endian, sorted by key bytes, then a, then b.
-struct NameTable<'a>(&'a [u8]);
+struct NameTable<'a>(&'a Section);
 
-impl NameTable<'_> {
+impl<'a> NameTable<'a> {
     fn count(&self) -> Option<usize> {
-        Some(u32_at(self.0, 0)? as usize)
+        Some(self.0.u32_at(0)? as usize)
     }
 
-    fn entry(&self, i: usize) -> Option<(&[u8], u32, u32)> {
-        let base = 1 + i * 4;
+    fn entry(&self, i: usize) -> Option<(&'a [u8], u32, u32)> {
+        let base = 1 + i.checked_mul(4)?;
         let (off, len) = (
-            u32_at(self.0, base)? as usize,
-            u32_at(self.0, base + 1)? as usize,
+            self.0.u32_at(base)? as usize,
+            self.0.u32_at(base + 1)? as usize,
         );
         let keys = 4 + self.count()?.checked_mul(16)?;
         let key = self.0.get(keys + off..keys + off.checked_add(len)?)?;
-        Some((key, u32_at(self.0, base + 2)?, u32_at(self.0, base + 3)?))
+        Some((key, self.0.u32_at(base + 2)?, self.0.u32_at(base + 3)?))
     }
 
     /// The (a, b) of every entry with this key; `None` if the table is malformed.
