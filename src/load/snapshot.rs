@@ -1,7 +1,7 @@
 //! The warm path: a snapshot of a checked base, mapped into memory and read in place, so a query
 //! decodes only the records it touches and looks names and relations up in stored indexes.
 //!
-//! A snapshot is found by a key: kz's version and the fact paths asked for. Inside, it records
+//! A snapshot is found by a key: kz's version and build, and the fact paths asked for. It records
 //! every input file (fact files, then source texts) as git's index does: size, modification and
 //! status-change times in nanoseconds, inode, device and a hash of the bytes. An input whose stat
 //! fields all match, and whose times are safely older than the last time every input was
@@ -33,9 +33,31 @@ const KEEP: usize = 16;
 /// vouch for it: more than the coarsest file system time (FAT's two seconds).
 const MARGIN_NS: i64 = 3_000_000_000;
 
-/// What a snapshot is found by: kz's version and the fact paths asked for.
+/// What a snapshot is found by: kz's version, the build of kz, and the fact paths asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key(u128);
+
+/// Which build of kz this is: the size, modification time and inode of its executable. Two
+/// builds of one version may lay records out differently, and a snapshot holds records as one
+/// build wrote them, so a new build never reads an older build's snapshot.
+fn build_stamp() -> Vec<u8> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+    else {
+        return Vec::new();
+    };
+    [
+        meta.len(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ino(),
+    ]
+    .iter()
+    .flat_map(|v| v.to_le_bytes())
+    .collect()
+}
 
 impl Key {
     /// The key of a base read from these parts (each path as given and as resolved, or the
@@ -45,8 +67,10 @@ impl Key {
         I: IntoIterator<Item = P>,
         P: AsRef<[u8]>,
     {
+        static BUILD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
         let mut h = Xxh3::new();
         h.update(VERSION.as_bytes());
+        h.update(BUILD.get_or_init(build_stamp));
         for part in parts {
             let part = part.as_ref();
             h.update(&(part.len() as u64).to_le_bytes());
