@@ -117,26 +117,11 @@ fn source_texts(base: &Base) -> Vec<Option<String>> {
                     .ok()
                     .map(|t| t.trim_start_matches('\u{feff}').to_string());
             }
-            let want = normalise(&path);
+            let want = load::normalise_path(&path);
             builtin
                 .iter()
-                .find(|(p, _)| normalise(Path::new(p)) == want)
+                .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
                 .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
         })
         .collect()
-}
-
-/// A path with `.` and `..` resolved lexically, for comparing with the built-in files.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

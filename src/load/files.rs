@@ -381,7 +381,7 @@ impl std::fmt::Display for TextError {
 }
 
 /// Folds `a/./b/../c` to `a/c`, for finding built-in files by relative path.
-fn normalise_path(path: &Path) -> PathBuf {
+pub fn normalise_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
