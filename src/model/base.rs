@@ -135,6 +135,13 @@ impl Base {
         b.finish()
     }
 
+    /// The indexes if they are already there (read from a snapshot, or built by an earlier
+    /// question), without building them: a question asked once of a freshly parsed base may be
+    /// cheaper to answer by reading the records.
+    pub fn index_ready(&self) -> Option<&Indexes> {
+        self.index.0.get()
+    }
+
     /// Installs indexes read with the records (from a snapshot).
     pub fn set_index(&mut self, index: Indexes) {
         self.index = Lazy(OnceLock::from(index));

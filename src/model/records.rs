@@ -290,12 +290,6 @@ impl Input {
             hash,
         }
     }
-
-    /// Whether a file's metadata still shows what was recorded (the hash aside).
-    pub fn same_stat(&self, meta: &std::fs::Metadata) -> bool {
-        let now = Input::of(self.path.clone(), meta, self.hash);
-        now == *self
-    }
 }
 
 /// A declared organisation or place kind (`television channel`) and the broader kind it falls

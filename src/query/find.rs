@@ -38,11 +38,15 @@ impl Wanted {
 /// The records of `kinds` that `query` names best, in base order, with how well they match,
 /// looked up in the base's name index.
 pub fn best(base: &Base, query: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec<EntityRef>)> {
-    base.index().best(query, kinds)
+    match base.index_ready() {
+        Some(index) => index.best(query, kinds),
+        // A freshly parsed base: one scan costs less than building every index.
+        None => best_by_scan(base, query, kinds),
+    }
 }
 
 /// What [`best`] finds, by reading every record's id, name and aliases: the definition the
-/// name index must agree with, for tests.
+/// name index must agree with (`tests/cli/snapshot.rs` holds them together).
 pub fn best_by_scan(
     base: &Base,
     query: &NameQuery,

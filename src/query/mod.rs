@@ -34,20 +34,20 @@ pub struct QuoteFilter {
 }
 
 /// The quotes that pass the filter, oldest first, undated last. Candidates come from the
-/// indexes (the speakers' quotes, or the quotes about the first subject); each is then checked
-/// against every filter.
+/// indexes when the base has them (the speakers' quotes, or the quotes about the first subject);
+/// each is then checked against every filter.
 pub fn quotes(base: &Base, f: &QuoteFilter) -> Vec<u32> {
-    let index = base.index();
-    let candidates: Vec<u32> = match (&f.speakers, f.about.first()) {
-        (Some(speakers), _) => {
+    let candidates: Vec<u32> = match (base.index_ready(), &f.speakers, f.about.first()) {
+        (None, _, _) => (0..base.quotes.len() as u32).collect(),
+        (Some(index), Some(speakers), _) => {
             let all: BTreeSet<u32> = speakers.iter().flat_map(|&s| index.quotes_by(s)).collect();
             all.into_iter().collect()
         }
-        (None, Some(scope)) => {
+        (Some(index), None, Some(scope)) => {
             let all: BTreeSet<u32> = scope.iter().flat_map(|&x| index.quotes_about(x)).collect();
             all.into_iter().collect()
         }
-        (None, None) => (0..base.quotes.len() as u32).collect(),
+        (Some(_), None, None) => (0..base.quotes.len() as u32).collect(),
     };
     let mut picked: Vec<u32> = candidates
         .into_iter()

@@ -247,3 +247,80 @@ fn warm_answers_equal_fresh_ones_on_a_generated_base() {
     };
     same_answers(&[&out.join("facts")], &names);
 }
+
+/// The base a fresh run builds from these fact files.
+fn parsed(facts: &Path) -> kz::model::Base {
+    let (files, problems) = kz::load::read_paths(&[facts.to_path_buf()]);
+    assert!(problems.is_empty(), "{} files unreadable", problems.len());
+    kz::check::build(kz::load::parse(files)).expect("the base checks")
+}
+
+/// A fresh run finds names by reading every record, a warm one in the stored name index; both
+/// must pick the same records at the same tier, for every kind and every way of naming.
+fn index_agrees_with_scan(base: &kz::model::Base) {
+    use kz::model::Kind;
+    use kz::names::NameQuery;
+    use kz::query::find;
+    let mut queries: std::collections::BTreeSet<String> = ["", "nobody-at-all", "x", "  "]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for r in base.all() {
+        let names: Vec<&str> = std::iter::once(base.label(r))
+            .chain(base.aliases(r).iter().map(|a| a.as_str()))
+            .chain(std::iter::once(base.id(r)))
+            .collect();
+        for name in names {
+            queries.insert(name.to_string());
+            queries.insert(name.to_uppercase());
+            queries.extend(name.split_whitespace().map(String::from));
+            queries.extend(name.split('-').map(String::from));
+            if let Some((cut, _)) = name.char_indices().nth(4) {
+                queries.insert(name[..cut].to_string());
+            }
+        }
+    }
+    let mut subsets: Vec<Vec<Kind>> =
+        vec![Kind::ALL.to_vec(), vec![Kind::Actor, Kind::Organisation]];
+    subsets.extend(Kind::ALL.iter().map(|&k| vec![k]));
+    let index = base.index();
+    let mut differ = Vec::new();
+    for q in &queries {
+        let query = NameQuery::new(q);
+        for kinds in &subsets {
+            let stored = index.best(&query, kinds);
+            let scanned = find::best_by_scan(base, &query, kinds);
+            if stored != scanned {
+                differ.push(format!(
+                    "{q:?} {kinds:?}: index {stored:?}, scan {scanned:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} lookups differ:\n{}",
+        differ.len(),
+        queries.len() * subsets.len(),
+        differ.join("\n")
+    );
+}
+
+#[test]
+fn name_index_agrees_with_a_scan_on_the_shipped_base() {
+    index_agrees_with_scan(&parsed(&root().join("facts")));
+}
+
+#[test]
+fn name_index_agrees_with_a_scan_on_a_generated_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen");
+    let status = std::process::Command::new("python3")
+        .arg(root().join("benches/gen.py"))
+        .arg("300")
+        .arg(&out)
+        .status()
+        .expect("python3 runs benches/gen.py");
+    assert!(status.success());
+    index_agrees_with_scan(&parsed(&out.join("facts")));
+}
