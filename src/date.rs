@@ -582,13 +582,6 @@ mod tests {
             "2022-04-31",
             "2022-01-00",
         ];
-        for text in impossible {
-            assert!(
-                matches!(Date::parse(text), Err(DateError::Impossible(_))),
-                "{text} should be impossible, got {:?}",
-                Date::parse(text)
-            );
-        }
         let malformed = [
             "",
             "22",
@@ -614,13 +607,16 @@ mod tests {
             "2022 01",
             "２０２２",
         ];
-        for text in malformed {
-            assert!(
-                matches!(Date::parse(text), Err(DateError::Malformed(_))),
-                "{text:?} should be malformed, got {:?}",
-                Date::parse(text)
-            );
-        }
+        let cases: Vec<(&str, &str)> = impossible
+            .iter()
+            .map(|&text| (text, "impossible"))
+            .chain(malformed.iter().map(|&text| (text, "malformed")))
+            .collect();
+        crate::testing::table(&cases, |text| match Date::parse(text) {
+            Err(DateError::Impossible(_)) => "impossible".to_string(),
+            Err(DateError::Malformed(_)) => "malformed".to_string(),
+            other => format!("{other:?}"),
+        });
         assert!(matches!(
             Date::parse("2022-01-05/2022-01-02"),
             Err(DateError::Backwards(_))
@@ -703,9 +699,8 @@ mod tests {
             ("2022-01-02/2022-01-05", "2022-01-06", false),
             ("2022-01-02/2022-01-05", "2022-01-05", true),
         ];
-        for (a, b, want) in cases {
-            assert_eq!(d(a).overlaps_date(&d(b)), want, "{a} vs {b}");
-        }
+        let cases = cases.map(|(a, b, want)| ((a, b), want));
+        crate::testing::table(&cases, |(a, b)| d(a).overlaps_date(&d(b)));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Control characters and the bidirectional overrides are shown as escapes (`\u{202e}`), as they
 //! are at a terminal, so a name cannot reorder or hide the text around it.
 
-use crate::text::escape_cell;
+use crate::text::{escape_cell, replace_chars};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Text made safe for HTML or XML text and for a double- or single-quoted attribute value:
@@ -12,18 +13,17 @@ use std::fmt::Write as _;
 /// Newlines are kept: in markup they are only white space.
 pub fn escape(text: &str) -> String {
     let shown = escape_cell(text);
-    let mut out = String::with_capacity(shown.len() + 8);
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    let escaped = replace_chars(&shown, |c| {
+        Some(Cow::Borrowed(match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => return None,
+        }))
+    });
+    escaped.into_owned()
 }
 
 /// Text as shown, before markup escaping: control characters and bidirectional overrides made

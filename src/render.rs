@@ -1,7 +1,7 @@
 //! Rows and profiles → table, TSV, CSV, JSON, JSONL or Markdown on any `impl Write`.
 //! This layer knows cells and formats, not the fact model.
 
-use crate::text::{escape_cell, escape_control, is_unsafe_control};
+use crate::text::{escape_cell, escape_control, is_unsafe_control, replace_chars};
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table as Comfy, presets,
 };
@@ -121,21 +121,13 @@ pub fn rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
         Format::Table => table(out, rows, style),
         Format::Tsv => tsv(out, rows, style),
         Format::Csv => csv_rows(out, rows, style),
-        Format::Json => {
+        Format::Json | Format::Jsonl => {
             let objects: Vec<serde_json::Value> = rows
                 .rows
                 .iter()
                 .map(|r| row_object(&rows.columns, r))
                 .collect();
-            json(out, &objects, false)
-        }
-        Format::Jsonl => {
-            let objects: Vec<serde_json::Value> = rows
-                .rows
-                .iter()
-                .map(|r| row_object(&rows.columns, r))
-                .collect();
-            json(out, &objects, true)
+            json(out, &objects, style.format == Format::Jsonl)
         }
         Format::Markdown => markdown(out, rows),
     }
@@ -365,20 +357,15 @@ fn head_cell(name: &str, color: bool) -> Cell {
 
 /// A field of TSV: tab, newline, carriage return and backslash become `\t`, `\n`, `\r`, `\\`.
 pub fn tsv_field(text: &str) -> Cow<'_, str> {
-    if !text.contains(['\t', '\n', '\r', '\\']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 4);
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\\' => out.push_str("\\\\"),
-            other => out.push(other),
-        }
-    }
-    Cow::Owned(out)
+    replace_chars(text, |c| {
+        Some(Cow::Borrowed(match c {
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\\' => "\\\\",
+            _ => return None,
+        }))
+    })
 }
 
 fn tsv(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
@@ -435,19 +422,18 @@ fn csv_rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
 /// becomes `<br>`, `<` and `&` become entities so that no text is read as HTML, and control
 /// characters are shown escaped. Every string can be read back exactly.
 pub fn markdown_field(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '|' => out.push_str("\\|"),
-            '\n' => out.push_str("<br>"),
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
-            c if is_unsafe_control(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
-    }
-    out
+    let escaped = replace_chars(text, |c| {
+        Some(Cow::Borrowed(match c {
+            '\\' => "\\\\",
+            '|' => "\\|",
+            '\n' => "<br>",
+            '<' => "&lt;",
+            '&' => "&amp;",
+            c if is_unsafe_control(c) => return Some(c.escape_unicode().to_string().into()),
+            _ => return None,
+        }))
+    });
+    escaped.into_owned()
 }
 
 fn markdown(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {

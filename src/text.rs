@@ -29,18 +29,24 @@ pub fn escape_cell(text: &str) -> Cow<'_, str> {
 }
 
 fn escape_except(text: &str, keep: Option<char>) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_unsafe_control(c) && Some(c) != keep)
-    {
+    replace_chars(text, |c| {
+        (is_unsafe_control(c) && Some(c) != keep).then(|| escape_char(c).into())
+    })
+}
+
+/// `text` with every char that `swap` has a replacement for replaced by it; borrowed when no
+/// char is. The one loop behind every escaping kz does (terminal, HTML, TSV, Markdown,
+/// N-Triples), each with its own table.
+pub fn replace_chars(text: &str, swap: impl Fn(char) -> Option<Cow<'static, str>>) -> Cow<'_, str> {
+    let Some(first) = text.find(|c| swap(c).is_some()) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe_control(c) && Some(c) != keep {
-            out.push_str(&escape_char(c));
-        } else {
-            out.push(c);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        match swap(c) {
+            Some(with) => out.push_str(&with),
+            None => out.push(c),
         }
     }
     Cow::Owned(out)

@@ -109,19 +109,18 @@ fn is_iri(s: &str) -> bool {
 
 /// An N-Triples string literal's body: `\`, `"`, line breaks and other controls escaped.
 fn literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    let escaped = crate::text::replace_chars(text, |c| {
+        Some(std::borrow::Cow::Borrowed(match c {
+            '\\' => "\\\\",
+            '"' => "\\\"",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if c.is_control() => return Some(format!("\\u{:04X}", c as u32).into()),
+            _ => return None,
+        }))
+    });
+    escaped.into_owned()
 }
 
 /// An object of a triple.

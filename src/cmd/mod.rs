@@ -292,6 +292,16 @@ pub fn date_cell(date: Option<&Date>) -> Value {
     Value::opt(date.map(|d| d.to_string()))
 }
 
+/// The cells every listing of sources begins with: id, title, publisher, published.
+pub fn source_cells(s: &crate::model::Source) -> Vec<Value> {
+    vec![
+        s.id.as_str().into(),
+        s.title.as_str().into(),
+        Value::opt(s.publisher.as_deref()),
+        date_cell(s.published.as_ref()),
+    ]
+}
+
 /// The labels of some records, for a list cell.
 pub fn labels(base: &Base, refs: impl IntoIterator<Item = EntityRef>) -> Value {
     Value::List(

@@ -1,6 +1,6 @@
 //! `kz sources`: the sources of the base and how much rests on each.
 
-use super::{Cx, Listing, Run, date_cell, emit};
+use super::{Cx, Listing, Run, emit, source_cells};
 use crate::query::Miss;
 use crate::render::{Rows, Value};
 
@@ -27,14 +27,10 @@ impl Run for Args {
         }
         let mut rows = Rows::new(&["id", "title", "publisher", "published", "facts"]);
         for (s, count) in base.sources.iter().zip(counts) {
+            let mut cells = source_cells(s);
+            cells.push(Value::Count(count));
             rows.push(
-                vec![
-                    s.id.as_str().into(),
-                    s.title.as_str().into(),
-                    Value::opt(s.publisher.as_deref()),
-                    date_cell(s.published.as_ref()),
-                    Value::Count(count),
-                ],
+                cells,
                 vec![s.id.to_string()],
             );
         }

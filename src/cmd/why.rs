@@ -1,6 +1,6 @@
 //! `kz why ID`: a record, the sources behind it and the sentences that support it.
 
-use super::{Cx, Run, date_cell, source_ids};
+use super::{Cx, Run, source_cells, source_ids};
 use crate::model::view::{self, main_text};
 use crate::model::{Base, EntityRef, Kind};
 use crate::names;
@@ -138,14 +138,10 @@ impl Why<'_> {
         let mut table = Rows::new(&["id", "title", "publisher", "published", "url"]);
         for &s in &self.sources {
             let s = &base.sources[s as usize];
+            let mut cells = source_cells(s);
+            cells.push(Value::opt(s.url.as_deref()));
             table.push(
-                vec![
-                    s.id.as_str().into(),
-                    s.title.as_str().into(),
-                    Value::opt(s.publisher.as_deref()),
-                    date_cell(s.published.as_ref()),
-                    Value::opt(s.url.as_deref()),
-                ],
+                cells,
                 vec![],
             );
         }
