@@ -2,6 +2,7 @@
 //! folding and cutting that match a quoted claim against its source.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
 pub fn is_unsafe_control(c: char) -> bool {
@@ -251,4 +252,78 @@ mod tests {
         ];
         crate::testing::table(&cases, |s| shorten(s, 10));
     }
+}
+
+/// How far apart, in characters of the source, two pieces of an elided quote may be.
+pub const MAX_GAP: usize = 250;
+
+/// Which piece of a quote could not be placed in its source, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// Piece `n` is nowhere in the source.
+    Absent(usize),
+    /// Piece `n` is in the source, but not in order within [`MAX_GAP`] after piece `n - 1`.
+    Apart(usize),
+}
+
+/// Where the pieces appear in `hay` in order, each starting within [`MAX_GAP`] characters of
+/// the end of the one before: the bytes from the start of the first piece to the end of the last,
+/// for the placement that ends first. Every placement of every piece is considered, so an early
+/// false start cannot hide a true match, and the work stays linear in the number of placements.
+/// `kz check` accepts a quote by this rule, and the site marks the sentences it spans.
+pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> {
+    if let [one] = pieces {
+        return match memchr::memmem::find(hay.as_bytes(), one.as_bytes()) {
+            Some(start) => Ok(start..start + one.len()),
+            None => Err(Miss::Absent(0)),
+        };
+    }
+    // Each placement of the pieces so far, as (where the first piece starts, where the last
+    // ends), by ascending end.
+    let mut chains: Vec<(usize, usize)> = Vec::new();
+    let mut chars_before: Option<Vec<u32>> = None;
+    for (n, piece) in pieces.iter().enumerate() {
+        let starts = memchr::memmem::find_iter(hay.as_bytes(), piece.as_bytes());
+        if n == 0 {
+            chains = starts.map(|s| (s, s + piece.len())).collect();
+            if chains.is_empty() {
+                return Err(Miss::Absent(0));
+            }
+            continue;
+        }
+        let chars = chars_before.get_or_insert_with(|| char_positions(hay));
+        let mut next = Vec::new();
+        let mut any = false;
+        // The latest previous end at or before each start is the closest one.
+        let mut k = 0;
+        for start in starts {
+            any = true;
+            while k < chains.len() && chains[k].1 <= start {
+                k += 1;
+            }
+            if k > 0 && (chars[start] - chars[chains[k - 1].1]) as usize <= MAX_GAP {
+                next.push((chains[k - 1].0, start + piece.len()));
+            }
+        }
+        if next.is_empty() {
+            return Err(if any { Miss::Apart(n) } else { Miss::Absent(n) });
+        }
+        chains = next;
+    }
+    Ok(chains.first().map_or(0..0, |&(start, end)| start..end))
+}
+
+/// For each byte offset of `text` (and its end), how many chars come before it.
+fn char_positions(text: &str) -> Vec<u32> {
+    let mut out = vec![0u32; text.len() + 1];
+    let mut count = 0u32;
+    for (i, b) in text.bytes().enumerate() {
+        out[i] = count;
+        // A char is counted at its first byte: not a UTF-8 continuation byte.
+        if b & 0xC0 != 0x80 {
+            count += 1;
+        }
+    }
+    out[text.len()] = count;
+    out
 }

@@ -6,7 +6,7 @@
 
 use crate::model::view::summary;
 use crate::model::{Base, EntityRef, Kind, QuoteKind};
-use crate::text::{fold_for_match, fold_for_match_mapped, quote_pieces};
+use crate::text::{fold_for_match, fold_for_match_mapped, found_in_order, quote_pieces};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -208,7 +208,7 @@ fn mark(text: &str, claims: &[&Claim]) -> (Marks, Vec<(usize, usize)>) {
 }
 
 /// Where in `text` a claim appears: the bytes from the start of its first piece to the end of
-/// its last, each piece found after the one before.
+/// its last, placed by the rule `kz check` accepts it by ([`found_in_order`]).
 fn locate(text: &str, folded: &str, from: &[u32], claim: &Claim) -> Option<Range<usize>> {
     let needle = fold_for_match(claim.text);
     let pieces = if claim.elided {
@@ -216,21 +216,13 @@ fn locate(text: &str, folded: &str, from: &[u32], claim: &Claim) -> Option<Range
     } else {
         vec![needle.trim()]
     };
-    let mut at = 0;
-    let mut span: Option<Range<usize>> = None;
-    for piece in pieces.iter().filter(|p| !p.is_empty()) {
-        let start = at + folded.get(at..)?.find(piece)?;
-        let end = start + piece.len();
-        at = end;
-        let orig_start = from[start] as usize;
-        let last = from[end - 1] as usize;
-        let orig_end = last + text[last..].chars().next().map_or(1, char::len_utf8);
-        span = Some(match span {
-            None => orig_start..orig_end,
-            Some(s) => s.start..orig_end,
-        });
+    let span = found_in_order(folded, &pieces).ok()?;
+    if span.is_empty() {
+        return None;
     }
-    span
+    let last = from[span.end - 1] as usize;
+    let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
+    Some(from[span.start] as usize..end)
 }
 
 /// The sentences of a text, as byte ranges without surrounding white space. A sentence ends
@@ -345,6 +337,16 @@ mod tests {
             Some("Then more.\nLast")
         );
         assert_eq!(find(&claim("absent", false)), None);
+        // An elided quote is placed where kz check places it: its pieces close together, not the
+        // first "We" of the text and the "call them" paragraphs later.
+        let far = format!(
+            "We began. {} We shall not call them. Done.",
+            "Filler words. ".repeat(40)
+        );
+        let (far_folded, far_from) = fold_for_match_mapped(&far);
+        let c = claim("We … call them", true);
+        let got = locate(&far, &far_folded, &far_from, &c).map(|r| &far[r]);
+        assert_eq!(got, Some("We shall not call them"));
         let c = claim("Then more. Last", false);
         let (marks, links) = mark(text, &[&c]);
         assert_eq!(marks.cited.keys().copied().collect::<Vec<_>>(), [2, 3]);
