@@ -117,9 +117,20 @@ pub fn page(base: &Base, cit: &Citations, inputs: &Inputs) -> String {
     page::frame("", "What the base holds", &body)
 }
 
+/// What the search box's `fold` makes of a text (`page::SEARCH_JS`): decomposed, without
+/// combining diacritical marks, in lower case. So `Андрей` is found as typed, though kz's own
+/// folding spells it `andrei`.
+fn box_fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// The search data: a script that sets `window.KZ_SEARCH` to one entry per record with a page:
 /// its name, kind, URL and the folded keys it is found by (name, aliases and id, folded as kz
-/// folds names, and as written in lower case).
+/// folds names, as written in lower case, and as the search box folds what is typed).
 pub fn search_data(base: &Base) -> String {
     let entries: Vec<serde_json::Value> = base
         .all()
@@ -127,7 +138,7 @@ pub fn search_data(base: &Base) -> String {
         .map(|r| {
             let mut keys: Vec<String> = Vec::new();
             let mut add = |s: &str| {
-                for k in [names::normalise(s), s.to_lowercase()] {
+                for k in [names::normalise(s), s.to_lowercase(), box_fold(s)] {
                     if !k.is_empty() && !keys.contains(&k) {
                         keys.push(k);
                     }

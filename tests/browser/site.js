@@ -81,8 +81,12 @@ async function main() {
     result.evidence.href = href;
     result.evidence.problems = person.problems;
 
-    // The search box finds Serdyukov and its first result opens his page.
+    // The search box finds Serdyukov by an alias in another script (with a letter that
+    // decomposes, й), then by his name, and its first result opens his page.
     const p = index.page;
+    await p.locator("#q").fill("Андрей Сердюков");
+    await p.locator("#results a").first().waitFor({ timeout: 5000 }).catch(() => {});
+    const cyrillic = await p.locator("#results a").allTextContents();
     await p.locator("#q").fill("Serdyukov");
     const first = p.locator("#results a").first();
     await first.waitFor();
@@ -90,6 +94,7 @@ async function main() {
     await Promise.all([p.waitForURL(/andrey-serdyukov\.html$/), first.click()]);
     result.search = {
       results,
+      cyrillic,
       url: p.url(),
       h1: await p.locator("h1").first().textContent(),
       problems: index.problems,

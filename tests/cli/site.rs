@@ -560,6 +560,11 @@ fn a_real_browser_loads_searches_and_screenshots_the_site() {
             .ends_with("records/andrey-serdyukov.html")
     );
     assert_eq!(search["problems"], serde_json::json!([]), "{search}");
+    assert_eq!(
+        search["cyrillic"],
+        serde_json::json!(["Andrey Serdyukov"]),
+        "typing the alias Андрей Сердюков finds Serdyukov: {search}"
+    );
     let shots_taken = r["screenshots"].as_array().unwrap();
     assert_eq!(shots_taken.len(), 4);
     for s in shots_taken {
