@@ -54,11 +54,11 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
              marked.</p>\n",
         ),
     }
-    let citing: Vec<String> = base
+    // Every record citing it (a quote's link lands on it on its speaker's page), then every role
+    // and membership that cites it on its own.
+    let mut citing: Vec<String> = base
         .all()
-        .filter(|&x| {
-            super::shared::has_page(x.kind) && base.meta(x).is_some_and(|m| m.sources.contains(&s))
-        })
+        .filter(|&x| base.meta(x).is_some_and(|m| m.sources.contains(&s)))
         .map(|x| {
             format!(
                 "{} <span class=\"muted\">({})</span>",
@@ -67,6 +67,30 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
             )
         })
         .collect();
+    for (a, actor) in base.actors.iter().enumerate() {
+        for (n, role) in actor.roles.iter().enumerate() {
+            if role.term.sources.contains(&s) {
+                citing.push(format!(
+                    "<a href=\"{}.html#role-{n}\">{}, {}</a> <span class=\"muted\">(role)</span>",
+                    file_name(base.id(EntityRef::actor(a as u32))),
+                    escape(&actor.name),
+                    escape(&role.title)
+                ));
+            }
+        }
+    }
+    for (o, org) in base.organisations.iter().enumerate() {
+        for (n, m) in org.members.iter().enumerate() {
+            if m.term.sources.contains(&s) {
+                citing.push(format!(
+                    "<a href=\"{}.html#member-{n}\">{} in {}</a> <span class=\"muted\">(membership)</span>",
+                    file_name(base.id(EntityRef::org(o as u32))),
+                    escape(base.label(m.member)),
+                    escape(&org.name)
+                ));
+            }
+        }
+    }
     body.push_str(&section(
         "cited-by",
         "Records citing this source",

@@ -271,6 +271,36 @@ fn every_link_of_the_shipped_site_finds_its_file_and_anchor() {
     // Quotes have an anchor on their speakers' pages, which their source links come back to.
     let tokayev = &pages["records/kassym-jomart-tokayev.html"];
     assert!(tokayev.ids.contains_key("q-tokayev-open-doors"));
+    // A source's page lists everything that cites it: records, each quote (on its speaker's
+    // page), and roles and memberships.
+    let cited_by = Selector::parse("#cited-by a").unwrap();
+    let hrefs: Vec<&str> = article
+        .doc
+        .select(&cited_by)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    let quotes = Kz::new().args(["quotes", "-f", "json"]).run().success();
+    let quotes: serde_json::Value = serde_json::from_str(&quotes.stdout).unwrap();
+    let citing = quotes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| {
+            q["source"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == "article")
+        })
+        .count();
+    assert!(citing > 5, "{citing} quotes cite the article");
+    assert_eq!(
+        hrefs.iter().filter(|h| h.contains("#q-")).count(),
+        citing,
+        "{hrefs:?}"
+    );
+    assert!(hrefs.iter().any(|h| h.contains("#role-")), "{hrefs:?}");
+    assert!(hrefs.iter().any(|h| h.contains("#member-")), "{hrefs:?}");
     // Every picture is well-formed SVG.
     for (rel, path) in files(&site) {
         if rel.ends_with(".svg") {
