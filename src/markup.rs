@@ -32,15 +32,16 @@ pub fn shown(text: &str) -> String {
     escape_cell(text).into_owned()
 }
 
-/// A file name (and the matching relative URL) for a record id: ids are kebab-case, but any byte
-/// outside `[A-Za-z0-9_-]` is percent-encoded, so no id can name another folder or a scheme.
+/// A file name, which is also its relative URL, for a record id. Checked ids are kebab-case, but
+/// any byte outside `[A-Za-z0-9_-]` is written `~XX` in hex, so no id can name another folder or a
+/// scheme. Not `%XX`: a browser decodes that in a link, and the link would miss the file.
 pub fn file_name(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             out.push(b as char);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            let _ = write!(out, "~{b:02X}");
         }
     }
     if out.is_empty() || out.starts_with('-') {
@@ -110,11 +111,12 @@ mod tests {
     fn file_names() {
         let cases = [
             ("andrey-serdyukov", "andrey-serdyukov"),
-            ("../etc/passwd", "%2E%2E%2Fetc%2Fpasswd"),
-            ("a b", "a%20b"),
+            ("../etc/passwd", "~2E~2E~2Fetc~2Fpasswd"),
+            ("a b", "a~20b"),
+            ("a~20b", "a~7E20b"),
             ("", "_"),
             ("-x", "_-x"),
-            ("javascript:alert(1)", "javascript%3Aalert%281%29"),
+            ("javascript:alert(1)", "javascript~3Aalert~281~29"),
         ];
         crate::testing::table(&cases, file_name);
     }
