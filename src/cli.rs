@@ -23,12 +23,12 @@ pub struct Cli {
     pub command: cmd::Command,
 }
 
-/// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.
 /// kz's whole command line, as clap describes it (for man pages and completion).
 pub fn app() -> clap::Command {
     Cli::command()
 }
 
+/// Parses the process's arguments; clap exits on `--help`, `--version` and usage errors.
 /// Run with `COMPLETE=<shell>` set (by the script of `kz completions`), it answers a shell's
 /// completion request instead, and exits.
 pub fn parse() -> Cli {

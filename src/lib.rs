@@ -53,9 +53,9 @@ pub fn run(cli: cli::Cli) -> u8 {
 }
 
 /// With `KZ_MEMORY_STATS=1`, for the benchmarks: the process's memory as it ends, on stderr.
-/// Anonymous memory is what kz allocated (it frees nothing before it exits, so this is its
-/// peak); file-backed memory is the snapshot and the binary, mapped and shared with the page
-/// cache.
+/// Anonymous memory is what kz holds allocated at the end; file-backed memory is the snapshot
+/// and the binary, mapped and shared with the page cache; the peak resident size (`VmHWM`) is
+/// the most the process held at once.
 fn memory_stats() {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return;

@@ -5,7 +5,6 @@ use crate::text::{escape_cell, escape_control, is_unsafe_control, replace_chars}
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table as Comfy, presets,
 };
-use serde::ser::{SerializeMap, Serializer as _};
 use std::borrow::Cow;
 use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
@@ -161,17 +160,6 @@ pub fn json(out: &mut dyn Write, values: &[serde_json::Value], lines: bool) -> i
         serde_json::to_writer_pretty(&mut *out, values)?;
         out.write_all(b"\n")
     }
-}
-
-/// A key-ordered JSON object, for callers that want their own field order.
-pub fn ordered_object<W: Write>(out: W, pairs: &[(&str, serde_json::Value)]) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::new(out);
-    let mut map = ser.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        map.serialize_entry(k, v)?;
-    }
-    map.end()?;
-    Ok(())
 }
 
 /// Draws rows as a grid when it fits the width, else as one block of `column  value` lines per

@@ -11,7 +11,7 @@ use crate::render::Rows;
 /// Searches names, aliases, descriptions, titles, quote texts, contexts, evidence, notes and role
 /// titles, ignoring case, accents, script and the usual romanisation variants. When TEXT is a
 /// name, alias or id of a record, every other name of that record is looked for too, so
-/// `Токаев` finds what `Tokayev` finds. Names of fewer than four letters match whole words only.
+/// `Токаев` finds what `Tokayev` finds. A TEXT or name of fewer than four letters matches whole words only.
 /// One row per matching field: kind, id, field, snippet.
 #[derive(Debug, clap::Args)]
 #[command(

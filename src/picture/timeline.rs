@@ -25,8 +25,6 @@ pub struct Options<'a> {
     pub link: Option<Linker<'a>>,
     /// Past this many entries, draw counts per kind instead of one mark each.
     pub max_marks: usize,
-    /// A heading drawn above the axis.
-    pub title: Option<String>,
 }
 
 impl Default for Options<'_> {
@@ -34,7 +32,6 @@ impl Default for Options<'_> {
         Options {
             link: None,
             max_marks: 1_500,
-            title: None,
         }
     }
 }
@@ -152,14 +149,14 @@ pub fn svg(entries: &[Entry], opts: &Options) -> String {
         .flat_map(|&(a, b)| b.or(a.map(|a| a + 1)))
         .max();
     let (Some(lo), Some(hi)) = (lo, hi) else {
-        return empty(opts);
+        return empty();
     };
     let spans: Vec<(i64, i64)> = known
         .iter()
         .map(|&(a, b)| (a.unwrap_or(lo), b.unwrap_or(hi).max(a.unwrap_or(lo) + 1)))
         .collect();
     if entries.len() > opts.max_marks {
-        return density(entries, &spans, opts);
+        return density(entries, &spans);
     }
     let scale = Scale::new(&spans, MARGIN + 4.0);
     let mut marks: Vec<Mark> = entries
@@ -193,7 +190,7 @@ pub fn svg(entries: &[Entry], opts: &Options) -> String {
         .fold(scale.last(), f64::max)
         + MARGIN;
     let height = FIRST_LANE + lanes as f64 * LANE + 70.0;
-    let mut doc = frame(right, height, opts, entries.len());
+    let mut doc = frame(right, height, entries.len());
     doc = doc.add(axis(&scale, height - 70.0));
     for m in &marks {
         doc = doc.add(mark(m, opts));
@@ -246,13 +243,12 @@ fn assign_lanes(marks: &mut [Mark]) -> usize {
     ends.len()
 }
 
-/// The document, its white ground, its accessible title and its heading.
-fn frame(width: f64, height: f64, opts: &Options, n: usize) -> Document {
+/// The document, its white ground, and its accessible title, also drawn as its heading.
+fn frame(width: f64, height: f64, n: usize) -> Document {
     let about = format!(
         "Timeline of {n} dated fact{}",
         if n == 1 { "" } else { "s" }
     );
-    let heading = opts.title.as_deref().map(shown).unwrap_or(about.clone());
     Document::new()
         .set("viewBox", (0, 0, width.ceil() as i64, height.ceil() as i64))
         .set("width", width.ceil() as i64)
@@ -260,7 +256,7 @@ fn frame(width: f64, height: f64, opts: &Options, n: usize) -> Document {
         .set("role", "img")
         .set("font-family", FONT)
         .set("font-size", 11)
-        .add(Title::new(about))
+        .add(Title::new(about.clone()))
         .add(
             Rectangle::new()
                 .set("width", "100%")
@@ -268,7 +264,7 @@ fn frame(width: f64, height: f64, opts: &Options, n: usize) -> Document {
                 .set("fill", "#ffffff"),
         )
         .add(
-            Text::new(heading)
+            Text::new(about)
                 .set("x", MARGIN)
                 .set("y", 24)
                 .set("font-size", 15)
@@ -469,8 +465,8 @@ fn legend(entries: &[Entry], y: f64) -> Group {
 }
 
 /// A picture for no entries at all.
-fn empty(opts: &Options) -> String {
-    frame(420.0, 70.0, opts, 0)
+fn empty() -> String {
+    frame(420.0, 70.0, 0)
         .add(
             Text::new("No dated facts.")
                 .set("x", MARGIN)
@@ -495,7 +491,7 @@ fn month_start(day: i64) -> i64 {
 
 /// Too many entries to label: one row per kind of fact, shaded by how many of its entries start
 /// in each stretch of the axis.
-fn density(entries: &[Entry], spans: &[(i64, i64)], opts: &Options) -> String {
+fn density(entries: &[Entry], spans: &[(i64, i64)]) -> String {
     let left = MARGIN + 130.0;
     // Whole months, on an axis squeezed to a screen's width: a summary has no day to show.
     let months: Vec<(i64, i64)> = spans
@@ -526,7 +522,7 @@ fn density(entries: &[Entry], spans: &[(i64, i64)], opts: &Options) -> String {
     let most = buckets.values().map(|b| b.0).max().unwrap_or(1) as f64;
     let right = scale.last() + 40.0;
     let height = FIRST_LANE + rows.len() as f64 * LANE * 1.5 + 70.0;
-    let mut doc = frame(right, height, opts, entries.len()).add(axis(&scale, height - 70.0));
+    let mut doc = frame(right, height, entries.len()).add(axis(&scale, height - 70.0));
     for (r, what) in rows.iter().enumerate() {
         doc = doc.add(
             Text::new(what.name())

@@ -16,7 +16,6 @@ pub struct Wanted {
 
 impl Wanted {
     pub const ANY: Wanted = Wanted::new(&Kind::ALL, "record", "records");
-    pub const ACTOR: Wanted = Wanted::new(&[Kind::Actor], "actor", "actors");
     pub const ORG: Wanted = Wanted::new(&[Kind::Organisation], "organisation", "organisations");
     pub const PLACE: Wanted = Wanted::new(&[Kind::Place], "place", "places");
     /// Who can say something: a person, or an organisation in a statement.
