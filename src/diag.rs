@@ -103,7 +103,7 @@ impl Code {
             Code::Dangling => "a reference to an id that does not exist",
             Code::WrongKind => "a reference to a record of the wrong kind",
             Code::UnknownSource => "a `source` that names no source",
-            Code::Cycle => "a place that is part of itself",
+            Code::Cycle => "a place that is part of itself, or a kind that is broader than itself",
             Code::BadDate => "a date that is not EDTF",
             Code::ImpossibleDate => "a date that does not exist (2022-02-30)",
             Code::Backwards => "`until` before `since`, or an interval that ends before it starts",

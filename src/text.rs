@@ -71,7 +71,8 @@ pub fn article(word: &str) -> String {
     }
 }
 
-/// SPEC.md's comparison of a claim with its source: whitespace runs are one space; curly quotes
+/// How a claim is compared with its source (the README's "Fact files" section):
+/// whitespace runs are one space; curly quotes
 /// are straight ones. `kz check` matches quotes and evidence this way, and the site finds the
 /// sentences they cite the same way.
 pub fn fold_for_match(text: &str) -> String {
@@ -264,14 +265,20 @@ pub enum Miss {
     Absent(usize),
     /// Piece `n` is in the source, but not in order within [`MAX_GAP`] after piece `n - 1`.
     Apart(usize),
+    /// There are no words to look for: the text is blank, or only elisions and insertions.
+    Nothing,
 }
 
 /// Where the pieces appear in `hay` in order, each starting within [`MAX_GAP`] characters of
 /// the end of the one before: the bytes from the start of the first piece to the end of the last,
-/// for the placement that ends first. Every placement of every piece is considered, so an early
-/// false start cannot hide a true match, and the work stays linear in the number of placements.
-/// `kz check` accepts a quote by this rule, and the site marks the sentences it spans.
+/// for the placement that ends first. Every placement of every piece is considered, overlapping
+/// ones too, so an early false start cannot hide a true match, and the work stays linear in the
+/// number of placements. `kz check` accepts a quote by this rule, and the site marks the
+/// sentences it spans. Pieces with no words in them are never found.
 pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> {
+    if pieces.iter().all(|p| p.trim().is_empty()) {
+        return Err(Miss::Nothing);
+    }
     if let [one] = pieces {
         return match memchr::memmem::find(hay.as_bytes(), one.as_bytes()) {
             Some(start) => Ok(start..start + one.len()),
@@ -283,7 +290,7 @@ pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> 
     let mut chains: Vec<(usize, usize)> = Vec::new();
     let mut chars_before: Option<Vec<u32>> = None;
     for (n, piece) in pieces.iter().enumerate() {
-        let starts = memchr::memmem::find_iter(hay.as_bytes(), piece.as_bytes());
+        let starts = starts_of(hay.as_bytes(), piece.as_bytes());
         if n == 0 {
             chains = starts.map(|s| (s, s + piece.len())).collect();
             if chains.is_empty() {
@@ -311,6 +318,18 @@ pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> 
         chains = next;
     }
     Ok(chains.first().map_or(0..0, |&(start, end)| start..end))
+}
+
+/// Every start of `piece` in `hay`, ascending, overlapping ones included (`aa` starts twice in
+/// `aaa`), which `memmem::find_iter` would skip.
+fn starts_of<'h>(hay: &'h [u8], piece: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let finder = memchr::memmem::Finder::new(piece);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = from + finder.find(hay.get(from..)?)?;
+        from = start + 1;
+        Some(start)
+    })
 }
 
 /// For each byte offset of `text` (and its end), how many chars come before it.

@@ -41,7 +41,7 @@ pub struct Verdicts {
 
 /// Bump when the verbatim rules change (folding, elision, [`MAX_GAP`]), so that no verdict
 /// reached under the old rules is trusted.
-const RULES: u32 = 1;
+const RULES: u32 = 2;
 
 fn verdict_key(claim: &Claim, text_hash: u128) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -317,6 +317,13 @@ fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
         }
     };
     match miss {
+        Miss::Nothing if pieces.is_empty() => "it has no words of the speaker's to look for, \
+                                               only elisions and insertions; give the words \
+                                               the source quotes"
+            .to_string(),
+        Miss::Nothing => {
+            "it is blank; give the words of the source that support the record".to_string()
+        }
         Miss::Absent(n) if pieces.len() == 1 => mismatch_help(hay, pieces[n]),
         Miss::Absent(n) => format!(
             "its {} piece, \"{}\", is not in the source; {}",
@@ -410,6 +417,11 @@ mod tests {
             (hay, &["riots"], Err(Miss::Absent(0))),
             (&far, &["alpha", "omega"], Err(Miss::Apart(1))),
             ("a b a c", &["a", "c"], Ok(())),
+            // A placement that overlaps an earlier one of the same piece counts too.
+            ("baaa", &["ba", "aa"], Ok(())),
+            (hay, &[], Err(Miss::Nothing)),
+            (hay, &[""], Err(Miss::Nothing)),
+            (hay, &[" "], Err(Miss::Nothing)),
         ];
         for (hay, pieces, want) in cases {
             assert_eq!(found_in_order(hay, pieces).map(|_| ()), *want, "{pieces:?}");
