@@ -110,7 +110,7 @@ fn source_texts(base: &Base) -> Vec<Option<String>> {
             let rel = s.text.as_deref()?;
             let file = base.files.get(s.origin.file as usize)?;
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
-            if let Ok(full) = path.canonicalize()
+            if let Ok(full) = std::path::absolute(&path)
                 && base.texts.iter().any(|t| t.path == full)
             {
                 return std::fs::read_to_string(&full)

@@ -299,7 +299,8 @@ impl FactFile {
         match &self.origin {
             FileOrigin::Disk { path, root } => {
                 let folder = path.parent().unwrap_or(Path::new("."));
-                let full = folder.join(rel).canonicalize()?;
+                let named = folder.join(rel);
+                let full = named.canonicalize()?;
                 let inside = [folder, root.as_path()]
                     .iter()
                     .filter_map(|f| f.canonicalize().ok())
@@ -308,8 +309,21 @@ impl FactFile {
                     return Err(TextError::Outside);
                 }
                 let meta = std::fs::metadata(&full)?;
-                let bytes = std::fs::read(&full)?;
-                let input = Input::of(full, &meta, xxh3_128(&bytes));
+                let mut bytes = Vec::new();
+                std::fs::File::open(&full)?
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("over the limit of {MAX_FILE_BYTES} bytes for one source text"),
+                    )
+                    .into());
+                }
+                // Watched by the name the fact file gives, not where its links lead today, so
+                // a link pointed at another file is seen as a change.
+                let watched = std::path::absolute(&named).unwrap_or(full);
+                let input = Input::of(watched, &meta, xxh3_128(&bytes));
                 String::from_utf8(bytes)
                     .map(|t| (strip_bom(&t).to_string(), Some(input)))
                     .map_err(|e| {

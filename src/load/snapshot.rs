@@ -10,8 +10,8 @@
 //!
 //! The file is written to a temporary file and renamed into place, so it is never read while
 //! being written. Its header, directory and metadata are checksummed and verified on opening;
-//! each record and each index section carries its own checksum, verified when first read. A
-//! snapshot that is truncated, foreign, of another version or damaged is ignored and rebuilt.
+//! each record, and each 64 KiB block of an index section, carries its own checksum, verified
+//! when first read. A snapshot that is truncated, foreign, of another version or damaged is ignored and rebuilt.
 
 use super::mapped;
 use super::pieces::{Pieces, write_atomically};
@@ -345,6 +345,12 @@ impl Stat {
     /// What a file's metadata holds now, as an [`Input`] with no hash.
     fn of(&mut self, path: &Path) -> Option<Input> {
         let (parent, name) = (path.parent()?, path.file_name()?);
+        // A bare file name (`--facts mine.yaml`) is in the working folder.
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
         if self.dir.as_ref().is_none_or(|(d, _)| d != parent) {
             use rustix::fs::{Mode, OFlags};
             let fd = rustix::fs::open(parent, OFlags::PATH | OFlags::DIRECTORY, Mode::empty());

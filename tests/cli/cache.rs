@@ -76,6 +76,53 @@ fn a_warm_run_is_answered_from_the_snapshot() {
 }
 
 #[test]
+fn a_fact_file_named_bare_is_answered_warm() {
+    // `kz --facts base.yaml` in the file's folder: the path has no folder part.
+    let s = setup();
+    let run = || {
+        Kz::new()
+            .env("XDG_CACHE_HOME", &s.cache.display().to_string())
+            .current_dir(&s.facts)
+            .args(["--facts", "base.yaml", "who", "ada-example", "-f", "json"])
+            .run()
+            .success()
+    };
+    run();
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let [snap] = s.snapshots().try_into().expect("one snapshot");
+    let first = inode(&snap);
+    assert_eq!(run().json()[0]["name"], "Ada Example");
+    assert_eq!(
+        inode(&snap),
+        first,
+        "the second run parsed the YAML again and rewrote the snapshot"
+    );
+}
+
+#[test]
+fn a_source_text_link_pointed_elsewhere_is_checked_again() {
+    // The source text is a link; pointing it at another file, which itself is older than the
+    // snapshot and never changes, must still be seen.
+    let s = setup();
+    let sources = s.facts.join("sources");
+    std::fs::rename(sources.join("report.txt"), sources.join("first.txt")).unwrap();
+    let text = std::fs::read_to_string(sources.join("first.txt")).unwrap();
+    std::fs::write(
+        sources.join("second.txt"),
+        text.replace("We built it to last", "We built it to lost"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("first.txt", sources.join("report.txt")).unwrap();
+    s.kz().args(["check"]).run().success();
+    assert_eq!(s.snapshots().len(), 1);
+    std::fs::remove_file(sources.join("report.txt")).unwrap();
+    std::os::unix::fs::symlink("second.txt", sources.join("report.txt")).unwrap();
+    let run = s.kz().args(["check"]).run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("KZ050"), "{}", run.stdout);
+}
+
+#[test]
 fn an_edited_file_is_never_answered_from_the_old_snapshot() {
     let s = setup();
     assert_eq!(name_of_ada(&s), "Ada Example");

@@ -110,6 +110,22 @@ fn files_over_the_size_limit_are_refused() {
         .run()
         .code(2)
         .stdout_has("error[KZ003]");
+    // So is a source text: at most the same size, and never read past it.
+    let facts = dir.path().join("base.yaml");
+    std::fs::write(
+        &facts,
+        "sources:\n  - id: big\n    title: Big\n    text: big.txt\n",
+    )
+    .unwrap();
+    let text = std::fs::File::create(dir.path().join("big.txt")).unwrap();
+    text.set_len(kz::load::MAX_FILE_BYTES + 1).unwrap();
+    Kz::new()
+        .args(["check", "--facts", &facts.display().to_string()])
+        .run()
+        .code(2)
+        .stdout_has(
+            "cannot read the text of source `big` at `big.txt`: over the limit of 67108864 bytes",
+        );
 }
 
 #[test]
