@@ -4,9 +4,9 @@
 //! of what.
 //!
 //! An index is a set of flat byte sections, read in place with bounds checks: built in memory
-//! from the records on first use, or mapped from a snapshot, where each section's checksum is
-//! verified the first time it is read. A section that fails marks the base as damaged (see
-//! [`super::table`]) and answers nothing.
+//! from the records on first use, or mapped from a snapshot, where each section is checked in
+//! blocks of 64 KiB, each block's checksum verified the first time it is read. A block that fails
+//! marks the base as damaged (see [`super::table`]) and answers nothing.
 
 use super::records::{EntityRef, Kind};
 use super::table::Bytes;

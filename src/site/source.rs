@@ -110,7 +110,8 @@ fn marked_text(base: &Base, text: &str, s: u32, cit: &Citations) -> String {
     let mut out = String::from("<article class=\"text\">\n<p>");
     let mut at = 0;
     for (n, range) in marks.sentences.iter().enumerate() {
-        // The white space between sentences; a blank line starts a new paragraph.
+        // The white space between sentences; a line break starts a new paragraph (a source
+        // text is kept one paragraph per line, or with blank lines between paragraphs).
         let between = &text[at..range.start];
         if between.contains("\n\n") || (at > 0 && between.contains('\n')) {
             out.push_str("</p>\n<p>");
