@@ -49,29 +49,55 @@ pub(super) fn salvage<T: DeserializeOwned>(item: &str) -> Option<(T, Vec<Problem
     }
     let mut value = items.pop()?;
     let mut problems: Vec<Problem> = Vec::new();
+    // The list item last emptied, while it is not yet known whether emptying it was enough.
+    let mut emptied: Option<Vec<Step>> = None;
+    // The list items taken out, in the order taken, each as a path at the time.
+    let mut removed: Vec<Vec<Step>> = Vec::new();
     for _ in 0..MAX_PROBLEMS {
         let err = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
             Ok(record) => return Some((record, problems)),
             Err(err) => err,
         };
         let path = steps(err.path())?;
-        let again = problems.last().is_some_and(|p| p.path == path);
-        if again {
-            // Emptying it was not enough: take it out.
+        if emptied.take().is_some_and(|e| e == path) {
+            // Emptying it was not enough: take it out. Its problem is already recorded; the
+            // next item now has its place, and a fault there is a problem of its own.
             if !remove(&mut value, &path) {
                 return None;
             }
+            removed.push(path);
             continue;
         }
         if !set_aside(&mut value, &path) {
             return None;
         }
+        if matches!(path.last(), Some(Step::Index(_))) {
+            emptied = Some(path.clone());
+        }
         problems.push(Problem {
-            path,
+            path: as_written(path, &removed),
             message: err.into_inner().to_string(),
         });
     }
     None
+}
+
+/// A path into the record as it is now, as a path into the record as written: each list item
+/// taken out before moved the items after it up one place.
+fn as_written(mut path: Vec<Step>, removed: &[Vec<Step>]) -> Vec<Step> {
+    for gone in removed.iter().rev() {
+        let Some((Step::Index(at), parent)) = gone.split_last() else {
+            continue;
+        };
+        if path.len() > parent.len()
+            && path[..parent.len()] == *parent
+            && let Step::Index(i) = &mut path[parent.len()]
+            && *i >= *at
+        {
+            *i += 1;
+        }
+    }
+    path
 }
 
 fn steps(path: &serde_path_to_error::Path) -> Option<Vec<Step>> {
@@ -153,6 +179,12 @@ mod tests {
         assert_eq!(
             paths::<RawQuote>(quote),
             Some(vec![".speaker".to_string(), ".about[1]".to_string()])
+        );
+        // Two items in a row that emptying cannot mend: each is a problem at its own place.
+        let quote = "- id: q\n  text: hi\n  about: [x, [y], [z], w]\n";
+        assert_eq!(
+            paths::<RawQuote>(quote),
+            Some(vec![".about[1]".to_string(), ".about[2]".to_string()])
         );
         assert_eq!(paths::<RawQuote>("- just text\n"), None);
         assert_eq!(paths::<RawQuote>("- [a, b]\n"), None);
