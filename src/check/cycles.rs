@@ -8,25 +8,45 @@ use crate::diag::Code;
 use crate::load::{At, Seg};
 use crate::model::EntityRef;
 
-/// The first cycle through `start` in a graph where each node has at most one parent: the chain
-/// of nodes from `start` back to itself. Each cycle is found once, from its first node.
-fn cycle_from(start: usize, parent: impl Fn(usize) -> Option<usize>) -> Option<Vec<usize>> {
-    let mut seen = vec![start];
-    let mut next = parent(start);
-    while let Some(p) = next {
-        if p < start {
-            return None;
-        }
-        if p == start {
-            return Some(seen);
-        }
-        if seen.contains(&p) {
-            return None;
-        }
-        seen.push(p);
-        next = parent(p);
+/// Every cycle in a graph of `n` nodes where each node has at most one parent, each once, as
+/// the chain of nodes from its lowest-numbered node round to the one whose parent it is. Each node
+/// is walked once, so a long chain costs its length, not its square.
+fn cycles(n: usize, parent: impl Fn(usize) -> Option<usize>) -> Vec<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done,
     }
-    None
+    let mut state = vec![State::New; n];
+    let mut out = Vec::new();
+    for start in 0..n {
+        let mut path = Vec::new();
+        let mut node = Some(start);
+        while let Some(i) = node.filter(|&i| i < n) {
+            match state[i] {
+                State::New => {
+                    state[i] = State::OnPath;
+                    path.push(i);
+                    node = parent(i);
+                }
+                State::OnPath => {
+                    let at = path.iter().position(|&p| p == i).unwrap_or(0);
+                    let mut cycle = path[at..].to_vec();
+                    let low = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+                    cycle.rotate_left(low);
+                    out.push(cycle);
+                    break;
+                }
+                State::Done => break,
+            }
+        }
+        for &i in &path {
+            state[i] = State::Done;
+        }
+    }
+    out.sort_by_key(|c| c[0]);
+    out
 }
 
 /// Reports every place that is part of itself.
@@ -38,22 +58,21 @@ pub(super) fn places(parts: &Parts, ids: &Ids, sink: &mut Sink) {
             .map_or("?", |(id, _)| id.as_str())
             .to_string()
     };
-    for start in 0..parts.part_of.len() {
-        let parent = |i: usize| parts.part_of.get(i).copied().flatten().map(|p| p as usize);
-        if let Some(chain) = cycle_from(start, parent) {
-            let chain: Vec<String> = chain.iter().chain([&start]).map(|&i| name(i)).collect();
-            sink.report(
-                Code::Cycle,
-                ids.at(EntityRef::place(start as u32)),
-                &[Seg::Key("part_of")],
-                format!(
-                    "place `{}` is part of itself: {}",
-                    chain[0],
-                    chain.join(" → ")
-                ),
-                None,
-            );
-        }
+    let parent = |i: usize| parts.part_of.get(i).copied().flatten().map(|p| p as usize);
+    for cycle in cycles(parts.part_of.len(), parent) {
+        let start = cycle[0];
+        let chain: Vec<String> = cycle.iter().chain([&start]).map(|&i| name(i)).collect();
+        sink.report(
+            Code::Cycle,
+            ids.at(EntityRef::place(start as u32)),
+            &[Seg::Key("part_of")],
+            format!(
+                "place `{}` is part of itself: {}",
+                chain[0],
+                chain.join(" → ")
+            ),
+            None,
+        );
     }
 }
 
@@ -64,48 +83,50 @@ pub(super) fn kinds(parts: &Parts, sink: &mut Sink) {
             .as_ref()
             .map_or("?".to_string(), |k| k.name.to_string())
     };
-    for start in 0..parts.kinds.len() {
-        let parent = |i: usize| parts.kinds.get(i)?.as_ref()?.broader.map(|b| b as usize);
-        if let Some(chain) = cycle_from(start, parent) {
-            let chain: Vec<String> = chain.iter().chain([&start]).map(|&i| name(i)).collect();
-            let at: At = parts.kind_ats[start];
-            sink.report(
-                Code::Cycle,
-                at,
-                &[Seg::Key("broader")],
-                format!(
-                    "kind `{}` is broader than itself: {}",
-                    chain[0],
-                    chain.join(" → ")
-                ),
-                Some("a kind's `broader` must lead up to a kind with none".into()),
-            );
-        }
+    let parent = |i: usize| parts.kinds.get(i)?.as_ref()?.broader.map(|b| b as usize);
+    for cycle in cycles(parts.kinds.len(), parent) {
+        let start = cycle[0];
+        let chain: Vec<String> = cycle.iter().chain([&start]).map(|&i| name(i)).collect();
+        let at: At = parts.kind_ats[start];
+        sink.report(
+            Code::Cycle,
+            at,
+            &[Seg::Key("broader")],
+            format!(
+                "kind `{}` is broader than itself: {}",
+                chain[0],
+                chain.join(" → ")
+            ),
+            Some("a kind's `broader` must lead up to a kind with none".into()),
+        );
     }
 }
 
 #[cfg(test)]
 #[allow(clippy::type_complexity)]
 mod tests {
-    use super::cycle_from;
+    use super::cycles;
 
     #[test]
-    fn cycles_are_found_once_from_their_first_node() {
-        let graph = |parents: &'static [Option<usize>]| move |i: usize| parents[i];
-        let cases: &[(&[Option<usize>], usize, Option<Vec<usize>>)] = &[
-            (&[None], 0, None),
-            (&[Some(0)], 0, Some(vec![0])),
-            (&[Some(1), Some(0)], 0, Some(vec![0, 1])),
-            (&[Some(1), Some(0)], 1, None),
-            (&[Some(1), Some(2), Some(1)], 0, None),
-            (&[Some(1), Some(2), Some(1)], 1, Some(vec![1, 2])),
+    fn cycles_are_found_once_from_their_lowest_node() {
+        let cases: &[(&[Option<usize>], &[&[usize]])] = &[
+            (&[None], &[]),
+            (&[Some(0)], &[&[0]]),
+            (&[Some(1), Some(0)], &[&[0, 1]]),
+            (&[Some(1), Some(2), Some(1)], &[&[1, 2]]),
+            (&[Some(2), Some(0), Some(1)], &[&[0, 2, 1]]),
+            (&[Some(1), Some(1), None, Some(2), Some(3)], &[&[1]]),
+            (
+                &[Some(1), Some(2), Some(0), Some(4), Some(3)],
+                &[&[0, 1, 2], &[3, 4]],
+            ),
         ];
-        for (parents, start, want) in cases {
-            assert_eq!(
-                cycle_from(*start, graph(parents)),
-                *want,
-                "{parents:?} from {start}"
-            );
+        for (parents, want) in cases {
+            let want: Vec<Vec<usize>> = want.iter().map(|c| c.to_vec()).collect();
+            assert_eq!(cycles(parents.len(), |i| parents[i]), want, "{parents:?}");
         }
+        // A chain of a million places, each part of the next, is walked once.
+        let n = 1_000_000;
+        assert!(cycles(n, |i| (i + 1 < n).then_some(i + 1)).is_empty());
     }
 }
