@@ -51,8 +51,10 @@ impl Opened {
         let Some(p) = self.pending else {
             return;
         };
-        if let Ok(base) = self.base {
-            p.cache.store(p.key, base, p.built);
+        match self.base {
+            Ok(base) => p.cache.store(p.key, base, p.built),
+            // A broken base keeps its pieces but no snapshot; old keys still age out.
+            Err(_) => p.cache.prune(),
         }
         let pieces = p.cache.pieces(p.key);
         if p.verdicts_changed {

@@ -291,24 +291,38 @@ impl Cache {
         Some(())
     }
 
-    /// Removes all but the newest [`KEEP`] snapshots.
-    fn prune(&self) {
+    /// Removes the files of all but the newest [`KEEP`] keys: snapshots, their sidecars and the
+    /// kept parses.
+    pub fn prune(&self) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let mut snaps: Vec<(SystemTime, PathBuf)> = entries
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "snap"))
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .collect();
-        if snaps.len() <= KEEP {
+        // Each key's files (`.snap`, `.fresh`, `.pieces/`), by when the key was last written:
+        // a base that never checks clean has pieces and no snapshot, and ages out the same way.
+        let mut keys: std::collections::HashMap<PathBuf, SystemTime> = Default::default();
+        for e in entries.flatten() {
+            let path = e.path();
+            if !path
+                .extension()
+                .is_some_and(|x| x == "snap" || x == "pieces")
+            {
+                continue;
+            }
+            let Some(time) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            let at = keys.entry(path.with_extension("")).or_insert(time);
+            *at = (*at).max(time);
+        }
+        if keys.len() <= KEEP {
             return;
         }
-        snaps.sort();
-        for (_, path) in &snaps[..snaps.len() - KEEP] {
-            let _ = std::fs::remove_file(path);
-            let _ = std::fs::remove_file(path.with_extension("fresh"));
-            let _ = std::fs::remove_dir_all(path.with_extension("pieces"));
+        let mut keys: Vec<(SystemTime, PathBuf)> = keys.into_iter().map(|(k, t)| (t, k)).collect();
+        keys.sort();
+        for (_, key) in &keys[..keys.len() - KEEP] {
+            let _ = std::fs::remove_file(key.with_extension("snap"));
+            let _ = std::fs::remove_file(key.with_extension("fresh"));
+            let _ = std::fs::remove_dir_all(key.with_extension("pieces"));
         }
     }
 }

@@ -123,6 +123,38 @@ fn a_source_text_link_pointed_elsewhere_is_checked_again() {
 }
 
 #[test]
+fn old_keys_age_out_broken_bases_too() {
+    // Twenty bases that never check clean (a dangling speaker), each in its own folder: each
+    // leaves kept parses and no snapshot, and only the newest sixteen keys stay.
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    for n in 0..20 {
+        let facts = dir.path().join(format!("base{n}"));
+        std::fs::create_dir_all(&facts).unwrap();
+        std::fs::write(
+            facts.join("base.yaml"),
+            "quotes:\n  - id: q\n    speaker: nobody\n    kind: reported\n    text: hi\n",
+        )
+        .unwrap();
+        Kz::new()
+            .env("XDG_CACHE_HOME", &cache.display().to_string())
+            .args(["check", "--facts", &facts.display().to_string()])
+            .run()
+            .code(2);
+    }
+    let kept: Vec<_> = std::fs::read_dir(cache.join("kz"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pieces"))
+        .collect();
+    assert!(
+        (1..=16).contains(&kept.len()),
+        "{} kept parses in the cache",
+        kept.len()
+    );
+}
+
+#[test]
 fn an_edited_file_is_never_answered_from_the_old_snapshot() {
     let s = setup();
     assert_eq!(name_of_ada(&s), "Ada Example");
