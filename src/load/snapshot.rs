@@ -251,12 +251,12 @@ impl Cache {
         };
         let mut sections: Vec<(u32, Vec<u8>)> = vec![(META, postcard::to_stdvec(&meta).ok()?)];
         let tables = [
-            encode(base.sources.as_slice()?),
-            encode(base.actors.as_slice()?),
-            encode(base.organisations.as_slice()?),
-            encode(base.places.as_slice()?),
-            encode(base.quotes.as_slice()?),
-            encode(base.events.as_slice()?),
+            Table::encode(base.sources.as_slice()?)?,
+            Table::encode(base.actors.as_slice()?)?,
+            Table::encode(base.organisations.as_slice()?)?,
+            Table::encode(base.places.as_slice()?)?,
+            Table::encode(base.quotes.as_slice()?)?,
+            Table::encode(base.events.as_slice()?)?,
         ];
         for (k, (entries, data)) in tables.into_iter().enumerate() {
             sections.push((ENTRIES + k as u32, entries));
@@ -325,10 +325,6 @@ impl Cache {
             let _ = std::fs::remove_dir_all(key.with_extension("pieces"));
         }
     }
-}
-
-fn encode<T: crate::model::table::Record>(records: &[T]) -> (Vec<u8>, Vec<u8>) {
-    Table::encode(records)
 }
 
 /// The time now, in nanoseconds since the Unix epoch.

@@ -98,12 +98,14 @@ impl<T: Record> Table<T> {
     }
 
     /// The entries and data of a table in place for `records`: what [`Table::mapped`] reads.
-    pub fn encode(records: &[T]) -> (Vec<u8>, Vec<u8>) {
+    /// `None` if a record cannot be encoded, so that no snapshot holds a record it would read
+    /// back as damaged.
+    pub fn encode(records: &[T]) -> Option<(Vec<u8>, Vec<u8>)> {
         use rayon::prelude::*;
         let blobs: Vec<Vec<u8>> = records
             .par_iter()
-            .map(|r| postcard::to_stdvec(r).unwrap_or_default())
-            .collect();
+            .map(|r| postcard::to_stdvec(r).ok())
+            .collect::<Option<_>>()?;
         let mut entries = Vec::with_capacity(records.len() * ENTRY);
         let mut data = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
         for blob in blobs {
@@ -111,7 +113,7 @@ impl<T: Record> Table<T> {
             entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
             entries.extend_from_slice(&xxh3_64(&blob).to_le_bytes());
         }
-        (entries, data)
+        Some((entries, data))
     }
 }
 
@@ -237,7 +239,7 @@ mod tests {
     }
 
     fn in_place(records: &[Rec], damage: impl Fn(&mut Vec<u8>)) -> (Table<Rec>, Arc<AtomicBool>) {
-        let (entries, data) = Table::encode(records);
+        let (entries, data) = Table::encode(records).unwrap();
         let mut bytes = b"head".to_vec();
         let e = bytes.len()..bytes.len() + entries.len();
         bytes.extend_from_slice(&entries);
