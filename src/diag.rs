@@ -99,7 +99,9 @@ impl Code {
             Code::TooComplex => "nesting or alias expansion beyond kz's limits",
             Code::Missing => "a required field is missing, null or empty",
             Code::BadId => "an id that is not kebab-case",
-            Code::DuplicateId => "two records share an id",
+            Code::DuplicateId => {
+                "two records share an id, or a kind is declared twice with different broader kinds"
+            }
             Code::Dangling => "a reference to an id that does not exist",
             Code::WrongKind => "a reference to a record of the wrong kind",
             Code::UnknownSource => "a `source` that names no source",
