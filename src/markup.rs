@@ -9,10 +9,14 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Text made safe for HTML or XML text and for a double- or single-quoted attribute value:
-/// `& < > " '` become character references, control characters become visible escapes.
-/// Newlines are kept: in markup they are only white space.
+/// `& < > " '` become character references, other control characters become visible escapes.
+/// Newlines are kept, and tabs and carriage returns become spaces: in markup they are only white
+/// space.
 pub fn escape(text: &str) -> String {
-    let shown = escape_cell(text);
+    let spaced = replace_chars(text, |c| {
+        matches!(c, '\t' | '\r').then_some(Cow::Borrowed(" "))
+    });
+    let shown = escape_cell(&spaced);
     let escaped = replace_chars(&shown, |c| {
         Some(Cow::Borrowed(match c {
             '&' => "&amp;",
@@ -101,6 +105,7 @@ mod tests {
             ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
             ("bell\u{7}", "bell\\u{7}"),
             ("two\nlines", "two\nlines"),
+            ("tab\there\r\n", "tab here \n"),
             ("Тоқаев", "Тоқаев"),
             ("&amp;", "&amp;amp;"),
         ];

@@ -57,18 +57,27 @@ impl Citations {
     pub fn find<'b>(base: &'b Base, texts: &[Option<String>]) -> Citations {
         let mut facts = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
-        let mut add =
-            |at: FactAt, what: String, text: Option<&'b str>, sources: &'b [u32], elided| {
-                facts.push(Fact { at, what });
+        // A fact, and what it claims is verbatim in its sources: its evidence, and a direct
+        // quote's own words (which may elide). One fact, however many claims, so a sentence both
+        // cite links back to it once.
+        let mut add = |at: FactAt,
+                       what: String,
+                       evidence: Option<&'b str>,
+                       quoted: Option<&'b str>,
+                       sources: &'b [u32]| {
+            facts.push(Fact { at, what });
+            let fact = facts.len() - 1;
+            for (text, elided) in [(evidence, false), (quoted, true)] {
                 if let Some(text) = text {
                     claims.push(Claim {
-                        fact: facts.len() - 1,
+                        fact,
                         text,
                         sources,
                         elided,
                     });
                 }
-            };
+            }
+        };
         for r in base.all() {
             let Some(meta) = base.meta(r) else { continue };
             let (at, what) = match r.kind {
@@ -90,19 +99,17 @@ impl Citations {
                     format!("{}: {}", r.kind.name(), base.label(r)),
                 ),
             };
+            let quoted = (r.kind == Kind::Quote)
+                .then(|| &base.quotes[r.idx as usize])
+                .filter(|q| q.kind == QuoteKind::Direct)
+                .map(|q| q.text.as_str());
             add(
-                at.clone(),
-                what.clone(),
+                at,
+                what,
                 meta.evidence.as_deref(),
+                quoted,
                 &meta.sources[..],
-                false,
             );
-            if r.kind == Kind::Quote {
-                let q = &base.quotes[r.idx as usize];
-                if q.kind == QuoteKind::Direct {
-                    add(at, what, Some(&q.text), &meta.sources[..], true);
-                }
-            }
         }
         for (a, actor) in base.actors.iter().enumerate() {
             for (n, role) in actor.roles.iter().enumerate() {
@@ -113,8 +120,8 @@ impl Citations {
                     },
                     format!("role: {}, {}", actor.name, role.title),
                     role.term.evidence.as_deref(),
+                    None,
                     &role.term.sources[..],
-                    false,
                 );
             }
         }
@@ -127,8 +134,8 @@ impl Citations {
                     },
                     format!("membership: {} in {}", base.label(m.member), org.name),
                     m.term.evidence.as_deref(),
+                    None,
                     &m.term.sources[..],
-                    false,
                 );
             }
         }

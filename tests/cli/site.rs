@@ -252,6 +252,21 @@ fn every_link_of_the_shipped_site_finds_its_file_and_anchor() {
             "mark {:?} links back to no fact",
             m.value().attr("id")
         );
+        // Each fact once, though both its evidence and its quoted words may lie in the sentence.
+        let hrefs: Vec<&str> = m
+            .next_siblings()
+            .find_map(scraper::ElementRef::wrap)
+            .into_iter()
+            .flat_map(|e| e.select(&back))
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        let distinct: BTreeSet<&str> = hrefs.iter().copied().collect();
+        assert_eq!(
+            distinct.len(),
+            hrefs.len(),
+            "{:?}: {hrefs:?}",
+            m.value().attr("id")
+        );
     }
     // A page per person, organisation, place, event and source; none per quote.
     let shipped = Kz::new().args(["export", "--to", "jsonl"]).run().success();
