@@ -59,11 +59,6 @@ type IdAt<'r> = (At, Option<&'r Text>);
 /// A reference that cannot be resolved: its code, message and help.
 type Problem = (Code, String, Option<String>);
 
-/// The position of a kind in [`Kind::ALL`].
-fn slot(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
-}
-
 impl Ids {
     /// Gives every record its id, reporting ids that are missing, not kebab-case or taken.
     pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids {
@@ -133,7 +128,7 @@ impl Ids {
     }
 
     fn add(&mut self, sink: &mut Sink, r: EntityRef, at: At, id: Option<&Text>) {
-        self.ats[slot(r.kind)].push(at);
+        self.ats[r.kind.slot()].push(at);
         let Some(id) = id.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
             sink.missing(
                 at,
@@ -181,7 +176,7 @@ impl Ids {
 
     /// Where a record is written.
     pub(super) fn at(&self, r: EntityRef) -> At {
-        self.ats[slot(r.kind)][r.idx as usize]
+        self.ats[r.kind.slot()][r.idx as usize]
     }
 
     /// Resolves a reference, or says what is wrong with it. `Ok(None)` means the target is a

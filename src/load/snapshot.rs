@@ -368,7 +368,7 @@ impl Stat {
         }
         let (_, fd) = self.dir.as_ref()?;
         let st = rustix::fs::statat(fd, name, rustix::fs::AtFlags::empty()).ok()?;
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        let ns = Input::nanos;
         Some(Input {
             path: path.to_path_buf(),
             size: st.st_size as u64,

@@ -228,7 +228,7 @@ impl Indexes {
     }
 
     fn key(&self, r: EntityRef) -> u32 {
-        self.starts[kind_slot(r.kind)] + r.idx
+        self.starts[r.kind.slot()] + r.idx
     }
 
     fn entity(&self, key: u32) -> Option<EntityRef> {
@@ -420,10 +420,6 @@ fn starts(lens: [usize; 6]) -> Option<[u32; 7]> {
     Some(out)
 }
 
-fn kind_slot(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
-}
-
 /// A sorted table of (key, a, b) entries: `[count][count × (key offset, key length, a, b)][keys]`,
 /// all u32 little-endian, sorted by key bytes, then a, then b.
 struct NameTable<'a>(&'a Section);
@@ -540,7 +536,7 @@ impl Builder {
 
     /// A record's place in the one numbering of every record.
     pub fn key(&self, r: EntityRef) -> u32 {
-        self.starts[kind_slot(r.kind)] + r.idx
+        self.starts[r.kind.slot()] + r.idx
     }
 
     /// A record, its id, and its labels (its name or title first, then its aliases), which are

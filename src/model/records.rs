@@ -28,6 +28,11 @@ impl Kind {
         Kind::Event,
     ];
 
+    /// Where this kind is in [`Kind::ALL`]: an index for tables kept per kind.
+    pub fn slot(self) -> usize {
+        Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
+    }
+
     /// The singular word users see (`actor`, `organisation`, ...).
     pub fn name(self) -> &'static str {
         match self {
@@ -271,20 +276,20 @@ pub struct Input {
 }
 
 impl Input {
+    /// A stat time as kept: nanoseconds since the Unix epoch. Every reader of stat fields goes
+    /// through this, so that a file recorded and a file looked at again compare equal.
+    pub fn nanos(secs: i64, nsec: i64) -> i64 {
+        secs.saturating_mul(1_000_000_000).saturating_add(nsec)
+    }
+
     /// The stat fields of a file's metadata, with the hash of its bytes.
     pub fn of(path: std::path::PathBuf, meta: &std::fs::Metadata, hash: u128) -> Input {
         use std::os::unix::fs::MetadataExt;
         Input {
             path,
             size: meta.len(),
-            mtime_ns: meta
-                .mtime()
-                .saturating_mul(1_000_000_000)
-                .saturating_add(meta.mtime_nsec()),
-            ctime_ns: meta
-                .ctime()
-                .saturating_mul(1_000_000_000)
-                .saturating_add(meta.ctime_nsec()),
+            mtime_ns: Input::nanos(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: Input::nanos(meta.ctime(), meta.ctime_nsec()),
             ino: meta.ino(),
             dev: meta.dev(),
             hash,
