@@ -67,27 +67,36 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
             )
         })
         .collect();
+    let mut term = |page: EntityRef, anchor: String, label: String, what: &str| {
+        citing.push(format!(
+            "<a href=\"{}.html#{anchor}\">{}</a> <span class=\"muted\">({what})</span>",
+            file_name(base.id(page)),
+            escape(&label)
+        ));
+    };
     for (a, actor) in base.actors.iter().enumerate() {
         for (n, role) in actor.roles.iter().enumerate() {
             if role.term.sources.contains(&s) {
-                citing.push(format!(
-                    "<a href=\"{}.html#role-{n}\">{}, {}</a> <span class=\"muted\">(role)</span>",
-                    file_name(base.id(EntityRef::actor(a as u32))),
-                    escape(&actor.name),
-                    escape(&role.title)
-                ));
+                let label = format!("{}, {}", actor.name, role.title);
+                term(
+                    EntityRef::actor(a as u32),
+                    format!("role-{n}"),
+                    label,
+                    "role",
+                );
             }
         }
     }
     for (o, org) in base.organisations.iter().enumerate() {
         for (n, m) in org.members.iter().enumerate() {
             if m.term.sources.contains(&s) {
-                citing.push(format!(
-                    "<a href=\"{}.html#member-{n}\">{} in {}</a> <span class=\"muted\">(membership)</span>",
-                    file_name(base.id(EntityRef::org(o as u32))),
-                    escape(base.label(m.member)),
-                    escape(&org.name)
-                ));
+                let label = format!("{} in {}", base.label(m.member), org.name);
+                term(
+                    EntityRef::org(o as u32),
+                    format!("member-{n}"),
+                    label,
+                    "membership",
+                );
             }
         }
     }
