@@ -318,8 +318,8 @@ fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
     };
     match miss {
         Miss::Nothing if pieces.is_empty() => "it has no words of the speaker's to look for, \
-                                               only elisions and insertions; give the words \
-                                               the source quotes"
+                                               only elisions, insertions or punctuation; give \
+                                               the words the source quotes"
             .to_string(),
         Miss::Nothing => {
             "it is blank; give the words of the source that support the record".to_string()
