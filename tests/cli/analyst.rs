@@ -2,18 +2,9 @@
 //! reporting contains (statements by organisations, elided quotes, kinds within kinds, one's own
 //! facts beside the built-in base).
 
-use crate::support::{Kz, fixture};
+use crate::support::{Kz, fixture, json};
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn json(args: &[&str]) -> Value {
-    Kz::new()
-        .args(args)
-        .args(["-f", "json"])
-        .run()
-        .success()
-        .json()
-}
 
 fn rows(v: &Value) -> &Vec<Value> {
     v.as_array().expect("an array")

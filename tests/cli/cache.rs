@@ -49,11 +49,21 @@ impl Setup {
     }
 
     fn edit(&self, from: &str, to: &str) {
-        let path = self.facts.join("base.yaml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "fixture lacks {from:?}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        replace_in(&self.facts.join("base.yaml"), from, to);
     }
+
+    /// Edits the source text; returns it as it was.
+    fn edit_source(&self, from: &str, to: &str) -> String {
+        replace_in(&self.facts.join("sources/report.txt"), from, to)
+    }
+}
+
+/// Replaces the first `from` in a file with `to`; returns the file as it was.
+fn replace_in(path: &Path, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    text
 }
 
 fn name_of_ada(s: &Setup) -> String {
@@ -169,13 +179,7 @@ fn an_edited_file_is_never_answered_from_the_old_snapshot() {
 fn an_edited_source_text_is_checked_again() {
     let s = setup();
     s.kz().args(["check"]).run().success();
-    let text = s.facts.join("sources/report.txt");
-    let body = std::fs::read_to_string(&text).unwrap();
-    std::fs::write(
-        &text,
-        body.replace("We built it to last", "We built it to stay"),
-    )
-    .unwrap();
+    s.edit_source("We built it to last", "We built it to stay");
     s.kz()
         .args(["check"])
         .run()
@@ -207,19 +211,13 @@ fn a_remembered_verbatim_verdict_covers_only_the_same_words_in_the_same_text() {
     s.edit("text: We built it to stay", "text: We built it to last");
     s.kz().args(["check"]).run().success();
     // The same words in another text: searched again, and not found.
-    let text = s.facts.join("sources/report.txt");
-    let body = std::fs::read_to_string(&text).unwrap();
-    std::fs::write(
-        &text,
-        body.replace("We built it to last", "We built it to stay"),
-    )
-    .unwrap();
+    let body = s.edit_source("We built it to last", "We built it to stay");
     s.kz()
         .args(["check"])
         .run()
         .code(2)
         .stdout_has("error[KZ050]");
-    std::fs::write(&text, body).unwrap();
+    std::fs::write(s.facts.join("sources/report.txt"), body).unwrap();
     s.kz().args(["check"]).run().success();
 }
 

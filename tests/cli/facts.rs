@@ -1,18 +1,8 @@
 //! The shipped base says exactly what the article says (issue #15): each correction of the
 //! independent audit, checked through the real binary's JSON output on the built-in base.
 
-use crate::support::Kz;
+use crate::support::json;
 use serde_json::Value;
-
-/// `kz ARGS -f json` on the built-in base, parsed.
-fn json(args: &[&str]) -> Value {
-    Kz::new()
-        .args(args)
-        .args(["-f", "json"])
-        .run()
-        .success()
-        .json()
-}
 
 /// The one record with this id in a JSON array of rows or profiles.
 fn by_id<'a>(rows: &'a Value, id: &str) -> &'a Value {

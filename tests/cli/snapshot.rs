@@ -220,17 +220,24 @@ fn warm_answers_equal_fresh_ones_on_the_shipped_base() {
     same_answers(&[&root().join("facts")], &names);
 }
 
-#[test]
-fn warm_answers_equal_fresh_ones_on_a_generated_base() {
+/// A base of `quotes` quotes written by `benches/gen.py`, using every kind of record and
+/// relation: the folder that holds it, and its fact folder.
+fn generated(quotes: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gen");
     let status = std::process::Command::new("python3")
         .arg(root().join("benches/gen.py"))
-        .arg("600")
+        .arg(quotes.to_string())
         .arg(&out)
         .status()
         .expect("python3 runs benches/gen.py");
     assert!(status.success());
+    (dir, out.join("facts"))
+}
+
+#[test]
+fn warm_answers_equal_fresh_ones_on_a_generated_base() {
+    let (_dir, facts) = generated(600);
     let names = Names {
         person: "Firstname12 Lastname12",
         person_loose: "lastname7",
@@ -245,7 +252,7 @@ fn warm_answers_equal_fresh_ones_on_a_generated_base() {
         month: "2021-03",
         word: "peacekeepers",
     };
-    same_answers(&[&out.join("facts")], &names);
+    same_answers(&[&facts], &names);
 }
 
 /// The base a fresh run builds from these fact files.
@@ -313,14 +320,6 @@ fn name_index_agrees_with_a_scan_on_the_shipped_base() {
 
 #[test]
 fn name_index_agrees_with_a_scan_on_a_generated_base() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("gen");
-    let status = std::process::Command::new("python3")
-        .arg(root().join("benches/gen.py"))
-        .arg("300")
-        .arg(&out)
-        .status()
-        .expect("python3 runs benches/gen.py");
-    assert!(status.success());
-    index_agrees_with_scan(&parsed(&out.join("facts")));
+    let (_dir, facts) = generated(300);
+    index_agrees_with_scan(&parsed(&facts));
 }

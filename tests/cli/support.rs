@@ -212,6 +212,17 @@ impl Run {
     }
 }
 
+/// `kz ARGS -f json` on the built-in base, run to success and parsed.
+#[track_caller]
+pub fn json(args: &[&str]) -> serde_json::Value {
+    Kz::new()
+        .args(args)
+        .args(["-f", "json"])
+        .run()
+        .success()
+        .json()
+}
+
 /// Compares `actual` with the golden file `tests/golden/<name>`; `KZ_BLESS=1` rewrites it.
 #[track_caller]
 pub fn golden(name: &str, actual: &str) {

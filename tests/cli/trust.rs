@@ -1,16 +1,7 @@
 //! Answers that must never be quietly wrong or incomplete: each case here was once wrong.
 
-use crate::support::{Kz, fixture, root};
+use crate::support::{Kz, fixture, json, root};
 use serde_json::Value;
-
-fn json(args: &[&str]) -> Value {
-    Kz::new()
-        .args(args)
-        .args(["-f", "json"])
-        .run()
-        .success()
-        .json()
-}
 
 fn column(rows: &Value, key: &str) -> Vec<String> {
     rows.as_array()
