@@ -116,7 +116,7 @@ impl Citations {
                 add(
                     FactAt {
                         page: EntityRef::actor(a as u32),
-                        anchor: format!("role-{n}"),
+                        anchor: super::shared::role_anchor(n),
                     },
                     format!("role: {}, {}", actor.name, role.title),
                     role.term.evidence.as_deref(),
@@ -130,7 +130,7 @@ impl Citations {
                 add(
                     FactAt {
                         page: EntityRef::org(o as u32),
-                        anchor: format!("member-{n}"),
+                        anchor: super::shared::member_anchor(n),
                     },
                     format!("membership: {} in {}", base.label(m.member), org.name),
                     m.term.evidence.as_deref(),

@@ -83,7 +83,7 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
         .map(|(n, (a, role))| {
             let at = FactAt {
                 page: r,
-                anchor: format!("role-{n}"),
+                anchor: super::shared::role_anchor(n),
             };
             let obj = view::role_json(base, *a, role);
             term(base, cit, &at, &escape(&role.title), &obj)
@@ -97,7 +97,7 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
         .map(|(n, (o, m))| {
             let at = FactAt {
                 page: r,
-                anchor: format!("member-{n}"),
+                anchor: super::shared::member_anchor(n),
             };
             let obj = view::membership_json(base, *o, m);
             term(base, cit, &at, &link(base, m.member), &obj)
@@ -119,9 +119,10 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
                 .position(|x| std::ptr::eq(x, *role))
                 .unwrap_or(0);
             format!(
-                "{}: <a href=\"{}.html#role-{n}\">{}</a>{}",
+                "{}: <a href=\"{}.html#{}\">{}</a>{}",
                 link(base, actor),
                 file_name(base.id(actor)),
+                super::shared::role_anchor(n),
                 escape(&role.title),
                 held(role.term.since.as_ref(), role.term.until.as_ref())
             )
@@ -143,8 +144,9 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
                 .position(|x| std::ptr::eq(x, *m))
                 .unwrap_or(0);
             format!(
-                "<a href=\"{}.html#member-{n}\">{}</a>{}",
+                "<a href=\"{}.html#{}\">{}</a>{}",
                 file_name(base.id(org)),
+                super::shared::member_anchor(n),
                 escape(base.label(org)),
                 held(m.term.since.as_ref(), m.term.until.as_ref())
             )

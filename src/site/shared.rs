@@ -37,6 +37,16 @@ pub fn href(base: &Base, r: EntityRef) -> String {
     }
 }
 
+/// The anchor of an actor's `n`th role, on the actor's page.
+pub fn role_anchor(n: usize) -> String {
+    format!("role-{n}")
+}
+
+/// The anchor of an organisation's `n`th member, on the organisation's page.
+pub fn member_anchor(n: usize) -> String {
+    format!("member-{n}")
+}
+
 /// The anchor of a quote on every page that shows it.
 pub fn quote_anchor(base: &Base, q: EntityRef) -> String {
     format!("q-{}", file_name(base.id(q)))

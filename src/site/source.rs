@@ -80,7 +80,7 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
                 let label = format!("{}, {}", actor.name, role.title);
                 term(
                     EntityRef::actor(a as u32),
-                    format!("role-{n}"),
+                    super::shared::role_anchor(n),
                     label,
                     "role",
                 );
@@ -93,7 +93,7 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
                 let label = format!("{} in {}", base.label(m.member), org.name);
                 term(
                     EntityRef::org(o as u32),
-                    format!("member-{n}"),
+                    super::shared::member_anchor(n),
                     label,
                     "membership",
                 );
