@@ -19,11 +19,21 @@ pub struct FactAt {
     pub anchor: String,
 }
 
+/// What a fact is the fact of: a record, an actor's `n`th role, or an organisation's `n`th
+/// member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    Record(EntityRef),
+    Role(u32, usize),
+    Member(u32, usize),
+}
+
 /// A fact that cites a source: where it is shown and what it is, for the back links.
 #[derive(Debug, Clone)]
 pub struct Fact {
     pub at: FactAt,
     pub what: String,
+    pub of: Of,
 }
 
 /// A source text cut into sentences, with the facts citing each cited one.
@@ -42,6 +52,8 @@ pub struct Citations {
     pub sources: Vec<Marks>,
     /// (fact, source) → the first sentence the fact cites in that source.
     first: FxHashMap<(FactAt, u32), usize>,
+    /// By source index: the facts citing it, in base order, each once.
+    cited_by: Vec<Vec<usize>>,
 }
 
 /// One text a fact claims is in its sources.
@@ -57,16 +69,25 @@ impl Citations {
     pub fn find<'b>(base: &'b Base, texts: &[Option<String>]) -> Citations {
         let mut facts = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
+        let mut cited_by: Vec<Vec<usize>> = vec![Vec::new(); base.sources.len()];
         // A fact, and what it claims is verbatim in its sources: its evidence, and a direct
         // quote's own words (which may elide). One fact, however many claims, so a sentence both
         // cite links back to it once.
-        let mut add = |at: FactAt,
+        let mut add = |of: Of,
+                       at: FactAt,
                        what: String,
                        evidence: Option<&'b str>,
                        quoted: Option<&'b str>,
                        sources: &'b [u32]| {
-            facts.push(Fact { at, what });
+            facts.push(Fact { at, what, of });
             let fact = facts.len() - 1;
+            for &s in sources {
+                if let Some(list) = cited_by.get_mut(s as usize)
+                    && list.last() != Some(&fact)
+                {
+                    list.push(fact);
+                }
+            }
             for (text, elided) in [(evidence, false), (quoted, true)] {
                 if let Some(text) = text {
                     claims.push(Claim {
@@ -104,6 +125,7 @@ impl Citations {
                 .filter(|q| q.kind == QuoteKind::Direct)
                 .map(|q| q.text.as_str());
             add(
+                Of::Record(r),
                 at,
                 what,
                 meta.evidence.as_deref(),
@@ -114,6 +136,7 @@ impl Citations {
         for (a, actor) in base.actors.iter().enumerate() {
             for (n, role) in actor.roles.iter().enumerate() {
                 add(
+                    Of::Role(a as u32, n),
                     FactAt {
                         page: EntityRef::actor(a as u32),
                         anchor: super::shared::role_anchor(n),
@@ -128,6 +151,7 @@ impl Citations {
         for (o, org) in base.organisations.iter().enumerate() {
             for (n, m) in org.members.iter().enumerate() {
                 add(
+                    Of::Member(o as u32, n),
                     FactAt {
                         page: EntityRef::org(o as u32),
                         anchor: super::shared::member_anchor(n),
@@ -169,7 +193,14 @@ impl Citations {
             facts,
             sources,
             first,
+            cited_by,
         }
+    }
+
+    /// The facts citing source `s`, in base order: records, then roles, then memberships.
+    pub fn citing(&self, s: u32) -> impl Iterator<Item = &Fact> {
+        let list = self.cited_by.get(s as usize).map_or(&[][..], Vec::as_slice);
+        list.iter().map(|&f| &self.facts[f])
     }
 
     /// The sentence of source `s` that the fact shown at `at` cites first, if any.

@@ -1,10 +1,10 @@
 //! The page of a source: its fields, its full text with every cited sentence marked (each with
 //! an anchor and links back to the facts that cite it), and the records that cite it.
 
-use super::evidence::Citations;
+use super::evidence::{Citations, Of};
 use super::page::{self, link, list, section};
 use super::record::fields;
-use super::shared::Inputs;
+use super::shared::{Inputs, member_anchor, role_anchor};
 use crate::markup::{escape, file_name, safe_url};
 use crate::model::view::{self, main_text};
 use crate::model::{Base, EntityRef};
@@ -56,50 +56,33 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
     }
     // Every record citing it (a quote's link lands on it on its speaker's page), then every role
     // and membership that cites it on its own.
-    let mut citing: Vec<String> = base
-        .all()
-        .filter(|&x| base.meta(x).is_some_and(|m| m.sources.contains(&s)))
-        .map(|x| {
-            format!(
-                "{} <span class=\"muted\">({})</span>",
-                link(base, x),
-                x.kind.name()
-            )
-        })
-        .collect();
-    let mut term = |page: EntityRef, anchor: String, label: String, what: &str| {
-        citing.push(format!(
+    let term = |page: EntityRef, anchor: String, label: String, what: &str| {
+        format!(
             "<a href=\"{}.html#{anchor}\">{}</a> <span class=\"muted\">({what})</span>",
             file_name(base.id(page)),
             escape(&label)
-        ));
+        )
     };
-    for (a, actor) in base.actors.iter().enumerate() {
-        for (n, role) in actor.roles.iter().enumerate() {
-            if role.term.sources.contains(&s) {
-                let label = format!("{}, {}", actor.name, role.title);
-                term(
-                    EntityRef::actor(a as u32),
-                    super::shared::role_anchor(n),
-                    label,
-                    "role",
-                );
+    let citing: Vec<String> = cit
+        .citing(s)
+        .map(|fact| match fact.of {
+            Of::Record(x) => format!(
+                "{} <span class=\"muted\">({})</span>",
+                link(base, x),
+                x.kind.name()
+            ),
+            Of::Role(a, n) => {
+                let actor = &base.actors[a as usize];
+                let label = format!("{}, {}", actor.name, actor.roles[n].title);
+                term(EntityRef::actor(a), role_anchor(n), label, "role")
             }
-        }
-    }
-    for (o, org) in base.organisations.iter().enumerate() {
-        for (n, m) in org.members.iter().enumerate() {
-            if m.term.sources.contains(&s) {
-                let label = format!("{} in {}", base.label(m.member), org.name);
-                term(
-                    EntityRef::org(o as u32),
-                    super::shared::member_anchor(n),
-                    label,
-                    "membership",
-                );
+            Of::Member(o, n) => {
+                let org = &base.organisations[o as usize];
+                let label = format!("{} in {}", base.label(org.members[n].member), org.name);
+                term(EntityRef::org(o), member_anchor(n), label, "membership")
             }
-        }
-    }
+        })
+        .collect();
     body.push_str(&section(
         "cited-by",
         "Records citing this source",
