@@ -13,12 +13,10 @@ use std::fmt::Write as _;
 /// Newlines are kept, and tabs and carriage returns become spaces: in markup they are only white
 /// space.
 pub fn escape(text: &str) -> String {
-    let spaced = replace_chars(text, |c| {
-        matches!(c, '\t' | '\r').then_some(Cow::Borrowed(" "))
-    });
-    let shown = escape_cell(&spaced);
-    let escaped = replace_chars(&shown, |c| {
+    // Markup first, then controls: the references put in hold no control characters.
+    let marked = replace_chars(text, |c| {
         Some(Cow::Borrowed(match c {
+            '\t' | '\r' => " ",
             '&' => "&amp;",
             '<' => "&lt;",
             '>' => "&gt;",
@@ -27,7 +25,7 @@ pub fn escape(text: &str) -> String {
             _ => return None,
         }))
     });
-    escaped.into_owned()
+    escape_cell(&marked).into_owned()
 }
 
 /// Text as shown, before markup escaping: control characters and bidirectional overrides made
