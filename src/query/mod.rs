@@ -38,7 +38,6 @@ pub struct QuoteFilter {
 /// each is then checked against every filter.
 pub fn quotes(base: &Base, f: &QuoteFilter) -> Vec<u32> {
     let candidates: Vec<u32> = match (base.index_ready(), &f.speakers, f.about.first()) {
-        (None, _, _) => (0..base.quotes.len() as u32).collect(),
         (Some(index), Some(speakers), _) => {
             let all: BTreeSet<u32> = speakers.iter().flat_map(|&s| index.quotes_by(s)).collect();
             all.into_iter().collect()
@@ -47,7 +46,7 @@ pub fn quotes(base: &Base, f: &QuoteFilter) -> Vec<u32> {
             let all: BTreeSet<u32> = scope.iter().flat_map(|&x| index.quotes_about(x)).collect();
             all.into_iter().collect()
         }
-        (Some(_), None, None) => (0..base.quotes.len() as u32).collect(),
+        _ => (0..base.quotes.len() as u32).collect(),
     };
     let mut picked: Vec<u32> = candidates
         .into_iter()
