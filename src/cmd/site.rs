@@ -9,6 +9,7 @@ use crate::picture;
 use crate::query::relations::edges;
 use crate::query::timeline;
 use crate::site;
+use crate::text::plural;
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
@@ -65,10 +66,10 @@ impl Run for Args {
             .with_context(|| format!("cannot write the site into {}", self.dir.display()))?;
         writeln!(
             cx.out,
-            "wrote {} pages and {} pictures, with {} cited sentences marked, to {}; open {}",
-            written.pages,
-            written.pictures,
-            written.marked,
+            "wrote {} and {}, with {} marked, to {}; open {}",
+            plural(written.pages, "page"),
+            plural(written.pictures, "picture"),
+            plural(written.marked, "cited sentence"),
             self.dir.display(),
             self.dir.join("index.html").display()
         )?;
