@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let filter = ActorFilter {
             orgs: self
@@ -69,6 +69,6 @@ impl Run for Args {
 }
 
 /// The failure for a text argument with nothing to look for.
-pub fn no_letters(text: &str) -> crate::exit::Failure {
-    crate::exit::Failure::Usage(format!("'{text}' has no letters or digits to look for"))
+pub fn no_letters(text: &str) -> crate::Error {
+    crate::Error::Usage(format!("'{text}' has no letters or digits to look for"))
 }

@@ -2,7 +2,7 @@
 
 use super::{Cx, Needs, Run};
 use crate::diag::Diagnostic;
-use crate::exit::Failure;
+use crate::Error;
 use crate::model::{Base, Kind};
 use crate::render::{self, Format, Rows, Value};
 use crate::text::plural;
@@ -26,7 +26,7 @@ impl Run for Args {
         Needs::Report
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let result = cx.checked();
         let diags: &[Diagnostic] = match &result {
             Ok(_) => &[],
@@ -71,7 +71,7 @@ impl Run for Args {
             }
         }
         if result.is_err() {
-            return Err(Failure::Reported.into());
+            return Err(Error::Reported);
         }
         Ok(())
     }

@@ -36,13 +36,12 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         if self.to == ExportFormat::Ntriples && !is_iri(&self.base) {
-            return Err(crate::exit::Failure::Usage(format!(
+            return Err(crate::Error::Usage(format!(
                 "--base '{}' is not an absolute IRI (like urn:kz: or https://example.org/kz/)",
                 self.base
-            ))
-            .into());
+            )));
         }
         let base = cx.base()?;
         match self.to {

@@ -1,7 +1,7 @@
 //! `kz graph`: the web of relations as Graphviz DOT, Mermaid, or an SVG picture drawn in-process.
 
 use super::{Cx, Run};
-use crate::exit::Failure;
+use crate::Error;
 use crate::model::{Base, EntityRef, Kind};
 use crate::picture;
 use crate::query::relations::{Edge, drawn, edges};
@@ -44,7 +44,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let all = edges(base);
         let start = match &self.id {
@@ -52,10 +52,9 @@ impl Run for Args {
             Some(q) => {
                 let start = query::resolve(base, q, Wanted::ANY)?;
                 if start.iter().any(|r| !drawn(r.kind)) {
-                    return Err(Failure::Usage(format!(
+                    return Err(Error::Usage(format!(
                         "'{q}' is a source or a quote: graph draws people, organisations, places and events"
-                    ))
-                    .into());
+                    )));
                 }
                 Some(start)
             }

@@ -35,7 +35,7 @@ struct Kinded<'b> {
 
 /// Lists organisations (id, name, kind, members: how many) or places (id, name, kind,
 /// part_of), keeping those of the kinds `--kind` asks for, any of them.
-pub fn list(cx: &mut Cx<'_>, listed: Listed, filter: &KindFilter) -> anyhow::Result<()> {
+pub fn list(cx: &mut Cx<'_>, listed: Listed, filter: &KindFilter) -> Result<(), crate::Error> {
     let base = cx.base()?;
     let (what, columns, records): (_, &[&'static str], Vec<Kinded>) = match listed {
         Listed::Organisations => (

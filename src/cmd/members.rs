@@ -41,7 +41,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let on = dates("--on date", &self.on)?;
         let base = cx.base()?;
         let orgs = self

@@ -1,10 +1,10 @@
 //! The subcommands, one module each, and the steps they share. Each command reads as a short
 //! pipeline: resolve its arguments, ask `query`, build rows, and hand them to [`emit`].
 
+use crate::Error;
 use crate::context::{Ctx, Global};
 use crate::date::Date;
 use crate::diag::Report;
-use crate::exit::Failure;
 use crate::model::{Base, EntityRef};
 use crate::open::{self, Mode, Opened};
 use crate::query::{self, Miss, Wanted, Window};
@@ -74,7 +74,7 @@ pub trait Run {
         Needs::Base
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()>;
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error>;
 }
 
 /// What a command runs with: the run's context, where to write, and the opened base.
@@ -86,11 +86,11 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// The checked base, or the failure that lists every problem in it.
-    pub fn base(&self) -> Result<&'static Base, Failure> {
+    pub fn base(&self) -> Result<&'static Base, Error> {
         match self.opened {
             Some(Ok(base)) => Ok(base),
-            Some(Err(report)) => Err(Failure::Broken(report.clone())),
-            None => Err(Failure::Usage("this command reads no fact base".into())),
+            Some(Err(report)) => Err(Error::Broken(report.clone())),
+            None => Err(Error::Usage("this command reads no fact base".into())),
         }
     }
 
@@ -119,7 +119,7 @@ pub fn dispatch(
     command: &Command,
     app: fn() -> clap::Command,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let ctx = Ctx::new(global, app);
     let command = command.run();
     if command.needs() == Needs::Nothing {
@@ -145,14 +145,16 @@ pub fn dispatch(
 }
 
 /// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.
-fn finish(command: &dyn Run, ctx: &Ctx, opened: Opened, out: &mut dyn Write) -> anyhow::Result<()> {
+fn finish(
+    command: &dyn Run,
+    ctx: &Ctx,
+    opened: Opened,
+    out: &mut dyn Write,
+) -> Result<(), crate::Error> {
     let result = run_with(command, ctx, Some(&opened), out);
-    // Even a query that matched nothing (exit 1) has a sound base worth keeping.
-    if result
-        .as_ref()
-        .err()
-        .is_none_or(|e| e.downcast_ref::<Failure>().is_some() || e.downcast_ref::<Miss>().is_some())
-    {
+    // Even a query that matched nothing (exit 1) or a bad argument leaves a base worth keeping;
+    // a failed write of the answer stores nothing.
+    if !matches!(result, Err(Error::Io(_))) {
         opened.store_snapshot();
     }
     result
@@ -163,7 +165,7 @@ fn run_with(
     ctx: &Ctx,
     opened: Option<&Opened>,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let mut cx = Cx {
         ctx,
         out,
@@ -185,7 +187,7 @@ pub struct Dates {
 
 impl Dates {
     /// The days both bounds allow, or the failure naming a bound that is not a date.
-    pub fn window(&self) -> Result<Window, Failure> {
+    pub fn window(&self) -> Result<Window, Error> {
         Ok(Window::between(
             &dates("--since date", &self.since)?,
             &dates("--until date", &self.until)?,
@@ -209,13 +211,13 @@ pub fn emit(
     rows: Rows,
     listing: &Listing,
     miss: impl FnOnce() -> Miss,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let rows = match &listing.facet {
         Some(column) => facet(rows, column)?,
         None => rows,
     };
     if rows.is_empty() {
-        return Err(Failure::from(miss()).into());
+        return Err(Error::from(miss()));
     }
     render::rows(cx.out, &rows, &cx.ctx.style)?;
     Ok(())
@@ -224,9 +226,9 @@ pub fn emit(
 /// Counts the rows by the values of one column: each distinct value with its count, most
 /// frequent first, then by value. Every tie is listed. The sources of a count are those of the
 /// rows it counts.
-pub fn facet(rows: Rows, column: &str) -> Result<Rows, Failure> {
+pub fn facet(rows: Rows, column: &str) -> Result<Rows, Error> {
     let Some(i) = rows.columns.iter().position(|c| *c == column) else {
-        return Err(Failure::Usage(format!(
+        return Err(Error::Usage(format!(
             "no column '{column}' to count by; the columns are {}",
             rows.columns.join(", ")
         )));
@@ -265,13 +267,13 @@ pub fn facet(rows: Rows, column: &str) -> Result<Rows, Failure> {
 }
 
 /// Parses every date given to a flag, naming the flag when one is not a date.
-pub fn dates(flag: &str, values: &[String]) -> Result<Vec<Date>, Failure> {
+pub fn dates(flag: &str, values: &[String]) -> Result<Vec<Date>, Error> {
     values.iter().map(|v| date(flag, v)).collect()
 }
 
 /// Parses a date argument, naming the argument when it is not a date.
-pub fn date(what: &str, value: &str) -> Result<Date, Failure> {
-    Date::parse(value).map_err(|e| Failure::Usage(format!("invalid {what} '{value}': {e}")))
+pub fn date(what: &str, value: &str) -> Result<Date, Error> {
+    Date::parse(value).map_err(|e| Error::Usage(format!("invalid {what} '{value}': {e}")))
 }
 
 /// Resolves every value of a name flag to the records it names (places with the places within

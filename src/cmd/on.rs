@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let day = date("date", &self.date)?;
         let base = cx.base()?;
         let window = Window::of(&day);

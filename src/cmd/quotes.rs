@@ -36,7 +36,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let window = self.dates.window()?;
         let base = cx.base()?;
         let speakers = match self.by.as_slice() {

@@ -19,7 +19,7 @@ impl Run for Args {
         Needs::Nothing
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         serde_json::to_writer_pretty(&mut *cx.out, &crate::load::schema())?;
         cx.out.write_all(b"\n")?;
         Ok(())

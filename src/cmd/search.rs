@@ -25,9 +25,9 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         if crate::names::normalise(&self.text).is_empty() {
-            return Err(no_letters(&self.text).into());
+            return Err(no_letters(&self.text));
         }
         let base = cx.base()?;
         let query = TextQuery::new(base, &self.text).ok_or_else(|| no_letters(&self.text))?;

@@ -2,7 +2,7 @@
 
 use super::graph::{Adjacency, TIDY_EDGES};
 use super::{Cx, Run};
-use crate::exit::Failure;
+use crate::Error;
 use crate::load;
 use crate::model::{Base, EntityRef};
 use crate::picture;
@@ -10,7 +10,6 @@ use crate::query::relations::edges;
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
-use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
 /// Write a static website of the base into DIR: plain files that work from file:// and on any
@@ -33,11 +32,11 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         check_target(&self.dir)?;
         let base = cx.base()?;
         std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create {}", self.dir.display()))?;
+            .map_err(|e| Error::io(e, format!("cannot create {}", self.dir.display())))?;
         let entries = timeline::entries(base);
         let link = |r: EntityRef| Some(format!("records/{}", site::href(base, r)));
         let timeline = picture::timeline::svg(
@@ -62,8 +61,9 @@ impl Run for Args {
             graph: &graph,
             texts: source_texts(base),
         };
-        let written = site::write(base, &self.dir, &inputs)
-            .with_context(|| format!("cannot write the site into {}", self.dir.display()))?;
+        let written = site::write(base, &self.dir, &inputs).map_err(|e| {
+            Error::io(e, format!("cannot write the site into {}", self.dir.display()))
+        })?;
         writeln!(
             cx.out,
             "wrote {} and {}, with {} marked, to {}; open {}",
@@ -78,10 +78,10 @@ impl Run for Args {
 }
 
 /// Refuses a folder that holds anything but a site kz wrote, before any work.
-fn check_target(dir: &Path) -> Result<(), Failure> {
+fn check_target(dir: &Path) -> Result<(), Error> {
     match std::fs::read_dir(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Failure::Usage(format!(
+        Err(e) => Err(Error::Usage(format!(
             "cannot use {} for the site: {e}",
             dir.display()
         ))),
@@ -89,7 +89,7 @@ fn check_target(dir: &Path) -> Result<(), Failure> {
             if entries.next().is_none() || dir.join(site::MARKER).is_file() {
                 Ok(())
             } else {
-                Err(Failure::Usage(format!(
+                Err(Error::Usage(format!(
                     "{} is not empty and holds no site kz wrote ({} is missing); give an empty \
                      or new folder",
                     dir.display(),

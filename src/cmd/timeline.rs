@@ -49,7 +49,7 @@ pub enum Picture {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let window = self.dates.window()?;
         let base = cx.base()?;
         let mut scope = BTreeSet::new();
@@ -63,7 +63,7 @@ impl Run for Args {
         let miss = || Miss::Nothing("no dated fact matches these filters".into());
         if self.to == Some(Picture::Svg) {
             if entries.is_empty() {
-                return Err(crate::exit::Failure::from(miss()).into());
+                return Err(crate::Error::from(miss()));
             }
             let svg = picture::timeline::svg(&entries, &picture::timeline::Options::default());
             cx.out.write_all(svg.as_bytes())?;

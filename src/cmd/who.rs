@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let found = query::resolve(base, &self.name, Wanted::ANY)?;
         match cx.ctx.style.format {

@@ -44,7 +44,7 @@ struct Why<'b> {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let r = find_one(base, &self.id)?;
         let origin = base.origin(r);

@@ -21,7 +21,7 @@ fn layer(file: &str) -> &'static str {
         "check" => "check",
         "query" => "query",
         "open" => "open",
-        "exit" => "exit",
+        "error" => "error",
         "context" => "context",
         "picture" => "picture",
         "site" => "site",
@@ -41,11 +41,11 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "check" => &["leaves", "model", "load"],
         "query" => &["leaves", "model"],
         "open" => &["leaves", "model", "load", "check"],
-        "exit" => &["leaves", "query"],
+        "error" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
         "picture" | "site" => &["leaves", "model", "query"],
         _ => &[
-            "leaves", "model", "render", "load", "check", "query", "open", "exit", "context",
+            "leaves", "model", "render", "load", "check", "query", "open", "error", "context",
             "picture", "site",
         ],
     }
