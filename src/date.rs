@@ -151,6 +151,33 @@ impl Date {
         self.approximate
     }
 
+    /// Whether two dates mean the same, however they are spelled: the same days, precision and
+    /// qualifiers (`1992` written as a number and as text agree).
+    pub fn same(&self, other: &Date) -> bool {
+        (
+            self.start,
+            self.end,
+            self.precision,
+            self.uncertain,
+            self.approximate,
+        ) == (
+            other.start,
+            other.end,
+            other.precision,
+            other.uncertain,
+            other.approximate,
+        )
+    }
+
+    /// What [`Date::same`] compares, as a key for hashing: dates that mean the same have equal
+    /// keys.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}/{:?}/{:?}/{}{}",
+            self.start, self.end, self.precision, self.uncertain as u8, self.approximate as u8
+        )
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }

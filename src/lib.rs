@@ -20,6 +20,7 @@ pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod write;
 
 pub use error::Error;
 

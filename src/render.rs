@@ -47,7 +47,7 @@ impl Value {
     }
 
     /// The cell as one line of text (lists joined with `, `).
-    fn flat(&self) -> Cow<'_, str> {
+    pub fn flat(&self) -> Cow<'_, str> {
         match self {
             Value::Text(t) => Cow::Borrowed(t),
             Value::List(items) => Cow::Owned(items.join(", ")),

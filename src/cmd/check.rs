@@ -28,8 +28,12 @@ impl Run for Args {
 
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let result = cx.checked();
+        let notes = match &result {
+            Ok(base) => base.notes.clone(),
+            Err(_) => Vec::new(),
+        };
         let diags: &[Diagnostic] = match &result {
-            Ok(_) => &[],
+            Ok(_) => &notes,
             Err(report) => &report.diagnostics,
         };
         let out = &mut *cx.out;
@@ -65,6 +69,12 @@ impl Run for Args {
                     write!(out, "{d}")?;
                 }
                 match &result {
+                    Ok(base) if !notes.is_empty() => writeln!(
+                        out,
+                        "ok: {}; {} between sources (notes above)",
+                        summary(base),
+                        plural(notes.len(), "dispute")
+                    )?,
                     Ok(base) => writeln!(out, "ok: {}", summary(base))?,
                     Err(report) => writeln!(out, "error: {}", report.summary())?,
                 }

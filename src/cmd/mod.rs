@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::diag::Report;
 use crate::model::{Base, EntityRef};
 use crate::open::{self, Mode, Opened};
-use crate::query::{self, Miss, Wanted, Window};
+use crate::query::{self, Miss, TextQuery, Wanted, Window};
 use crate::render::{self, Row, Rows, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -34,6 +34,9 @@ macro_rules! commands {
 }
 
 mod kinds;
+pub mod rows;
+
+pub use rows::source_ids;
 
 commands! {
     Who => who,
@@ -48,6 +51,7 @@ commands! {
     Search => search,
     Sources => sources,
     Why => why,
+    Disputes => disputes,
     Check => check,
     Graph => graph,
     Site => site,
@@ -186,13 +190,49 @@ pub struct Dates {
 }
 
 impl Dates {
-    /// The days both bounds allow, or the failure naming a bound that is not a date.
+    /// The days both bounds allow, or the failure naming a bound that is not a date, or bounds
+    /// that leave no day between them.
     pub fn window(&self) -> Result<Window, Error> {
-        Ok(Window::between(
-            &dates("--since date", &self.since)?,
-            &dates("--until date", &self.until)?,
-        ))
+        let (since, until) = (
+            dates("--since date", &self.since)?,
+            dates("--until date", &self.until)?,
+        );
+        let window = Window::between(&since, &until);
+        if let (Some(from), Some(to)) = (window.from, window.to)
+            && from > to
+        {
+            let latest = since.iter().max_by_key(|d| d.start());
+            let earliest = until.iter().min_by_key(|d| d.end());
+            return Err(Error::Usage(format!(
+                "--since {} is after --until {}: no day is in both; swap them",
+                latest.map_or(String::new(), |d| d.to_string()),
+                earliest.map_or(String::new(), |d| d.to_string()),
+            )));
+        }
+        Ok(window)
     }
+}
+
+/// `--min-sources`, for listings of statements that several sources may make.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Corroboration {
+    /// Only what at least N distinct sources state (a quote, an event, a person, a membership or
+    /// role, a dated fact); deprecated declarations do not count
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_sources: usize,
+}
+
+/// The text queries of `--contains`, `--role` or `search`: each must have something to look for.
+pub fn text_queries(base: &Base, texts: &[String]) -> Result<Vec<TextQuery>, Error> {
+    texts
+        .iter()
+        .map(|t| TextQuery::new(base, t).ok_or_else(|| no_letters(t)))
+        .collect()
+}
+
+/// The failure for a text argument with nothing to look for.
+pub fn no_letters(text: &str) -> Error {
+    Error::Usage(format!("'{text}' has no letters or digits to look for"))
 }
 
 /// Options every listing command takes.
@@ -295,13 +335,14 @@ pub fn date_cell(date: Option<&Date>) -> Value {
 }
 
 /// The cells every listing of sources begins with: id, title, publisher, published.
-pub fn source_cells(s: &crate::model::Source) -> Vec<Value> {
-    vec![
-        s.id.as_str().into(),
-        s.title.as_str().into(),
-        Value::opt(s.publisher.as_deref()),
-        date_cell(s.published.as_ref()),
-    ]
+pub fn source_cells(base: &Base, s: u32) -> Vec<Value> {
+    let cols = [
+        ("id", "id"),
+        ("title", "title"),
+        ("publisher", "publisher"),
+        ("published", "published"),
+    ];
+    rows::record(base, EntityRef::source(s), &cols).0
 }
 
 /// The labels of some records, for a list cell.
@@ -311,14 +352,6 @@ pub fn labels(base: &Base, refs: impl IntoIterator<Item = EntityRef>) -> Value {
             .map(|r| base.label(r).to_string())
             .collect(),
     )
-}
-
-/// The ids of the sources behind a row, for the `source` key of JSON rows.
-pub fn source_ids(base: &Base, sources: &[u32]) -> Vec<String> {
-    base.source_ids(sources)
-        .into_iter()
-        .map(str::to_string)
-        .collect()
 }
 
 #[cfg(test)]

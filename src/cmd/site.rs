@@ -110,6 +110,7 @@ fn source_texts(base: &Base) -> Vec<Option<String>> {
         .map(|s| {
             let rel = s.text.as_deref()?;
             let file = base.files.get(s.origin.file as usize)?;
+            let file = file.strip_prefix(load::BUILTIN).unwrap_or(file);
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
             if let Ok(full) = std::path::absolute(&path)
                 && base.texts.iter().any(|t| t.path == full)

@@ -1,6 +1,6 @@
 //! `kz who NAME`: a profile of every record NAME names.
 
-use super::{Cx, Run, date_cell, source_ids};
+use super::{Cx, Run, date_cell, rows, source_ids};
 use crate::model::view::{self, kind_label, main_text};
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::{self, Relations};
@@ -77,7 +77,7 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
         "member_of".into(),
         rel.member_of
             .iter()
-            .map(|(o, m)| view::membership_json(base, *o, m))
+            .map(|(o, m)| view::membership_json(base, base.id(EntityRef::org(*o)), m))
             .collect(),
     );
     if r.kind == Kind::Organisation || r.kind == Kind::Place {
@@ -85,18 +85,16 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
             "people".into(),
             rel.people
                 .iter()
-                .map(|(a, role)| view::role_json(base, *a, role))
+                .map(|(a, role)| view::role_json(base, base.id(EntityRef::actor(*a)), role))
                 .collect(),
         );
     }
     if r.kind == Kind::Place {
-        map.insert(
-            "places_within".into(),
-            rel.parts
-                .iter()
-                .map(|&p| json!(base.id(EntityRef::place(p))))
-                .collect(),
-        );
+        let ids = |list: &[u32], kind: fn(u32) -> EntityRef| -> Json {
+            list.iter().map(|&p| json!(base.id(kind(p)))).collect()
+        };
+        map.insert("places_within".into(), ids(&rel.parts, EntityRef::place));
+        map.insert("based_here".into(), ids(&rel.based_here, EntityRef::org));
     }
     map.insert("quotes".into(), records(EntityRef::quote, &rel.quotes_by));
     map.insert(
@@ -104,6 +102,10 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
         records(EntityRef::quote, &rel.quotes_about),
     );
     map.insert("events".into(), records(EntityRef::event, &rel.events));
+    map.insert(
+        "events_about".into(),
+        records(EntityRef::event, &rel.events_about),
+    );
     obj
 }
 
@@ -113,83 +115,9 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
     Profile {
         title: base.label(r).to_string(),
         subtitle: format!("({})", kind_label(base, r)),
-        fields: fields(base, r),
+        fields: rows::profile_fields(base, r),
         sections: sections(base, &rel),
     }
-}
-
-/// The record's own fields, as `name  value` lines.
-fn fields(base: &Base, r: EntityRef) -> Vec<(&'static str, String)> {
-    let i = r.idx as usize;
-    let place = |p: u32| base.places[p as usize].name.to_string();
-    let list = |refs: &mut dyn Iterator<Item = EntityRef>| {
-        refs.map(|x| base.label(x).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out: Vec<(&'static str, Option<String>)> = vec![("id", Some(base.id(r).to_string()))];
-    let aliases = base.aliases(r);
-    if !aliases.is_empty() {
-        out.push(("aliases", Some(aliases.join(", "))));
-    }
-    match r.kind {
-        Kind::Actor => {
-            let a = &base.actors[i];
-            out.push(("description", Some(a.description.to_string())));
-            out.push(("nationality", a.nationality.map(place)));
-        }
-        Kind::Organisation => {
-            let o = &base.organisations[i];
-            out.push(("kind", Some(o.kind.to_string())));
-            out.push(("description", o.description.as_ref().map(|d| d.to_string())));
-            out.push(("founded", o.founded.as_ref().map(|d| d.to_string())));
-            out.push(("based in", o.based_in.map(place)));
-        }
-        Kind::Place => {
-            let p = &base.places[i];
-            out.push(("kind", Some(p.kind.to_string())));
-            out.push(("part of", p.part_of.map(place)));
-            out.push(("description", p.description.as_ref().map(|d| d.to_string())));
-        }
-        Kind::Source => {
-            let s = &base.sources[i];
-            out.push(("publisher", s.publisher.as_ref().map(|t| t.to_string())));
-            out.push(("url", s.url.as_ref().map(|t| t.to_string())));
-            out.push(("text", s.text.as_ref().map(|t| t.to_string())));
-            out.push(("notes", s.notes.as_ref().map(|t| t.to_string())));
-            out.push(("published", s.published.as_ref().map(|d| d.to_string())));
-        }
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            out.push(("speaker", Some(base.label(q.speaker).to_string())));
-            out.push(("kind", Some(q.kind.name().to_string())));
-            out.push(("said", q.said.as_ref().map(|d| d.to_string())));
-            out.push(("context", q.context.as_ref().map(|c| c.to_string())));
-            out.push(("text", Some(q.text.to_string())));
-            if !q.about.is_empty() {
-                out.push(("about", Some(list(&mut q.about.iter().copied()))));
-            }
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            out.push(("date", Some(e.date.to_string())));
-            out.push(("description", e.description.as_ref().map(|d| d.to_string())));
-            if !e.places.is_empty() {
-                out.push(("places", Some(list(&mut e.places.iter().map(|&p| EntityRef::place(p))))));
-            }
-            if !e.involving.is_empty() {
-                out.push(("involving", Some(list(&mut e.involving.iter().copied()))));
-            }
-        }
-    }
-    if let Some(meta) = base.meta(r)
-        && !meta.sources.is_empty()
-    {
-        out.push(("source", Some(base.source_ids(&meta.sources).join(", "))));
-    }
-    out.into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
 }
 
 /// One titled table per kind of relation the record has.
@@ -206,8 +134,8 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
         roles.push(
             vec![
                 role.title.as_str().into(),
-                Value::opt(role.org.map(|o| base.label(EntityRef::org(o)))),
-                Value::opt(role.place.map(|p| base.label(EntityRef::place(p)))),
+                Value::opt(role.org.map(|o| base.label(o))),
+                Value::opt(role.place.map(|p| base.label(p))),
                 date_cell(role.term.since.as_ref()),
                 date_cell(role.term.until.as_ref()),
                 Value::List(source_ids(base, &role.term.sources)),
@@ -257,61 +185,31 @@ fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
         );
     }
     section("Member of", member_of);
-    let mut parts = Rows::new(&["id", "name", "kind"]);
-    for &p in &rel.parts {
-        let place = &base.places[p as usize];
-        parts.push(
-            vec![
-                place.meta.id.as_str().into(),
-                place.name.as_str().into(),
-                place.kind.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Places within", parts);
-    let mut quotes = Rows::new(&["id", "date", "kind", "text", "context"]);
-    for &q in &rel.quotes_by {
-        let quote = &base.quotes[q as usize];
-        quotes.push(
-            vec![
-                quote.meta.id.as_str().into(),
-                date_cell(quote.said.as_ref()),
-                quote.kind.name().into(),
-                quote.text.as_str().into(),
-                Value::opt(quote.context.as_deref()),
-            ],
-            vec![],
-        );
-    }
-    section("Quotes", quotes);
-    let mut about = Rows::new(&["id", "date", "speaker", "kind", "text"]);
-    for &q in &rel.quotes_about {
-        let quote = &base.quotes[q as usize];
-        about.push(
-            vec![
-                quote.meta.id.as_str().into(),
-                date_cell(quote.said.as_ref()),
-                name(quote.speaker),
-                quote.kind.name().into(),
-                quote.text.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Quoted about", about);
-    let mut events = Rows::new(&["id", "date", "title"]);
-    for &e in &rel.events {
-        let ev = &base.events[e as usize];
-        events.push(
-            vec![
-                ev.meta.id.as_str().into(),
-                ev.date.to_string().into(),
-                ev.title.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Events", events);
+    let kinded = |refs: Vec<EntityRef>| {
+        let mut rows = Rows::new(&["id", "name", "kind"]);
+        for r in refs {
+            rows.push(
+                vec![base.id(r).into(), name(r), rows::shown(base, base.get(r), "kind")],
+                vec![],
+            );
+        }
+        rows
+    };
+    section(
+        "Places within",
+        kinded(rel.parts.iter().map(|&p| EntityRef::place(p)).collect()),
+    );
+    section(
+        "Organisations based here",
+        kinded(rel.based_here.iter().map(|&o| EntityRef::org(o)).collect()),
+    );
+    let quotes = |list: &[u32]| rows::table(base, list.iter().map(|&q| EntityRef::quote(q)), rows::QUOTE);
+    section("Quotes", quotes(&rel.quotes_by));
+    section("Quoted about", quotes(&rel.quotes_about));
+    let events = |list: &[u32]| {
+        rows::table(base, list.iter().map(|&e| EntityRef::event(e)), rows::EVENT_BRIEF)
+    };
+    section("Events", events(&rel.events));
+    section("Events about", events(&rel.events_about));
     out
 }

@@ -3,7 +3,7 @@
 
 use crate::date::Date;
 use crate::model::view::summary;
-use crate::model::{Base, EntityRef, Ids, Refs, Term};
+use crate::model::{Base, EntityRef, Ids, Rank, Refs, Term, provenance};
 use std::collections::BTreeSet;
 
 /// What kind of dated fact an entry is.
@@ -57,9 +57,31 @@ pub struct Entry<'b> {
     pub sources: Ids,
     /// The records the fact is about, for `kz timeline NAME`.
     pub about: Refs,
+    /// Other dates the sources give the fact, where they disagree: a date filter matches the
+    /// entry through any of them.
+    pub also: Vec<&'b Date>,
 }
 
 impl<'b> Entry<'b> {
+    /// Whether a window admits the fact through any date its sources give it.
+    pub fn within(&self, window: &super::Window) -> bool {
+        std::iter::once(self.date)
+            .chain(self.also.iter().copied())
+            .any(|d| window.admits(Some(d)))
+    }
+
+    /// The date as written, and any other dates sources give the fact: `2022-01-07 [disputed:
+    /// also 2022-01-08]`.
+    pub fn date_text(&self) -> String {
+        match self.also.as_slice() {
+            [] => self.date.to_string(),
+            also => {
+                let also: Vec<String> = also.iter().map(|d| d.to_string()).collect();
+                format!("{} [disputed: also {}]", self.date, also.join(", "))
+            }
+        }
+    }
+
     /// A fact about its own record alone (a founding, a publication).
     fn of(what: What, record: EntityRef, date: &'b Date, summary: String, sources: &[u32]) -> Self {
         Entry {
@@ -69,18 +91,25 @@ impl<'b> Entry<'b> {
             summary,
             sources: Ids::from_slice(sources),
             about: Refs::from_slice(&[record]),
+            also: Vec::new(),
         }
     }
 }
 
 /// Every dated fact, oldest first (start day, coarser first, then the order of [`What`] and file
-/// order).
+/// order). Records that only deprecated declarations state are left out.
 pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
+    let counts = |r: EntityRef| base.get(r).rank() != Rank::Deprecated;
+    // A dated record's other dates, where its sources disagree.
+    let also = |r: EntityRef, field: &str| provenance::dates(base.get(r), field).split_off(1);
     for (i, e) in base.events.iter().enumerate() {
         let me = EntityRef::event(i as u32);
+        if !counts(me) {
+            continue;
+        }
         let mut about: Refs = e.involving.clone();
-        about.extend(e.places.iter().map(|&p| EntityRef::place(p)));
+        about.extend(e.about.iter().chain(&e.places).copied());
         about.push(me);
         out.push(Entry {
             what: What::Event,
@@ -89,10 +118,14 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             summary: summary(base, me),
             sources: e.meta.sources.clone(),
             about,
+            also: also(me, "date"),
         });
     }
     for (i, q) in base.quotes.iter().enumerate() {
         let me = EntityRef::quote(i as u32);
+        if !counts(me) {
+            continue;
+        }
         if let Some(d) = &q.said {
             let mut about: Refs = q.about.clone();
             about.push(q.speaker);
@@ -104,16 +137,20 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
                 summary: summary(base, me),
                 sources: q.meta.sources.clone(),
                 about,
+                also: also(me, "said"),
             });
         }
     }
     for (i, a) in base.actors.iter().enumerate() {
         let me = EntityRef::actor(i as u32);
+        if !counts(me) {
+            continue;
+        }
         for r in &a.roles {
-            let at = r.org.map(EntityRef::org).or(r.place.map(EntityRef::place));
+            let at = r.org.or(r.place);
             let mut about: Refs = Refs::from_slice(&[me]);
-            about.extend(r.org.map(EntityRef::org));
-            about.extend(r.place.map(EntityRef::place));
+            about.extend(r.org);
+            about.extend(r.place);
             // The organisation or place, unless the title already names it.
             let label = |verb: &str| match at.map(|x| base.label(x)) {
                 Some(x) if !r.title.contains(x) => {
@@ -133,14 +170,19 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     }
     for (i, o) in base.organisations.iter().enumerate() {
         let me = EntityRef::org(i as u32);
+        if !counts(me) {
+            continue;
+        }
         if let Some(d) = &o.founded {
-            out.push(Entry::of(
+            let mut entry = Entry::of(
                 What::Founded,
                 me,
                 d,
                 format!("{} founded", o.name),
                 &o.meta.sources,
-            ));
+            );
+            entry.also = also(me, "founded");
+            out.push(entry);
         }
         for m in &o.members {
             let who = base.label(m.member);
@@ -186,6 +228,7 @@ fn push_span<'b>(
                 summary,
                 sources: term.sources.clone(),
                 about: about.clone(),
+                also: Vec::new(),
             });
         }
     }

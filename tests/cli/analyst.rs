@@ -320,17 +320,50 @@ fn ones_own_facts_sit_beside_the_builtin_base() {
         .args(["who", "Serdyukov"])
         .run()
         .code(1);
-    // An id that clashes with the built-in base is a located error in the user's file.
+    // Re-declaring a record of the built-in base adds to it: the kind the user's report gives
+    // differently is a dispute, noted; the built-in files are named as built in.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mine.yaml");
     std::fs::write(&file, "sources:\n  - id: mine\n    title: Mine\norganisations:\n  - id: csto\n    name: Another CSTO\n    kind: club\n    source: mine\n").unwrap();
+    let facts = format!(":{}", dir.path().display());
     let run = Kz::new()
-        .env("KZ_FACTS", &format!(":{}", dir.path().display()))
+        .env("KZ_FACTS", &facts)
+        .args(["check"])
+        .run()
+        .success();
+    assert!(
+        run.stdout.contains("mine.yaml:7:11: note[KZ060]: sources disagree on `kind` of organisation `csto`: military alliance (article at built-in:facts/organisations.yaml:10) against club (mine at "),
+        "{}",
+        run.stdout
+    );
+    let csto = Kz::new()
+        .env("KZ_FACTS", &facts)
+        .args(["who", "csto", "-f", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(csto[0]["name"], "Collective Security Treaty Organization");
+    assert!(
+        csto[0]["aliases"]
+            .as_array()
+            .unwrap()
+            .contains(&"Another CSTO".into())
+    );
+    assert_eq!(csto[0]["source"], serde_json::json!(["article", "mine"]));
+    // One id declared as two kinds of record is an error at both declarations.
+    std::fs::write(&file, "sources:\n  - id: mine\n    title: Mine\nplaces:\n  - id: csto\n    name: Another CSTO\n    kind: club\n    source: mine\n").unwrap();
+    let run = Kz::new()
+        .env("KZ_FACTS", &facts)
         .args(["check"])
         .run()
         .code(2);
     assert!(
-        run.stdout.contains("mine.yaml:5:9: error[KZ022]: duplicate id `csto`: the organisation at facts/organisations.yaml:"),
+        run.stdout.contains("mine.yaml:5:9: error[KZ022]: `csto` is declared here as a place and at built-in:facts/organisations.yaml:3 as an organisation"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("built-in:facts/organisations.yaml:3:9: error[KZ022]: `csto` is declared here as an organisation and at "),
         "{}",
         run.stdout
     );

@@ -25,14 +25,15 @@ fn layer(file: &str) -> &'static str {
         "context" => "context",
         "picture" => "picture",
         "site" => "site",
+        "write" => "write",
         _ => "command",
     }
 }
 
 /// What each layer may use besides itself. The command layer (`cli`, `cmd/`, `lib`, `main`) may
-/// use anything. `picture` and `site` see records through the model's views and relations
-/// through `query`, and only the command layer uses them: the site gets its pictures from the
-/// command that builds it.
+/// use anything. `picture`, `site` and `write` (the exports) see records through the model's
+/// views and relations through `query`, and only the command layer uses them: the site gets
+/// its pictures from the command that builds it.
 fn allowed(from: &str) -> &'static [&'static str] {
     match from {
         "leaves" => &[],
@@ -43,10 +44,10 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "open" => &["leaves", "model", "load", "check"],
         "error" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
-        "picture" | "site" => &["leaves", "model", "query"],
+        "picture" | "site" | "write" => &["leaves", "model", "query"],
         _ => &[
             "leaves", "model", "render", "load", "check", "query", "open", "error", "context",
-            "picture", "site",
+            "picture", "site", "write",
         ],
     }
 }

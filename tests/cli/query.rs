@@ -321,7 +321,7 @@ fn why_shows_evidence_and_sources() {
     let w = &v[0];
     assert_eq!(w["record"], "quote");
     assert_eq!(w["kind"], "direct");
-    assert_eq!(w["file"], "facts/quotes.yaml");
+    assert_eq!(w["file"], "built-in:facts/quotes.yaml");
     assert!(w["line"].as_u64().unwrap() > 1);
     assert!(w["evidence"].as_str().unwrap().contains("We shouldn"));
     assert_eq!(w["sources"][0]["id"], "article");

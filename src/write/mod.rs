@@ -1,0 +1,4 @@
+//! Writers of the whole base for other engines: RDF ([`rdf`]). They read records through their
+//! field tables and write to any `impl Write`, streaming record by record.
+
+pub mod rdf;
