@@ -74,13 +74,139 @@ struct Entry<'r> {
 /// A reference that cannot be resolved: its code, message and help.
 type Problem = (Code, String, Option<String>);
 
-/// The group a union-find node is in, with the path to it shortened.
-fn root(parent: &mut [usize], mut n: usize) -> usize {
-    while parent[n] != n {
-        parent[n] = parent[parent[n]];
-        n = parent[n];
+/// Every declaration of every kind, sources first, each kind in file order.
+fn entries(records: &Records) -> Vec<Entry<'_>> {
+    fn of<'r, T: Cited>(kind: Kind, list: &'r [Located<T>]) -> Vec<Entry<'r>> {
+        list.iter()
+            .map(|r| Entry {
+                kind,
+                at: r.at,
+                id: r.raw.id(),
+                same_as: r.raw.same_as(),
+            })
+            .collect()
     }
-    n
+    let sources = records.sources.iter().map(|r| Entry {
+        kind: Kind::Source,
+        at: r.at,
+        id: r.raw.id.as_ref(),
+        same_as: &[],
+    });
+    sources
+        .chain(of(Kind::Actor, &records.actors))
+        .chain(of(Kind::Organisation, &records.organisations))
+        .chain(of(Kind::Place, &records.places))
+        .chain(of(Kind::Quote, &records.quotes))
+        .chain(of(Kind::Event, &records.events))
+        .collect()
+}
+
+/// The distinct ids of a base and the records they make: each id in order of first
+/// declaration (the id, its kind, where it is first declared and its place among the
+/// declarations of its kind), and the groups `same_as` joins them into (a union-find).
+#[derive(Default)]
+struct Groups<'r> {
+    first: FxHashMap<&'r str, usize>,
+    order: Vec<(&'r str, Kind, At, usize)>,
+    parent: Vec<usize>,
+    /// Declarations seen so far of each kind.
+    within: [usize; 6],
+}
+
+impl<'r> Groups<'r> {
+    /// Takes one declaration: its id's place in [`Groups::order`], or `None` when it has no
+    /// sound id or may not be declared again (another kind's id, a source's).
+    fn declare(&mut self, ids: &Ids, sink: &mut Sink, e: &Entry<'r>) -> Option<usize> {
+        let raw = self.within[e.kind.slot()];
+        self.within[e.kind.slot()] += 1;
+        let id = ids.valid_id(sink, e)?;
+        match self.first.get(id) {
+            None => {
+                self.first.insert(id, self.order.len());
+                self.order.push((id, e.kind, e.at, raw));
+                self.parent.push(self.parent.len());
+                Some(self.order.len() - 1)
+            }
+            Some(&n) => {
+                let (_, kind, at, _) = self.order[n];
+                again(sink, id, e, kind, at);
+                (kind == e.kind && kind != Kind::Source).then_some(n)
+            }
+        }
+    }
+
+    /// The group a node is in, with the path to it shortened.
+    fn root(&mut self, mut n: usize) -> usize {
+        while self.parent[n] != n {
+            self.parent[n] = self.parent[self.parent[n]];
+            n = self.parent[n];
+        }
+        n
+    }
+
+    /// Joins the declaration's id to each id its `same_as` names, reporting one that names
+    /// nothing or a record of another kind.
+    fn join(&mut self, ids: &mut Ids, sink: &mut Sink, e: &Entry, me: usize) {
+        for (i, other) in e.same_as.iter().enumerate() {
+            let other = other.trim();
+            let path = [Seg::Key("same_as"), Seg::Index(i)];
+            match self.first.get(other).copied() {
+                Some(n) if self.order[n].1 == e.kind => {
+                    let (a, b) = (self.root(me), self.root(n));
+                    self.parent[a.max(b)] = a.min(b);
+                }
+                Some(n) => {
+                    let message = format!(
+                        "`same_as` joins records of one kind, but `{other}` is {} and `{}` is {}",
+                        article(self.order[n].1.name()),
+                        self.order[me].0,
+                        article(e.kind.name())
+                    );
+                    sink.report(Code::WrongKind, e.at, &path, message, None);
+                }
+                None => {
+                    let message = format!("`same_as` names `{other}`, but no record has that id");
+                    if let Some(d) = sink.report(Code::Dangling, e.at, &path, message, None)
+                        && !ids.broken.iter().any(|b| b == other)
+                    {
+                        ids.unknown.push((d, other.to_string(), Want::One(e.kind)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Numbers the groups kind by kind in order of first declaration, and maps every id to its
+    /// group's record. A source, declared once, keeps its place in the file order, where the
+    /// verbatim check finds its text. Returns each group's record index, by its root.
+    fn number(&mut self, ids: &mut Ids, all: &[Entry]) -> Vec<Option<u32>> {
+        ids.ats[Kind::Source.slot()] = all
+            .iter()
+            .filter(|e| e.kind == Kind::Source)
+            .map(|e| e.at)
+            .collect();
+        let mut merged: Vec<Option<u32>> = vec![None; self.order.len()];
+        for n in 0..self.order.len() {
+            let (id, kind, at, raw) = self.order[n];
+            let r = self.root(n);
+            let idx = match merged[r] {
+                _ if kind == Kind::Source => raw as u32,
+                Some(idx) => {
+                    ids.aka[kind.slot()][idx as usize].push(id.into());
+                    idx
+                }
+                None => {
+                    let idx = ids.ats[kind.slot()].len() as u32;
+                    ids.ats[kind.slot()].push(at);
+                    ids.aka[kind.slot()].push(Vec::new());
+                    merged[r] = Some(idx);
+                    idx
+                }
+            };
+            ids.map.insert(id.to_string(), EntityRef::new(kind, idx));
+        }
+        merged
+    }
 }
 
 /// Reports an id declared again where that is not allowed: as another kind of record (at both
@@ -133,37 +259,7 @@ impl Ids {
     /// as two kinds of record (at both declarations), a source declared twice, and a `same_as`
     /// that names nothing or a record of another kind.
     pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids {
-        fn entries<'r, T: Cited>(kind: Kind, list: &'r [Located<T>]) -> Vec<Entry<'r>> {
-            list.iter()
-                .map(|r| Entry {
-                    kind,
-                    at: r.at,
-                    id: r.raw.id(),
-                    same_as: r.raw.same_as(),
-                })
-                .collect()
-        }
-        let sources: Vec<Entry> = records
-            .sources
-            .iter()
-            .map(|r| Entry {
-                kind: Kind::Source,
-                at: r.at,
-                id: r.raw.id.as_ref(),
-                same_as: &[],
-            })
-            .collect();
-        let all: Vec<Entry> = [
-            sources,
-            entries(Kind::Actor, &records.actors),
-            entries(Kind::Organisation, &records.organisations),
-            entries(Kind::Place, &records.places),
-            entries(Kind::Quote, &records.quotes),
-            entries(Kind::Event, &records.events),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let all = entries(records);
         let mut ids = Ids {
             map: FxHashMap::default(),
             ats: Default::default(),
@@ -173,93 +269,19 @@ impl Ids {
             broken,
             unknown: Vec::new(),
         };
-        // Each distinct id in order of first declaration: its kind and where it is first
-        // declared. Each declaration's id's place in that list, or `None`.
-        let mut first: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut order: Vec<(&str, Kind, At, usize)> = Vec::new();
-        let mut of_entry: Vec<Option<usize>> = Vec::with_capacity(all.len());
-        let mut within = [0usize; 6];
-        for e in &all {
-            let raw = within[e.kind.slot()];
-            within[e.kind.slot()] += 1;
-            let id = ids.valid_id(sink, e);
-            let slot = id.and_then(|id| match first.get(id) {
-                None => {
-                    first.insert(id, order.len());
-                    order.push((id, e.kind, e.at, raw));
-                    Some(order.len() - 1)
-                }
-                Some(&n) => {
-                    let (_, kind, at, _) = order[n];
-                    again(sink, id, e, kind, at);
-                    (kind == e.kind && kind != Kind::Source).then_some(n)
-                }
-            });
-            of_entry.push(slot);
-        }
-        // `same_as` joins ids into groups; each group is one record under its first id.
-        let mut parent: Vec<usize> = (0..order.len()).collect();
+        let mut groups = Groups::default();
+        let of_entry: Vec<Option<usize>> =
+            all.iter().map(|e| groups.declare(&ids, sink, e)).collect();
         for (e, slot) in all.iter().zip(&of_entry) {
-            let Some(me) = *slot else { continue };
-            for (i, other) in e.same_as.iter().enumerate() {
-                let other = other.trim();
-                let path = [Seg::Key("same_as"), Seg::Index(i)];
-                match first.get(other) {
-                    Some(&n) if order[n].1 == e.kind => {
-                        let (a, b) = (root(&mut parent, me), root(&mut parent, n));
-                        parent[a.max(b)] = a.min(b);
-                    }
-                    Some(&n) => {
-                        let message = format!(
-                            "`same_as` joins records of one kind, but `{other}` is {} and `{}` is {}",
-                            article(order[n].1.name()),
-                            order[me].0,
-                            article(e.kind.name())
-                        );
-                        sink.report(Code::WrongKind, e.at, &path, message, None);
-                    }
-                    None => {
-                        let message =
-                            format!("`same_as` names `{other}`, but no record has that id");
-                        if let Some(d) = sink.report(Code::Dangling, e.at, &path, message, None)
-                            && !ids.broken.iter().any(|b| b == other)
-                        {
-                            ids.unknown.push((d, other.to_string(), Want::One(e.kind)));
-                        }
-                    }
-                }
+            if let Some(me) = *slot {
+                groups.join(&mut ids, sink, e, me);
             }
         }
-        // Number the groups kind by kind in order of first declaration. A source, declared
-        // once, keeps its place in the file order, where the verbatim check finds its text.
-        ids.ats[Kind::Source.slot()] = all
-            .iter()
-            .filter(|e| e.kind == Kind::Source)
-            .map(|e| e.at)
-            .collect();
-        let mut merged: Vec<Option<u32>> = vec![None; order.len()];
-        for (n, &(id, kind, at, raw)) in order.iter().enumerate() {
-            let r = root(&mut parent, n);
-            let idx = match merged[r] {
-                _ if kind == Kind::Source => raw as u32,
-                Some(idx) => {
-                    ids.aka[kind.slot()][idx as usize].push(id.into());
-                    idx
-                }
-                None => {
-                    let idx = ids.ats[kind.slot()].len() as u32;
-                    ids.ats[kind.slot()].push(at);
-                    ids.aka[kind.slot()].push(Vec::new());
-                    merged[r] = Some(idx);
-                    idx
-                }
-            };
-            ids.map.insert(id.to_string(), EntityRef::new(kind, idx));
-        }
+        let merged = groups.number(&mut ids, &all);
         for (e, slot) in all.iter().zip(of_entry) {
             let idx = slot.map(|n| match e.kind {
-                Kind::Source => order[n].3 as u32,
-                _ => merged[root(&mut parent, n)].unwrap_or_default(),
+                Kind::Source => groups.order[n].3 as u32,
+                _ => merged[groups.root(n)].unwrap_or_default(),
             });
             ids.decl[e.kind.slot()].push(idx);
             ids.decl_at[e.kind.slot()].push(e.at);

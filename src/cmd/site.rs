@@ -1,12 +1,12 @@
 //! `kz site DIR`: a static website of the base, with its pictures, written into DIR.
 
-use super::graph::{Adjacency, TIDY_EDGES};
 use super::{Cx, Run};
 use crate::Error;
 use crate::load;
 use crate::model::{Base, EntityRef};
 use crate::picture;
-use crate::query::relations::edges;
+use crate::picture::graph::TIDY_EDGES;
+use crate::query::relations::{Adjacency, edges};
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;

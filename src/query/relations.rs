@@ -4,7 +4,7 @@
 use super::time::by_date;
 use crate::model::fields::{Item, Value};
 use crate::model::{Base, EntityRef, Kind, Membership, Rank, Role};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A record and, for a place, every place within it at any depth: what a filter or a profile
 /// about the record counts as "about it".
@@ -212,4 +212,62 @@ pub fn edges(base: &Base) -> Vec<Edge> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The edges of a picture, indexed by the records at their ends, so a neighbourhood costs what
+/// it holds rather than a pass over every edge.
+pub struct Adjacency<'e> {
+    edges: &'e [Edge],
+    by_record: BTreeMap<EntityRef, Vec<usize>>,
+}
+
+impl<'e> Adjacency<'e> {
+    pub fn new(edges: &'e [Edge]) -> Adjacency<'e> {
+        let mut by_record: BTreeMap<EntityRef, Vec<usize>> = BTreeMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            by_record.entry(e.from).or_default().push(i);
+            if e.to != e.from {
+                by_record.entry(e.to).or_default().push(i);
+            }
+        }
+        Adjacency { edges, by_record }
+    }
+
+    fn of(&self, r: EntityRef) -> impl Iterator<Item = &'e Edge> + '_ {
+        self.by_record
+            .get(&r)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.edges[i])
+    }
+
+    /// The records within `depth` steps of `start`, following edges either way.
+    pub fn neighbourhood(&self, start: &[EntityRef], depth: u32) -> BTreeSet<EntityRef> {
+        let mut seen: BTreeSet<EntityRef> = start.iter().copied().collect();
+        let mut queue: VecDeque<(EntityRef, u32)> = start.iter().map(|&r| (r, 0)).collect();
+        while let Some((r, d)) = queue.pop_front() {
+            if d == depth {
+                continue;
+            }
+            for e in self.of(r) {
+                let next = if e.from == r { e.to } else { e.from };
+                if seen.insert(next) {
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        seen
+    }
+
+    /// The edges between records of `nodes`, in the order of [`edges`].
+    pub fn among(&self, nodes: &BTreeSet<EntityRef>) -> Vec<&'e Edge> {
+        let mut picked: Vec<usize> = nodes
+            .iter()
+            .flat_map(|r| self.by_record.get(r).into_iter().flatten().copied())
+            .filter(|&i| nodes.contains(&self.edges[i].from) && nodes.contains(&self.edges[i].to))
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        picked.into_iter().map(|i| &self.edges[i]).collect()
+    }
 }
