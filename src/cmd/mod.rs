@@ -36,7 +36,7 @@ macro_rules! commands {
 mod kinds;
 pub mod rows;
 
-pub use rows::source_ids;
+pub use rows::{date_cell, source_ids};
 
 commands! {
     Who => who,
@@ -327,11 +327,6 @@ pub fn scopes(
         .iter()
         .map(|v| Ok(query::scope_of(base, &query::resolve(base, v, wanted)?)))
         .collect()
-}
-
-/// A date cell: the date as written, or empty.
-pub fn date_cell(date: Option<&Date>) -> Value {
-    Value::opt(date.map(|d| d.to_string()))
 }
 
 /// The cells every listing of sources begins with: id, title, publisher, published.

@@ -5,7 +5,8 @@
 use crate::model::fields::{Info, Item, Merge, RecordRef, Show, Value};
 use crate::model::provenance::{self, Statement};
 use crate::model::{Base, EntityRef, Rank};
-use crate::render::{self, Rows};
+use crate::query::relations::Relations;
+use crate::render::{self, Rows, Value as Cell};
 
 /// A column of a listing: its name, and the field of the record it shows (`id` for the id).
 pub type Col = (&'static str, &'static str);
@@ -190,4 +191,97 @@ pub fn source_ids(base: &Base, sources: &[u32]) -> Vec<String> {
         .into_iter()
         .map(str::to_string)
         .collect()
+}
+
+/// A person's own roles: title, organisation, place, dates and sources.
+pub fn roles(base: &Base, rel: &Relations) -> Rows {
+    let mut out = Rows::new(&["title", "org", "place", "since", "until", "source"]);
+    for (_, role) in &rel.roles {
+        out.push(
+            vec![
+                role.title.as_str().into(),
+                Cell::opt(role.org.map(|o| base.label(o))),
+                Cell::opt(role.place.map(|p| base.label(p))),
+                date_cell(role.term.since.as_ref()),
+                date_cell(role.term.until.as_ref()),
+                Cell::List(source_ids(base, &role.term.sources)),
+            ],
+            vec![],
+        );
+    }
+    out
+}
+
+/// An organisation's members, with their dates.
+pub fn members(base: &Base, rel: &Relations) -> Rows {
+    let mut out = Rows::new(&["id", "name", "kind", "since", "until"]);
+    for (_, m) in &rel.members {
+        out.push(
+            vec![
+                base.id(m.member).into(),
+                base.label(m.member).into(),
+                m.member.kind.name().into(),
+                date_cell(m.term.since.as_ref()),
+                date_cell(m.term.until.as_ref()),
+            ],
+            vec![],
+        );
+    }
+    out
+}
+
+/// The people with a role in an organisation or at a place.
+pub fn people(base: &Base, rel: &Relations) -> Rows {
+    let mut out = Rows::new(&["id", "name", "title", "since", "until"]);
+    for (a, role) in &rel.people {
+        let me = EntityRef::actor(*a);
+        out.push(
+            vec![
+                base.id(me).into(),
+                base.label(me).into(),
+                role.title.as_str().into(),
+                date_cell(role.term.since.as_ref()),
+                date_cell(role.term.until.as_ref()),
+            ],
+            vec![],
+        );
+    }
+    out
+}
+
+/// The organisations a record is a member of.
+pub fn member_of(base: &Base, rel: &Relations) -> Rows {
+    let mut out = Rows::new(&["organisation", "since", "until"]);
+    for (o, m) in &rel.member_of {
+        out.push(
+            vec![
+                base.label(EntityRef::org(*o)).into(),
+                date_cell(m.term.since.as_ref()),
+                date_cell(m.term.until.as_ref()),
+            ],
+            vec![],
+        );
+    }
+    out
+}
+
+/// Places or organisations with their own kind.
+pub fn kinded(base: &Base, refs: Vec<EntityRef>) -> Rows {
+    let mut out = Rows::new(&["id", "name", "kind"]);
+    for r in refs {
+        out.push(
+            vec![
+                base.id(r).into(),
+                base.label(r).into(),
+                shown(base, base.get(r), "kind"),
+            ],
+            vec![],
+        );
+    }
+    out
+}
+
+/// A date cell: the date as written, or empty.
+pub fn date_cell(date: Option<&crate::date::Date>) -> Cell {
+    Cell::opt(date.map(|d| d.to_string()))
 }

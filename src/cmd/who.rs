@@ -1,6 +1,6 @@
 //! `kz who NAME`: a profile of every record NAME names.
 
-use super::{Cx, Run, date_cell, rows, source_ids};
+use super::{Cx, Run, rows, source_ids};
 use crate::model::view::{self, kind_label, main_text};
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::{self, Relations};
@@ -120,96 +120,33 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
     }
 }
 
-/// One titled table per kind of relation the record has.
+/// One titled table per kind of relation the record has; empty ones are left out.
 fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
-    let mut out = Vec::new();
-    let mut section = |title: &str, rows: Rows| {
-        if !rows.is_empty() {
-            out.push((title.to_string(), rows));
-        }
+    let refs = |list: &[u32], kind: fn(u32) -> EntityRef| -> Vec<EntityRef> {
+        list.iter().map(|&i| kind(i)).collect()
     };
-    let name = |r: EntityRef| -> Value { base.label(r).into() };
-    let mut roles = Rows::new(&["title", "org", "place", "since", "until", "source"]);
-    for (_, role) in &rel.roles {
-        roles.push(
-            vec![
-                role.title.as_str().into(),
-                Value::opt(role.org.map(|o| base.label(o))),
-                Value::opt(role.place.map(|p| base.label(p))),
-                date_cell(role.term.since.as_ref()),
-                date_cell(role.term.until.as_ref()),
-                Value::List(source_ids(base, &role.term.sources)),
-            ],
-            vec![],
-        );
-    }
-    section("Roles", roles);
-    let mut members = Rows::new(&["id", "name", "kind", "since", "until"]);
-    for (_, m) in &rel.members {
-        members.push(
-            vec![
-                base.id(m.member).into(),
-                name(m.member),
-                m.member.kind.name().into(),
-                date_cell(m.term.since.as_ref()),
-                date_cell(m.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("Members", members);
-    let mut people = Rows::new(&["id", "name", "title", "since", "until"]);
-    for (a, role) in &rel.people {
-        let me = EntityRef::actor(*a);
-        people.push(
-            vec![
-                base.id(me).into(),
-                name(me),
-                role.title.as_str().into(),
-                date_cell(role.term.since.as_ref()),
-                date_cell(role.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("People", people);
-    let mut member_of = Rows::new(&["organisation", "since", "until"]);
-    for (o, m) in &rel.member_of {
-        member_of.push(
-            vec![
-                name(EntityRef::org(*o)),
-                date_cell(m.term.since.as_ref()),
-                date_cell(m.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("Member of", member_of);
-    let kinded = |refs: Vec<EntityRef>| {
-        let mut rows = Rows::new(&["id", "name", "kind"]);
-        for r in refs {
-            rows.push(
-                vec![base.id(r).into(), name(r), rows::shown(base, base.get(r), "kind")],
-                vec![],
-            );
-        }
-        rows
-    };
-    section(
-        "Places within",
-        kinded(rel.parts.iter().map(|&p| EntityRef::place(p)).collect()),
-    );
-    section(
-        "Organisations based here",
-        kinded(rel.based_here.iter().map(|&o| EntityRef::org(o)).collect()),
-    );
-    let quotes = |list: &[u32]| rows::table(base, list.iter().map(|&q| EntityRef::quote(q)), rows::QUOTE);
-    section("Quotes", quotes(&rel.quotes_by));
-    section("Quoted about", quotes(&rel.quotes_about));
-    let events = |list: &[u32]| {
-        rows::table(base, list.iter().map(|&e| EntityRef::event(e)), rows::EVENT_BRIEF)
-    };
-    section("Events", events(&rel.events));
-    section("Events about", events(&rel.events_about));
-    out
+    let quotes = |list: &[u32]| rows::table(base, refs(list, EntityRef::quote), rows::QUOTE);
+    let events = |list: &[u32]| rows::table(base, refs(list, EntityRef::event), rows::EVENT_BRIEF);
+    [
+        ("Roles", rows::roles(base, rel)),
+        ("Members", rows::members(base, rel)),
+        ("People", rows::people(base, rel)),
+        ("Member of", rows::member_of(base, rel)),
+        (
+            "Places within",
+            rows::kinded(base, refs(&rel.parts, EntityRef::place)),
+        ),
+        (
+            "Organisations based here",
+            rows::kinded(base, refs(&rel.based_here, EntityRef::org)),
+        ),
+        ("Quotes", quotes(&rel.quotes_by)),
+        ("Quoted about", quotes(&rel.quotes_about)),
+        ("Events", events(&rel.events)),
+        ("Events about", events(&rel.events_about)),
+    ]
+    .into_iter()
+    .filter(|(_, rows)| !rows.is_empty())
+    .map(|(title, rows)| (title.to_string(), rows))
+    .collect()
 }

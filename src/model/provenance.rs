@@ -84,58 +84,73 @@ pub fn statements(r: RecordRef<'_>) -> Vec<Statement<'_>> {
     let mut out: Vec<Statement> = Vec::new();
     for (fi, (info, shown)) in r.fields().into_iter().enumerate() {
         let start = out.len();
-        let mut at: HashMap<String, usize> = HashMap::new();
-        let mut cited: Vec<HashSet<u32>> = Vec::new();
-        let fresh = |item| Statement {
-            field: info,
-            item,
-            decls: Vec::new(),
-            sources: Vec::new(),
-            rank: Rank::Deprecated,
-            disputed: false,
-        };
-        for item in shown.items() {
-            if let Entry::Vacant(e) = at.entry(item.key()) {
-                e.insert(out.len());
-                cited.push(HashSet::new());
-                out.push(fresh(item));
-            }
-        }
-        for (n, (d, fields)) in decls.iter().zip(&per_decl).enumerate() {
-            let value = fields[fi].1;
-            let mut items: Vec<(Item, bool)> =
-                value.items().into_iter().map(|i| (i, false)).collect();
-            if info.name == "aliases"
-                && let Some(name) = name_at
-            {
-                items.extend(fields[name].1.items().into_iter().map(|i| (i, true)));
-            }
-            for (item, only_known) in items {
-                let k = match at.entry(item.key()) {
-                    Entry::Occupied(e) => *e.get(),
-                    Entry::Vacant(_) if only_known => continue,
-                    Entry::Vacant(e) => {
-                        e.insert(out.len());
-                        cited.push(HashSet::new());
-                        out.push(fresh(item));
-                        out.len() - 1
-                    }
-                };
-                let st = &mut out[k];
-                if st.decls.last() != Some(&n) {
-                    st.decls.push(n);
-                }
-                st.rank = st.rank.max(d.rank());
-                for src in sources_of(*d, value, &item) {
-                    if cited[k - start].insert(src) {
-                        st.sources.push(src);
-                    }
-                }
-            }
-        }
+        out.extend(traced(info, shown, fi, &decls, &per_decl, name_at));
         if info.merge == Merge::Single && out.len() - start > 1 {
             for st in &mut out[start..] {
                 st.disputed = true;
+            }
+        }
+    }
+    out
+}
+
+/// The statements of one field (the `fi`th) of a record of several declarations: each item
+/// shown, then each item only other declarations give, each traced by its key to the
+/// declarations that state it, with their sources and best rank.
+fn traced<'b>(
+    info: &'static Info,
+    shown: Value<'b>,
+    fi: usize,
+    decls: &[RecordRef<'b>],
+    per_decl: &[Vec<(&'static Info, Value<'b>)>],
+    name_at: Option<usize>,
+) -> Vec<Statement<'b>> {
+    let mut out: Vec<Statement> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut cited: Vec<HashSet<u32>> = Vec::new();
+    let fresh = |item| Statement {
+        field: info,
+        item,
+        decls: Vec::new(),
+        sources: Vec::new(),
+        rank: Rank::Deprecated,
+        disputed: false,
+    };
+    for item in shown.items() {
+        if let Entry::Vacant(e) = at.entry(item.key()) {
+            e.insert(out.len());
+            cited.push(HashSet::new());
+            out.push(fresh(item));
+        }
+    }
+    for (n, (d, fields)) in decls.iter().zip(per_decl).enumerate() {
+        let value = fields[fi].1;
+        let mut items: Vec<(Item, bool)> = value.items().into_iter().map(|i| (i, false)).collect();
+        if info.name == "aliases"
+            && let Some(name) = name_at
+        {
+            items.extend(fields[name].1.items().into_iter().map(|i| (i, true)));
+        }
+        for (item, only_known) in items {
+            let k = match at.entry(item.key()) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(_) if only_known => continue,
+                Entry::Vacant(e) => {
+                    e.insert(out.len());
+                    cited.push(HashSet::new());
+                    out.push(fresh(item));
+                    out.len() - 1
+                }
+            };
+            let st = &mut out[k];
+            if st.decls.last() != Some(&n) {
+                st.decls.push(n);
+            }
+            st.rank = st.rank.max(d.rank());
+            for src in sources_of(*d, value, &item) {
+                if cited[k].insert(src) {
+                    st.sources.push(src);
+                }
             }
         }
     }

@@ -100,12 +100,39 @@ impl<'b> Entry<'b> {
 /// order). Records that only deprecated declarations state are left out.
 pub fn entries(base: &Base) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
-    let counts = |r: EntityRef| base.get(r).rank() != Rank::Deprecated;
-    // A dated record's other dates, where its sources disagree.
-    let also = |r: EntityRef, field: &str| provenance::dates(base.get(r), field).split_off(1);
+    events(base, &mut out);
+    quotes(base, &mut out);
+    roles(base, &mut out);
+    organisations(base, &mut out);
+    for (i, s) in base.sources.iter().enumerate() {
+        let me = EntityRef::source(i as u32);
+        if let Some(d) = &s.published {
+            let summary = format!("{} published", s.title);
+            out.push(Entry::of(What::Published, me, d, summary, &[i as u32]));
+        }
+    }
+    out.sort_by(|a, b| a.date.chronological(b.date).then(a.what.cmp(&b.what)));
+    out
+}
+
+/// Whether queries answer from a record: it is not only deprecated declarations.
+fn counts(base: &Base, r: EntityRef) -> bool {
+    base.get(r).rank() != Rank::Deprecated
+}
+
+/// A dated record's other dates, where its sources disagree.
+fn also<'b>(base: &'b Base, r: EntityRef, field: &str) -> Vec<&'b Date> {
+    provenance::dates(base.get(r), field)
+        .into_iter()
+        .skip(1)
+        .collect()
+}
+
+/// Each event, about what it involved, concerned and where it happened, and about itself.
+fn events<'b>(base: &'b Base, out: &mut Vec<Entry<'b>>) {
     for (i, e) in base.events.iter().enumerate() {
         let me = EntityRef::event(i as u32);
-        if !counts(me) {
+        if !counts(base, me) {
             continue;
         }
         let mut about: Refs = e.involving.clone();
@@ -118,32 +145,39 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             summary: summary(base, me),
             sources: e.meta.sources.clone(),
             about,
-            also: also(me, "date"),
+            also: also(base, me, "date"),
         });
     }
+}
+
+/// Each dated quote, about its subjects, its speaker and itself.
+fn quotes<'b>(base: &'b Base, out: &mut Vec<Entry<'b>>) {
     for (i, q) in base.quotes.iter().enumerate() {
         let me = EntityRef::quote(i as u32);
-        if !counts(me) {
+        let Some(d) = q.said.as_ref().filter(|_| counts(base, me)) else {
             continue;
-        }
-        if let Some(d) = &q.said {
-            let mut about: Refs = q.about.clone();
-            about.push(q.speaker);
-            about.push(me);
-            out.push(Entry {
-                what: What::Quote,
-                record: me,
-                date: d,
-                summary: summary(base, me),
-                sources: q.meta.sources.clone(),
-                about,
-                also: also(me, "said"),
-            });
-        }
+        };
+        let mut about: Refs = q.about.clone();
+        about.push(q.speaker);
+        about.push(me);
+        out.push(Entry {
+            what: What::Quote,
+            record: me,
+            date: d,
+            summary: summary(base, me),
+            sources: q.meta.sources.clone(),
+            about,
+            also: also(base, me, "said"),
+        });
     }
+}
+
+/// The dated starts and ends of people's roles, about the person, the organisation and the
+/// place.
+fn roles<'b>(base: &'b Base, out: &mut Vec<Entry<'b>>) {
     for (i, a) in base.actors.iter().enumerate() {
         let me = EntityRef::actor(i as u32);
-        if !counts(me) {
+        if !counts(base, me) {
             continue;
         }
         for r in &a.roles {
@@ -159,7 +193,7 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
                 _ => format!("{} {verb} {}", a.name, r.title),
             };
             push_span(
-                &mut out,
+                out,
                 me,
                 &r.term,
                 (What::RoleStart, What::RoleEnd),
@@ -168,9 +202,13 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             );
         }
     }
+}
+
+/// Foundings, and the dated starts and ends of memberships.
+fn organisations<'b>(base: &'b Base, out: &mut Vec<Entry<'b>>) {
     for (i, o) in base.organisations.iter().enumerate() {
         let me = EntityRef::org(i as u32);
-        if !counts(me) {
+        if !counts(base, me) {
             continue;
         }
         if let Some(d) = &o.founded {
@@ -181,13 +219,13 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
                 format!("{} founded", o.name),
                 &o.meta.sources,
             );
-            entry.also = also(me, "founded");
+            entry.also = also(base, me, "founded");
             out.push(entry);
         }
         for m in &o.members {
             let who = base.label(m.member);
             push_span(
-                &mut out,
+                out,
                 me,
                 &m.term,
                 (What::MembershipStart, What::MembershipEnd),
@@ -199,15 +237,6 @@ pub fn entries(base: &Base) -> Vec<Entry<'_>> {
             );
         }
     }
-    for (i, s) in base.sources.iter().enumerate() {
-        let me = EntityRef::source(i as u32);
-        if let Some(d) = &s.published {
-            let summary = format!("{} published", s.title);
-            out.push(Entry::of(What::Published, me, d, summary, &[i as u32]));
-        }
-    }
-    out.sort_by(|a, b| a.date.chronological(b.date).then(a.what.cmp(&b.what)));
-    out
 }
 
 /// The dated start and end of a role or membership, as entries.

@@ -113,45 +113,8 @@ fn terms(base: &Base, r: EntityRef, rel: &relations::Relations, cit: &Citations)
 /// What the base relates to the record: people with a role in it, what it is a member of, the
 /// places within it and organisations based there, quotes by and about it, and events.
 fn related(base: &Base, r: EntityRef, rel: &relations::Relations, cit: &Citations) -> String {
-    let people: Vec<String> = rel
-        .people
-        .iter()
-        .map(|(a, role)| {
-            let actor = EntityRef::actor(*a);
-            let n = base.actors[*a as usize]
-                .roles
-                .iter()
-                .position(|x| std::ptr::eq(x, *role))
-                .unwrap_or(0);
-            format!(
-                "{}: <a href=\"{}.html#{}\">{}</a>{}",
-                link(base, actor),
-                file_name(base.id(actor)),
-                super::shared::role_anchor(n),
-                escape(&role.title),
-                held(role.term.since.as_ref(), role.term.until.as_ref())
-            )
-        })
-        .collect();
-    let member_of: Vec<String> = rel
-        .member_of
-        .iter()
-        .map(|(o, m)| {
-            let org = EntityRef::org(*o);
-            let n = base.organisations[*o as usize]
-                .members
-                .iter()
-                .position(|x| std::ptr::eq(x, *m))
-                .unwrap_or(0);
-            format!(
-                "<a href=\"{}.html#{}\">{}</a>{}",
-                file_name(base.id(org)),
-                super::shared::member_anchor(n),
-                escape(base.label(org)),
-                held(m.term.since.as_ref(), m.term.until.as_ref())
-            )
-        })
-        .collect();
+    let people = people(base, rel);
+    let member_of = member_of(base, rel);
     let links = |refs: &mut dyn Iterator<Item = EntityRef>| -> Vec<String> {
         refs.map(|x| link(base, x)).collect()
     };
@@ -193,6 +156,51 @@ fn related(base: &Base, r: EntityRef, rel: &relations::Relations, cit: &Citation
     .into_iter()
     .map(|(id, title, class, items)| section(id, title, list_or_empty(class, &items)))
     .collect()
+}
+
+/// The people with a role here, each linked to the role on their own page.
+fn people(base: &Base, rel: &relations::Relations) -> Vec<String> {
+    rel.people
+        .iter()
+        .map(|(a, role)| {
+            let actor = EntityRef::actor(*a);
+            let n = base.actors[*a as usize]
+                .roles
+                .iter()
+                .position(|x| std::ptr::eq(x, *role))
+                .unwrap_or(0);
+            format!(
+                "{}: <a href=\"{}.html#{}\">{}</a>{}",
+                link(base, actor),
+                file_name(base.id(actor)),
+                super::shared::role_anchor(n),
+                escape(&role.title),
+                held(role.term.since.as_ref(), role.term.until.as_ref())
+            )
+        })
+        .collect()
+}
+
+/// The organisations the record is a member of, each linked to the membership on its page.
+fn member_of(base: &Base, rel: &relations::Relations) -> Vec<String> {
+    rel.member_of
+        .iter()
+        .map(|(o, m)| {
+            let org = EntityRef::org(*o);
+            let n = base.organisations[*o as usize]
+                .members
+                .iter()
+                .position(|x| std::ptr::eq(x, *m))
+                .unwrap_or(0);
+            format!(
+                "<a href=\"{}.html#{}\">{}</a>{}",
+                file_name(base.id(org)),
+                super::shared::member_anchor(n),
+                escape(base.label(org)),
+                held(m.term.since.as_ref(), m.term.until.as_ref())
+            )
+        })
+        .collect()
 }
 
 /// A list, or nothing for no items.
