@@ -206,3 +206,158 @@ fn preferred_agree<T: Declared>(decls: &[(T, At)], sink: &mut Sink) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::fields::Item;
+    use crate::model::provenance;
+    use crate::model::{EntityRef, Rank};
+    use crate::testing::{SOURCE, base, checked};
+
+    const A: &str = "actors:\n  - id: ada\n    name: Ada Lovelace\n    aliases: [Ada]\n    description: A mathematician.\n    nationality: uk\n    source: s\n    roles:\n      - title: Countess\n";
+    const B: &str = "actors:\n  - id: ada\n    name: Augusta Ada King\n    aliases: [Ada, Lovelace]\n    description: Wrote the first program.\n    nationality: britain\n    source: t\n    roles:\n      - title: Countess\n        since: 1838\n";
+    const PLACES: &str = "places:\n  - id: uk\n    name: United Kingdom\n    kind: country\n    source: s\n  - id: britain\n    name: Britain\n    kind: country\n    source: s\n";
+
+    #[test]
+    fn declarations_of_one_id_are_one_record() {
+        let base = base(&[
+            ("s.yaml", &format!("{SOURCE}{PLACES}")),
+            ("a.yaml", A),
+            ("b.yaml", B),
+        ]);
+        assert_eq!(base.actors.len(), 1);
+        let ada = &base.actors[0];
+        // The first declaration names it; the other name is an alias; aliases unite.
+        assert_eq!(ada.name, "Ada Lovelace");
+        assert_eq!(ada.aliases, ["Ada", "Augusta Ada King", "Lovelace"]);
+        // One role, its date filled in by the second declaration, its sources both.
+        assert_eq!(ada.roles.len(), 1);
+        assert_eq!(ada.roles[0].term.since.as_ref().unwrap().as_str(), "1838");
+        assert_eq!(ada.roles[0].term.sources.as_slice(), [0, 1]);
+        assert_eq!(ada.meta.sources.as_slice(), [0, 1]);
+        // The nationality is disputed: the first is shown, both are kept.
+        let rec = base.get(EntityRef::actor(0));
+        let disputes = provenance::disputes(rec);
+        assert_eq!(disputes.len(), 1);
+        assert_eq!(disputes[0].field.name, "nationality");
+        let values: Vec<(String, Vec<u32>)> = disputes[0]
+            .values
+            .iter()
+            .map(|v| match v.item {
+                Item::Ref(r) => (base.id(r).to_string(), v.sources.clone()),
+                _ => panic!("a place"),
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("uk".to_string(), vec![0]),
+                ("britain".to_string(), vec![1])
+            ]
+        );
+        assert_eq!(ada.nationality, base.lookup("uk"));
+        // Prose is kept per declaration.
+        let texts: Vec<&str> = rec
+            .declarations()
+            .iter()
+            .filter_map(|d| d.main_text())
+            .collect();
+        assert_eq!(texts, ["A mathematician.", "Wrote the first program."]);
+    }
+
+    #[test]
+    fn a_preferred_value_is_shown_and_a_deprecated_declaration_answers_nothing() {
+        let preferred = B.replace("    source: t\n", "    source: t\n    rank: preferred\n");
+        let base = base(&[
+            ("s.yaml", &format!("{SOURCE}{PLACES}")),
+            ("a.yaml", A),
+            ("b.yaml", &preferred),
+        ]);
+        let ada = &base.actors[0];
+        assert_eq!(ada.nationality, base.lookup("britain"));
+        assert_eq!(ada.name, "Augusta Ada King");
+        assert!(provenance::disputes(base.get(EntityRef::actor(0)))[0].settled());
+        let deprecated = B.replace("    source: t\n", "    source: t\n    rank: deprecated\n");
+        let base = crate::testing::base(&[
+            ("s.yaml", &format!("{SOURCE}{PLACES}")),
+            ("a.yaml", A),
+            ("b.yaml", &deprecated),
+        ]);
+        let ada = &base.actors[0];
+        assert_eq!(
+            ada.aliases,
+            ["Ada"],
+            "a deprecated declaration adds nothing"
+        );
+        assert_eq!(ada.meta.sources.as_slice(), [0]);
+        assert_eq!(ada.meta.rank, Rank::Normal);
+        let only = A.replace("    source: s\n", "    source: s\n    rank: deprecated\n");
+        let base =
+            crate::testing::base(&[("s.yaml", &format!("{SOURCE}{PLACES}")), ("a.yaml", &only)]);
+        assert_eq!(base.get(EntityRef::actor(0)).rank(), Rank::Deprecated);
+    }
+
+    #[test]
+    fn same_as_joins_records_under_the_first_id() {
+        let other = B
+            .replace("id: ada", "id: augusta")
+            .replace("    source: t\n", "    source: t\n    same_as: [ada]\n");
+        let base = base(&[
+            ("s.yaml", &format!("{SOURCE}{PLACES}")),
+            ("a.yaml", A),
+            ("b.yaml", &other),
+        ]);
+        assert_eq!(base.actors.len(), 1);
+        assert_eq!(base.lookup("ada"), base.lookup("augusta"));
+        let rec = base.get(EntityRef::actor(0));
+        assert_eq!(rec.id(), "ada");
+        assert_eq!(rec.aka(), ["augusta"]);
+        // A chain and a cycle of same_as are one group, not a loop.
+        let c = "actors:\n  - id: c\n    name: C\n    description: c\n    same_as: [d]\n    source: s\n  - id: d\n    name: D\n    description: d\n    same_as: [e]\n    source: s\n  - id: e\n    name: E\n    description: e\n    same_as: [c]\n    source: s\n";
+        let base = crate::testing::base(&[("s.yaml", SOURCE), ("c.yaml", c)]);
+        assert_eq!(base.actors.len(), 1);
+        assert_eq!(base.get(EntityRef::actor(0)).aka(), ["d", "e"]);
+    }
+
+    #[test]
+    fn two_preferred_declarations_that_disagree_are_an_error() {
+        let p = |s: &str| s.replace("    description:", "    rank: preferred\n    description:");
+        let report = checked(&[
+            ("s.yaml", &format!("{SOURCE}{PLACES}")),
+            ("a.yaml", &p(A)),
+            ("b.yaml", &p(B)),
+        ])
+        .unwrap_err();
+        let codes: Vec<String> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
+        assert_eq!(codes, ["KZ061"]);
+        assert!(
+            report.diagnostics[0].message.contains("`nationality`"),
+            "{:?}",
+            report.diagnostics
+        );
+    }
+
+    #[test]
+    fn many_declarations_of_one_id_merge_in_linear_time() {
+        let mut many = String::from("places:\n");
+        for i in 0..20_000 {
+            many.push_str(&format!(
+                "  - id: p\n    name: P\n    aliases: [P{i}]\n    kind: city\n    source: s\n"
+            ));
+        }
+        let base = base(&[("s.yaml", SOURCE), ("p.yaml", &many)]);
+        assert_eq!(base.places[0].aliases.len(), 20_000);
+        let statements = provenance::statements(base.get(EntityRef::place(0)));
+        assert_eq!(
+            statements
+                .iter()
+                .filter(|s| s.field.name == "aliases")
+                .count(),
+            20_000
+        );
+    }
+}

@@ -865,3 +865,63 @@ impl<'b> RecordRef<'b> {
         self.meta().map_or(&[], |m| &m.sources)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field of a record's schema is in its table and nothing else is, but those every
+    /// cited record shares (its id and provenance), which `Meta` holds.
+    #[test]
+    fn each_table_is_its_fact_file_schema() {
+        let schema = serde_json::to_value(crate::load::schema()).unwrap();
+        let shared = ["id", "source", "evidence", "notes", "rank", "same_as"];
+        let fields = |def: &str| -> Vec<String> {
+            let props = &schema["definitions"][def]["properties"];
+            let mut names: Vec<String> = props
+                .as_object()
+                .unwrap_or_else(|| panic!("no schema for {def}"))
+                .keys()
+                .filter(|k| !shared.contains(&k.as_str()) || def == "Source" && *k == "notes")
+                .cloned()
+                .collect();
+            names.sort();
+            names
+        };
+        let names = |infos: Vec<&Info>| -> Vec<String> {
+            let mut names: Vec<String> = infos.iter().map(|i| i.name.to_string()).collect();
+            names.sort();
+            names
+        };
+        for (kind, def) in [
+            (Kind::Source, "Source"),
+            (Kind::Actor, "Actor"),
+            (Kind::Organisation, "Organisation"),
+            (Kind::Place, "Place"),
+            (Kind::Quote, "Quote"),
+            (Kind::Event, "Event"),
+        ] {
+            assert_eq!(names(infos(kind)), fields(def), "{def}");
+        }
+        let role: Vec<&Info> = ROLE.iter().map(|f| &f.info).collect();
+        let mut want = fields("Role");
+        want.retain(|f| !["since", "until"].contains(&f.as_str()));
+        assert_eq!(names(role), want, "Role");
+    }
+
+    /// The label read directly is the title field the table declares.
+    #[test]
+    fn labels_are_the_title_fields() {
+        let actor = Actor {
+            name: "Ada".into(),
+            ..Default::default()
+        };
+        let rec = RecordRef::Actor(&actor);
+        let title = rec
+            .fields()
+            .into_iter()
+            .find(|(i, _)| i.show == Show::Title);
+        assert!(matches!(title, Some((_, Value::Text("Ada")))));
+        assert_eq!(rec.label(), "Ada");
+    }
+}

@@ -335,3 +335,95 @@ pub fn tally(base: &Base) -> Vec<Tally> {
             },
         )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{SOURCE, base};
+
+    /// A strike told by two sources that agree on a quote and disagree on the date, then
+    /// corrected by a third.
+    fn strike() -> Base {
+        let people = "places:\n  - id: avel\n    name: Avel\n    kind: city\n    source: s\n  - id: north\n    name: North Avel\n    kind: district\n    part_of: avel\n    source: s\norganisations:\n  - id: union\n    name: Teachers Union\n    kind: trade union\n    based_in: north\n    source: s\n    members:\n      - member: mara\nactors:\n  - id: mara\n    name: Mara Velt\n    description: Union leader.\n    source: s\n    roles:\n      - title: Leader\n        org: union\n";
+        let a = "quotes:\n  - id: q\n    speaker: mara\n    text: We stay out\n    said: 2024-03-07\n    source: s\nevents:\n  - id: strike\n    date: 2024-03-05\n    title: Strike\n    involving: [union]\n    about: [mara]\n    source: s\n";
+        let b = "quotes:\n  - id: q\n    speaker: mara\n    text: We stay out\n    source: t\norganisations:\n  - id: union\n    name: Teachers Union\n    kind: trade union\n    source: t\n    members:\n      - member: mara\nevents:\n  - id: strike\n    date: 2024-03-04\n    title: Strike\n    source: t\n  - id: rumour\n    date: 2024-03-01\n    title: A rumour, retracted\n    rank: deprecated\n    source: t\n";
+        base(&[
+            ("s.yaml", &format!("{SOURCE}{people}")),
+            ("a.yaml", a),
+            ("b.yaml", b),
+        ])
+    }
+
+    fn day(s: &str) -> Window {
+        Window::of(&crate::date::Date::parse(s).unwrap())
+    }
+
+    #[test]
+    fn corroboration_counts_distinct_sources() {
+        let base = strike();
+        let quotes_with = |n| {
+            let f = QuoteFilter {
+                min_sources: n,
+                ..Default::default()
+            };
+            quotes(&base, &f).len()
+        };
+        assert_eq!((quotes_with(1), quotes_with(2), quotes_with(3)), (1, 1, 0));
+        let members_with = |n| members(&base, 0, When::All, false, n).len();
+        assert_eq!((members_with(2), members_with(3)), (1, 0));
+        let f = ActorFilter {
+            min_sources: 2,
+            ..Default::default()
+        };
+        assert!(actors(&base, &f).is_empty(), "Mara is stated by one source");
+    }
+
+    #[test]
+    fn a_date_filter_matches_through_every_value_that_counts() {
+        let base = strike();
+        let on = |d: &str| {
+            let f = EventFilter {
+                window: day(d),
+                ..Default::default()
+            };
+            events(&base, &f)
+        };
+        // The shown date and the disputed one both find the strike; the deprecated rumour is
+        // found by neither its date nor any other.
+        assert_eq!(on("2024-03-05"), [0]);
+        assert_eq!(on("2024-03-04"), [0]);
+        assert!(on("2024-03-01").is_empty());
+        assert!(on("2024-03").iter().all(|&e| e == 0));
+    }
+
+    #[test]
+    fn events_about_a_record_are_apart_from_those_it_took_part_in() {
+        let base = strike();
+        let mara = BTreeSet::from([base.lookup("mara").unwrap()]);
+        let about = EventFilter {
+            about: vec![mara.clone()],
+            ..Default::default()
+        };
+        assert_eq!(events(&base, &about), [0]);
+        let involving = EventFilter {
+            involving: vec![mara],
+            ..Default::default()
+        };
+        assert!(events(&base, &involving).is_empty());
+    }
+
+    #[test]
+    fn a_person_is_at_the_place_of_an_organisation_they_hold_a_role_in() {
+        let base = strike();
+        let avel = scope(&base, base.lookup("avel").unwrap());
+        let f = ActorFilter {
+            places: vec![avel],
+            ..Default::default()
+        };
+        assert_eq!(
+            actors(&base, &f),
+            [0],
+            "the union is based in North Avel, within Avel"
+        );
+    }
+}
