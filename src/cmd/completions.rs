@@ -34,6 +34,10 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes a shell script")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }

@@ -34,6 +34,10 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes with --to")
+    }
+
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         if self.to == ExportFormat::Ntriples && !is_iri(&self.base) {
             return Err(crate::Error::Usage(format!(

@@ -42,6 +42,10 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it draws with --to dot, mermaid or svg")
+    }
+
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let all = edges(base);

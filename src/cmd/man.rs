@@ -20,6 +20,10 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes man pages")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }

@@ -45,6 +45,15 @@ pub struct Args {
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let on = dates("--on date", &self.on)?;
+        let window = Window::within_all(&on);
+        if let (Some(from), Some(to)) = (window.from, window.to)
+            && from > to
+        {
+            return Err(crate::Error::Usage(format!(
+                "no day is in all of --on {}: repeated, --on keeps the days common to every date",
+                self.on.join(" and --on ")
+            )));
+        }
         let base = cx.base()?;
         let orgs = self
             .org
@@ -52,7 +61,7 @@ impl Run for Args {
             .map(|o| query::resolve_one(base, o, Wanted::ORG))
             .collect::<Result<Vec<_>, Miss>>()?;
         let when = match (on.is_empty(), self.all) {
-            (false, _) => When::On(Window::within_all(&on)),
+            (false, _) => When::On(window),
             (true, true) => When::All,
             (true, false) => When::Current,
         };

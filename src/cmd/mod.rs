@@ -29,6 +29,13 @@ macro_rules! commands {
                     $(Command::$variant(args) => args,)*
                 }
             }
+
+            /// The command's name as typed.
+            fn name(&self) -> &'static str {
+                match self {
+                    $(Command::$variant(_) => stringify!($module),)*
+                }
+            }
         }
     };
 }
@@ -78,7 +85,21 @@ pub trait Run {
         Needs::Base
     }
 
+    /// The `-f` formats it writes in, when it does not take them all: `None` when `-f` does
+    /// not apply, with what to use instead (`graph` draws with `--to`).
+    fn formats(&self) -> Formats {
+        Formats::All
+    }
+
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error>;
+}
+
+/// Which `-f` formats a command writes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formats {
+    All,
+    /// None: `-f` is refused, with this hint of what to use instead.
+    None(&'static str),
 }
 
 /// What a command runs with: the run's context, where to write, and the opened base.
@@ -125,7 +146,13 @@ pub fn dispatch(
     out: &mut dyn Write,
 ) -> Result<(), crate::Error> {
     let ctx = Ctx::new(global, app);
+    let name = command.name();
     let command = command.run();
+    if let (true, Formats::None(instead)) = (ctx.format_given, command.formats()) {
+        return Err(Error::Usage(format!(
+            "-f does not apply to `kz {name}`: {instead}"
+        )));
+    }
     if command.needs() == Needs::Nothing {
         return run_with(command, &ctx, None, out);
     }

@@ -15,6 +15,10 @@ use super::{Cx, Needs, Run};
 pub struct Args {}
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes the JSON Schema")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }

@@ -32,6 +32,10 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes a website")
+    }
+
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         check_target(&self.dir)?;
         let base = cx.base()?;

@@ -17,6 +17,7 @@ mod pipes;
 mod property;
 mod query;
 mod readme;
+mod round3;
 mod schema;
 mod site;
 mod snapshot;
