@@ -20,6 +20,20 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// The format as `-f` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Tsv => "tsv",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
 /// How to draw: resolved once from flags, environment and the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {

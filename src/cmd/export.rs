@@ -1,17 +1,26 @@
-//! `kz export`: the whole base for other engines, as JSON lines or RDF N-Triples.
+//! `kz export`: the whole base for other engines: records as JSON lines, statements (a table of
+//! every statement with its source), RDF N-Triples, or N-Quads with a named graph per source.
 
 use super::{Cx, Run};
-use crate::model::view;
+use crate::model::{Base, view};
+use crate::render::{Format, Rows, Value};
 use crate::write::rdf::{Triples, is_iri};
+use crate::write::statements;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     /// One JSON object per record, with its kind: for DuckDB, SQLite, jq
     Jsonl,
+    /// One row per statement and source that makes it (entity, schema, prop, value, item,
+    /// source, rank, disputed, sentence, start, end, since, until): for DuckDB and Spark; JSON
+    /// lines, or `-f csv` or `-f tsv`
+    Statements,
     /// RDF N-Triples with schema.org, FOAF, PROV and Wikidata-style qualifiers: for Oxigraph,
     /// Jena or any triple store
     Ntriples,
+    /// RDF N-Quads: each statement in the named graph of its source (`<BASE + source id>`)
+    Nquads,
 }
 
 /// Export the whole base, every record and relation, for another engine.
@@ -35,11 +44,18 @@ pub struct Args {
 
 impl Run for Args {
     fn formats(&self) -> super::Formats {
-        super::Formats::None("it writes with --to")
+        match self.to {
+            ExportFormat::Statements => super::Formats::Only(
+                &[Format::Jsonl, Format::Csv, Format::Tsv],
+                "statements are JSON lines, or -f csv or -f tsv",
+            ),
+            _ => super::Formats::None("it writes with --to"),
+        }
     }
 
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
-        if self.to == ExportFormat::Ntriples && !is_iri(&self.base) {
+        let rdf = matches!(self.to, ExportFormat::Ntriples | ExportFormat::Nquads);
+        if rdf && !is_iri(&self.base) {
             return Err(crate::Error::Usage(format!(
                 "--base '{}' is not an absolute IRI (like urn:kz: or https://example.org/kz/)",
                 self.base
@@ -59,8 +75,45 @@ impl Run for Args {
                     nt.record(base, r)?;
                 }
             }
+            ExportFormat::Nquads => {
+                let mut nq = Triples::new(&mut *cx.out, &self.base);
+                for r in base.all() {
+                    nq.quads(base, r)?;
+                }
+            }
+            ExportFormat::Statements => statements(cx, base)?,
         }
         Ok(())
     }
 }
 
+
+/// Every statement row, record by record: JSON lines, or CSV or TSV (one header), written as
+/// `kz`'s other rows are.
+fn statements(cx: &mut Cx<'_>, base: &Base) -> Result<(), crate::Error> {
+    let mut style = cx.ctx.style;
+    let table = matches!(style.format, Format::Csv | Format::Tsv) && cx.ctx.format_given;
+    for r in base.all() {
+        let rows = statements::rows(base, r);
+        if !table {
+            for row in rows {
+                serde_json::to_writer(&mut *cx.out, &row)?;
+                cx.out.write_all(b"\n")?;
+            }
+            continue;
+        }
+        let mut out = Rows::new(&statements::COLUMNS);
+        for row in rows {
+            let cells = row.cells().map(|c| match c.is_empty() {
+                true => Value::Null,
+                false => Value::Text(c),
+            });
+            out.push(cells.to_vec(), Vec::new());
+        }
+        if !out.is_empty() {
+            crate::render::rows(cx.out, &out, &style)?;
+            style.header = false;
+        }
+    }
+    Ok(())
+}

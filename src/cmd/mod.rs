@@ -100,6 +100,8 @@ pub enum Formats {
     All,
     /// None: `-f` is refused, with this hint of what to use instead.
     None(&'static str),
+    /// Only these; another is refused with the hint.
+    Only(&'static [render::Format], &'static str),
 }
 
 /// What a command runs with: the run's context, where to write, and the opened base.
@@ -148,10 +150,19 @@ pub fn dispatch(
     let ctx = Ctx::new(global, app);
     let name = command.name();
     let command = command.run();
-    if let (true, Formats::None(instead)) = (ctx.format_given, command.formats()) {
-        return Err(Error::Usage(format!(
-            "-f does not apply to `kz {name}`: {instead}"
-        )));
+    match (ctx.format_given, command.formats()) {
+        (true, Formats::None(instead)) => {
+            return Err(Error::Usage(format!(
+                "-f does not apply to `kz {name}`: {instead}"
+            )));
+        }
+        (true, Formats::Only(formats, instead)) if !formats.contains(&ctx.style.format) => {
+            return Err(Error::Usage(format!(
+                "`kz {name}` does not write -f {}: {instead}",
+                ctx.style.format.name()
+            )));
+        }
+        _ => {}
     }
     if command.needs() == Needs::Nothing {
         return run_with(command, &ctx, None, out);

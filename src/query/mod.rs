@@ -293,10 +293,11 @@ pub struct Tally {
 }
 
 /// The tally of every source, by source index. Statements of deprecated declarations count
-/// for their sources too: they are what those sources say.
+/// for their sources too: they are what those sources say; so do a source's own facts (its
+/// title, its date), as in `kz export --to statements`.
 pub fn tally(base: &Base) -> Vec<Tally> {
     use rayon::prelude::*;
-    let refs: Vec<EntityRef> = base.all().filter(|r| r.kind != Kind::Source).collect();
+    let refs: Vec<EntityRef> = base.all().collect();
     refs.par_chunks(4096)
         .map(|chunk| {
             let mut out = vec![Tally::default(); base.sources.len()];
@@ -312,10 +313,16 @@ pub fn tally(base: &Base) -> Vec<Tally> {
                     out[s as usize].facts += 1;
                 }
                 for st in provenance::statements(rec) {
-                    for &s in &st.sources {
+                    // A source's own facts are its own statements.
+                    let own = [r.idx];
+                    let sources = match r.kind {
+                        Kind::Source => &own[..],
+                        _ => &st.sources,
+                    };
+                    for &s in sources {
                         let t = &mut out[s as usize];
                         t.statements += 1;
-                        t.only_here += u64::from(st.sources.len() == 1);
+                        t.only_here += u64::from(sources.len() == 1);
                         t.disputed += u64::from(st.disputed);
                     }
                 }

@@ -5,6 +5,7 @@
 
 use crate::date::{Date, Precision};
 use crate::model::fields::{self, Item, RecordRef, Shape, Value};
+use crate::model::provenance;
 use crate::model::{Base, EntityRef, Term};
 use std::io::{self, Write};
 
@@ -56,11 +57,14 @@ enum Object<'a> {
     Typed(&'a str, &'a str),
 }
 
-/// Writes triples for records, each record's triples together.
+/// Writes triples for records, each record's triples together: as N-Triples, or as N-Quads
+/// with each statement in the named graph of each source that makes it ([`Triples::quads`]).
 pub struct Triples<'a> {
     out: &'a mut dyn Write,
     base: &'a str,
     blank: usize,
+    /// The graph the triples being written go in (N-Quads), as written between `<>`.
+    graph: Option<String>,
 }
 
 impl<'a> Triples<'a> {
@@ -70,6 +74,7 @@ impl<'a> Triples<'a> {
             out,
             base,
             blank: 0,
+            graph: None,
         }
     }
 
@@ -78,10 +83,16 @@ impl<'a> Triples<'a> {
     }
 
     fn triple(&mut self, s: &str, p: &str, o: Object) -> io::Result<()> {
+        let g = match &self.graph {
+            Some(g) => format!(" {g}"),
+            None => String::new(),
+        };
         match o {
-            Object::Node(n) => writeln!(self.out, "{s} <{p}> {n} ."),
-            Object::Literal(l) => writeln!(self.out, "{s} <{p}> \"{}\" .", literal(l)),
-            Object::Typed(l, t) => writeln!(self.out, "{s} <{p}> \"{}\"^^<{t}> .", literal(l)),
+            Object::Node(n) => writeln!(self.out, "{s} <{p}> {n}{g} ."),
+            Object::Literal(l) => writeln!(self.out, "{s} <{p}> \"{}\"{g} .", literal(l)),
+            Object::Typed(l, t) => {
+                writeln!(self.out, "{s} <{p}> \"{}\"^^<{t}>{g} .", literal(l))
+            }
         }
     }
 
@@ -158,12 +169,11 @@ impl<'a> Triples<'a> {
         self.cited(node, &term.sources, term.evidence.as_deref(), base)
     }
 
-    /// Every triple of one record.
-    pub fn record(&mut self, base: &Base, r: EntityRef) -> io::Result<()> {
-        let rec = base.get(r);
-        let s = &self.iri(rec.id());
+    /// What a record is, whatever says what of it: its identifier, its classes, and the other
+    /// ids `same_as` gave it.
+    fn identity(&mut self, rec: RecordRef, s: &str) -> io::Result<()> {
         self.triple(s, &format!("{SCHEMA}identifier"), Object::Literal(rec.id()))?;
-        for ty in fields::rdf_types(r.kind) {
+        for ty in fields::rdf_types(rec.kind()) {
             self.triple(s, RDF_TYPE, Object::Node(format!("<{ty}>")))?;
         }
         if let RecordRef::Place(p) = rec
@@ -171,6 +181,75 @@ impl<'a> Triples<'a> {
         {
             self.triple(s, RDF_TYPE, Object::Node(format!("<{SCHEMA}Country>")))?;
         }
+        for other in rec.aka() {
+            let o = self.iri(other);
+            self.triple(s, OWL_SAME_AS, Object::Node(o))?;
+        }
+        Ok(())
+    }
+
+    /// Every triple of one record as N-Quads: what it is in the default graph, and each
+    /// statement in the named graph of each source that makes it (`<BASE + source id>`), so a
+    /// SPARQL store can ask what one report says. A role or membership is its node there, as
+    /// in N-Triples, with its dates on it; an event's date brings its first and last day.
+    /// Statements of deprecated declarations are in their sources' graphs too; `kz export --to
+    /// statements` carries each one's rank.
+    pub fn quads(&mut self, base: &Base, r: EntityRef) -> io::Result<()> {
+        let rec = base.get(r);
+        let s = &self.iri(rec.id());
+        self.graph = None;
+        self.identity(rec, s)?;
+        for st in provenance::statements(rec) {
+            // A source's own facts are its own statements.
+            let sources = match rec {
+                RecordRef::Source(_) => vec![r.idx],
+                _ => st.sources.clone(),
+            };
+            for source in sources {
+                self.graph = Some(self.iri(&base.sources[source as usize].id));
+                match st.item {
+                    Item::Role(role) => self.role(base, s, role)?,
+                    Item::Member(m) => self.membership(base, s, m)?,
+                    item => self.item(base, s, st.field.shape, st.field.rdf, item)?,
+                }
+                if let (RecordRef::Event(_), Item::Date(d)) = (rec, st.item) {
+                    self.days(s, d)?;
+                }
+            }
+        }
+        for d in rec.declarations() {
+            let Some(evidence) = d.meta().and_then(|m| m.evidence.as_deref()) else {
+                continue;
+            };
+            for &source in d.sources() {
+                self.graph = Some(self.iri(&base.sources[source as usize].id));
+                self.triple(s, &format!("{KZ}evidence"), Object::Literal(evidence))?;
+            }
+        }
+        self.graph = None;
+        Ok(())
+    }
+
+    /// An event's first and last day, as xsd dates.
+    fn days(&mut self, s: &str, d: &Date) -> io::Result<()> {
+        if let (Some(start), Some(end)) = (d.start(), d.end()) {
+            let (start, end) = (start.to_string(), end.to_string());
+            let date = format!("{XSD}date");
+            self.triple(
+                s,
+                &format!("{SCHEMA}startDate"),
+                Object::Typed(&start, &date),
+            )?;
+            self.triple(s, &format!("{SCHEMA}endDate"), Object::Typed(&end, &date))?;
+        }
+        Ok(())
+    }
+
+    /// Every triple of one record.
+    pub fn record(&mut self, base: &Base, r: EntityRef) -> io::Result<()> {
+        let rec = base.get(r);
+        let s = &self.iri(rec.id());
+        self.identity(rec, s)?;
         for (info, value) in rec.fields() {
             match value {
                 Value::Roles(roles) => {

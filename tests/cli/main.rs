@@ -7,6 +7,7 @@ mod cache;
 mod check;
 mod consistency;
 mod ecosystem;
+mod engines;
 mod equivalence;
 mod facts;
 mod fastpath;
