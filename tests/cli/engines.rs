@@ -176,7 +176,11 @@ fn duckdb_and_oxigraph_answer_as_kz_does() {
     if !python_has("duckdb") || !python_has("pyoxigraph") {
         return;
     }
-    same_answers(&Exported::new(Vec::new()), "jennifer-brick-murtazashvili", "csto");
+    same_answers(
+        &Exported::new(Vec::new()),
+        "jennifer-brick-murtazashvili",
+        "csto",
+    );
     same_answers(
         &Exported::new(vec![fixture("strike")]),
         "mara-velt",
