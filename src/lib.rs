@@ -16,6 +16,7 @@ pub mod open;
 pub mod picture;
 pub mod query;
 pub mod render;
+pub mod sentences;
 pub mod site;
 #[cfg(test)]
 mod testing;
