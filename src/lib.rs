@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod context;
 pub mod date;
 pub mod diag;
+pub mod draft;
 pub mod exit;
 pub mod load;
 pub mod markup;

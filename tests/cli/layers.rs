@@ -25,6 +25,7 @@ fn layer(file: &str) -> &'static str {
         "context" => "context",
         "picture" => "picture",
         "site" => "site",
+        "draft" => "draft",
         _ => "command",
     }
 }
@@ -44,9 +45,10 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "exit" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
         "picture" | "site" => &["leaves", "model", "query"],
+        "draft" => &["leaves", "model", "query"],
         _ => &[
             "leaves", "model", "render", "load", "check", "query", "open", "exit", "context",
-            "picture", "site",
+            "picture", "site", "draft",
         ],
     }
 }
