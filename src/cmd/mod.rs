@@ -52,6 +52,7 @@ commands! {
     Graph => graph,
     Site => site,
     Export => export,
+    Draft => draft,
     Schema => schema,
     Completions => completions,
     Man => man,
