@@ -83,7 +83,7 @@ impl Run for Args {
         let found = draft::draft(base, &input);
         if found.candidates.is_empty() {
             return Err(Failure::from(Miss::Nothing(format!(
-                "no quotation found in the text of {}",
+                "no quotation found in {}",
                 cited.shown
             )))
             .into());

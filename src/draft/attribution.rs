@@ -251,14 +251,13 @@ impl Reader<'_, '_> {
                 return Some(self.attribution(subject, cue, Side::Before));
             }
         }
-        // `Ruiz: “…”`: a name and a colon just before the quotation.
+        // `Ruiz: “…”`, `Lopez, a Democrat, shot back: “…”`: a colon just before the
+        // quotation, after a name or a pronoun.
         let last = toks.last()?;
         if last.text(self.text) == ":" {
             let n = toks.len() - 1;
-            let subject = self.subject_before(&toks, 0, n)?;
-            if matches!(subject, Subject::Name(_)) {
-                return Some(self.attribution(subject, last.at.clone(), Side::Before));
-            }
+            let subject = self.subject_before_as(&toks, 0, n, false)?;
+            return Some(self.attribution(subject, last.at.clone(), Side::Before));
         }
         None
     }
@@ -285,6 +284,17 @@ impl Reader<'_, '_> {
     /// The speaker named before a cue at token `cue`: in the words just before it, or, past
     /// appositives between commas (`Ruiz, the mayor, said`), in the words before those.
     fn subject_before(&self, toks: &[Token], from: usize, cue: usize) -> Option<Subject> {
+        self.subject_before_as(toks, from, cue, true)
+    }
+
+    /// [`Reader::subject_before`]; with `phrases` false, only a name or a pronoun will do.
+    fn subject_before_as(
+        &self,
+        toks: &[Token],
+        from: usize,
+        cue: usize,
+        phrases: bool,
+    ) -> Option<Subject> {
         let mut chunks: Vec<Range<usize>> = Vec::new();
         let mut start = from;
         for (j, tok) in toks.iter().enumerate().take(cue).skip(from) {
@@ -318,7 +328,7 @@ impl Reader<'_, '_> {
                 let w = t.text(self.text);
                 return tokens::pronoun(w).map(|p| Subject::Pronoun(p, t.at.start, w.to_string()));
             }
-            if next_to_cue {
+            if next_to_cue && phrases {
                 let owned: Vec<Token> = words.iter().map(|t| (*t).clone()).collect();
                 if let Some(p) = self.phrase(&owned) {
                     return Some(p);

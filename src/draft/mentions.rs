@@ -224,13 +224,11 @@ pub fn mentions(
 fn is_initial(text: &str, toks: &[Token], i: usize) -> bool {
     match i.checked_sub(1).map(|p| &toks[p]) {
         None => true,
-        Some(t) if !t.word => {
-            let c = t.text(text);
-            matches!(
-                c,
-                "“" | "\"" | "‘" | "'" | "«" | "„" | "(" | "[" | ":" | "»" | "—"
-            ) && toks[..i - 1].iter().all(|t| !t.word)
-        }
+        // After an opening mark or bracket, or a colon, a word is capitalised as at the start.
+        Some(t) if !t.word => matches!(
+            t.text(text),
+            "“" | "\"" | "‘" | "'" | "«" | "„" | "‚" | "(" | "[" | ":" | "»" | "「"
+        ),
         Some(_) => false,
     }
 }
@@ -378,7 +376,11 @@ fn resolve_run(names: &mut Names, text: &str, words: &[Token], initial: bool) ->
         (rest.len() >= 2 && contiguous).then(|| rest[0]..rest[rest.len() - 1] + 1)
     };
     if let Some(r) = unknown {
-        let (a, b) = (r.start, r.end);
+        let (mut a, b) = (r.start, r.end);
+        // `The Associated Press` is filed under its name.
+        while a + 1 < b && tokens::is_function_word(word(a)) {
+            a += 1;
+        }
         let name = span_text(a, b);
         let guess = guess(names, text, &words[a..b], !titles.is_empty());
         if !(name.is_empty() || b - a == 1 && demonym(a)) {

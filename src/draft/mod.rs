@@ -156,8 +156,11 @@ pub fn draft(base: &Base, input: &Input) -> Draft {
             None => {
                 let previous = from.last().zip(candidates.last());
                 let continues = previous.filter(|&(&p, _)| continues(&reader, &quotations[p], q));
+                // A short sentence goes on from the quotation before it (`“Give us time.”`).
+                let sentence = words.ends_with(['.', '?', '!'])
+                    && words.chars().next().is_some_and(char::is_uppercase);
                 match continues {
-                    Some((_, prev)) if !short => continued(&reader, q, words, prev),
+                    Some((_, prev)) if !short || sentence => continued(&reader, q, words, prev),
                     _ if short || is_title(&words) => continue,
                     _ => unattributed(&reader, q, words),
                 }
@@ -549,5 +552,112 @@ pub(crate) fn base_of(yaml: &str) -> crate::model::Base {
     match crate::check::build(crate::load::parse(vec![file])) {
         Ok(base) => base,
         Err(report) => panic!("{:?}", report.diagnostics),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Texts made of the pieces the rules read: marks of every style, names, cues, day words,
+    /// punctuation, line breaks, and any char at all.
+    fn texts() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("“".to_string()),
+            Just("”".to_string()),
+            Just("\"".to_string()),
+            Just("'".to_string()),
+            Just("’".to_string()),
+            Just("‘".to_string()),
+            Just("«".to_string()),
+            Just("»".to_string()),
+            Just("„".to_string()),
+            Just("「".to_string()),
+            Just("」".to_string()),
+            Just(" ".to_string()),
+            Just("\n\n".to_string()),
+            Just("\n".to_string()),
+            Just(", ".to_string()),
+            Just(". ".to_string()),
+            Just(": ".to_string()),
+            Just("? ".to_string()),
+            Just("…".to_string()),
+            Just("[".to_string()),
+            Just(" said ".to_string()),
+            Just(" according to ".to_string()),
+            Just(" she ".to_string()),
+            Just(" the union ".to_string()),
+            Just("Ana Ruiz".to_string()),
+            Just("Ruiz".to_string()),
+            Just("Mayor ".to_string()),
+            Just(" on Tuesday".to_string()),
+            Just(" that same day".to_string()),
+            Just(" January 6".to_string()),
+            Just(" we will win".to_string()),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn any_text_drafts_without_panicking_and_every_draft_is_verbatim(text in texts()) {
+            let base = base_of(
+                "actors:\n  - {id: ana-ruiz, name: Ana Ruiz, description: The mayor, source: s}\norganisations:\n  - {id: union, name: Transit Union, kind: union, source: s}\n",
+            );
+            let published = Date::parse("2024-03-15").ok();
+            let input = Input { text: &text, source: Some(0), published };
+            let draft = draft(&base, &input);
+            let (folded, _) = fold_for_match_mapped(&text);
+            for c in &draft.candidates {
+                // The record's text is found in the source as `kz check` finds it.
+                let needle = fold_for_match(&c.text);
+                let pieces = quote_pieces(&needle);
+                prop_assert!(found_in_order(&folded, &pieces).is_ok(), "{:?} in {:?}", c.text, text);
+                // So is its sentence, and its offsets are char boundaries within the text.
+                let sentence = fold_for_match(&text[c.sentence.clone()]);
+                prop_assert!(!sentence.is_empty() && folded.contains(&sentence));
+                prop_assert!(c.at.start < c.at.end && c.at.end <= text.len());
+                if let Some(said) = &c.said {
+                    prop_assert!(Date::parse(said).is_ok(), "{said}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scare_quotes_are_dropped_and_quotations_beside_a_cue_kept() {
+        let base = base_of(
+            "actors:\n  - {id: ana-ruiz, name: Ana Ruiz, description: The mayor, source: s}\n",
+        );
+        let cases: &[(&str, &[&str])] = &[
+            ("The so-called “historic” deal passed.", &[]),
+            (
+                "Ana Ruiz called it “a disaster” on Monday.",
+                &["a disaster"],
+            ),
+            ("“Never,” said Ana Ruiz.", &["Never"]),
+            ("The film “Gone With the Wind” was shown.", &[]),
+            (
+                "“We will rebuild the whole line,” Ana Ruiz said. “Soon.”",
+                &["We will rebuild the whole line", "Soon."],
+            ),
+        ];
+        for (text, want) in cases {
+            let input = Input {
+                text,
+                source: None,
+                published: None,
+            };
+            let got: Vec<String> = draft(&base, &input)
+                .candidates
+                .into_iter()
+                .map(|c| c.text)
+                .collect();
+            assert_eq!(got, *want, "{text}");
+        }
     }
 }
