@@ -128,6 +128,12 @@ pub fn abbreviation_continues(word: &str, next_char: char, next_word: &str) -> b
     false
 }
 
+/// Whether `word` (without its full stop) is an abbreviated title such as `Dr` or `Supt`, which
+/// always precedes a name, so the stop after it ends no sentence.
+pub fn is_title_abbreviation(word: &str) -> bool {
+    TITLES.contains(&word.to_lowercase().as_str())
+}
+
 /// Abbreviated titles, which always precede a name.
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "mx", "dr", "prof", "gen", "lt", "col", "capt", "cpt", "maj", "sgt", "cpl",

@@ -2,7 +2,7 @@
 //! `according to`), the speaker the cue names (a name, `the union`, `she`), and that speaker
 //! matched to the base. A quotation with no cue of its own continues the one before it.
 
-use super::mentions::{Found, Mention, Names};
+use super::mentions::{self, Found, Mention, Names};
 use super::quotation::Quotation;
 use super::tokens::{self, Pronoun, Sex, Token};
 use crate::model::{EntityRef, Kind};
@@ -206,11 +206,13 @@ impl Reader<'_, '_> {
     fn cue_after(&mut self, region: Range<usize>) -> Option<Attribution> {
         let toks = tokens::tokens(self.text, region);
         let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].word).collect();
-        let (k, &i) = words
-            .iter()
-            .enumerate()
-            .take(25)
-            .find(|(_, i)| tokens::cue_at(self.text, &toks, **i).is_some())?;
+        let (k, &i) = words.iter().enumerate().take(25).find(|(_, i)| {
+            // `“…,” adding that …` goes on from an attribution; it is not one.
+            match tokens::cue_at(self.text, &toks, **i) {
+                Some(1) => !tokens::lower(toks[**i].text(self.text)).ends_with("ing"),
+                found => found.is_some(),
+            }
+        })?;
         let len = tokens::cue_at(self.text, &toks, i)?;
         let cue = toks[i].at.start..toks[i + len - 1].at.end;
         let subject = if k == 0 || tokens::cue_names_after(self.text, &toks, i) {
@@ -328,7 +330,13 @@ impl Reader<'_, '_> {
                 let w = t.text(self.text);
                 return tokens::pronoun(w).map(|p| Subject::Pronoun(p, t.at.start, w.to_string()));
             }
-            if next_to_cue && phrases {
+            // A description next to the cue (`the union said`), or one past an appositive
+            // that begins as descriptions do (`One cafe owner, who …, said`).
+            let determiner = matches!(
+                tokens::lower(first_text).as_str(),
+                "the" | "a" | "an" | "one" | "another" | "two" | "three" | "some" | "several"
+            );
+            if (next_to_cue || determiner) && phrases {
                 let owned: Vec<Token> = words.iter().map(|t| (*t).clone()).collect();
                 if let Some(p) = self.phrase(&owned) {
                     return Some(p);
@@ -360,19 +368,31 @@ impl Reader<'_, '_> {
     /// The speaker-kind mention inside `range`: the first (after a cue) or the last (before
     /// one), narration only.
     fn mention_in(&self, range: &Range<usize>, first: bool) -> Option<usize> {
-        let mut found = self
-            .mentions
+        let offset = self.mentions.len()
+            - mentions::within(self.mentions, &(range.start..self.text.len())).len();
+        let mut found = mentions::within(self.mentions, range)
             .iter()
             .enumerate()
-            .filter(|(_, m)| {
-                !m.quoted && m.at.start >= range.start && m.at.end <= range.end && m.can_speak()
-            })
-            .map(|(i, _)| i);
+            .filter(|(_, m)| !m.quoted && m.at.end <= range.end && m.can_speak())
+            .map(|(i, _)| offset + i);
         if first {
             found.next()
         } else {
             found.next_back()
         }
+    }
+
+    /// The mentions before offset `at` that a pronoun or description may refer back to: those
+    /// of its paragraph and the `back` before it, latest first, with their indices.
+    fn looking_back(&self, at: usize, back: usize) -> impl Iterator<Item = (usize, &Mention)> {
+        let p = self.paragraph_of(at);
+        let from = self.paragraphs[p.saturating_sub(back)].start;
+        let end = self.mentions.partition_point(|m| m.at.start < at);
+        let start = self.mentions.partition_point(|m| m.at.start < from);
+        (start..end.max(start))
+            .rev()
+            .map(|i| (i, &self.mentions[i]))
+            .filter(move |(_, m)| m.at.end <= at && !m.quoted)
     }
 
     /// The attribution a subject gives.
@@ -512,11 +532,9 @@ impl Reader<'_, '_> {
             Pronoun::She => m.is_person() && m.sex != Sex::Male,
             Pronoun::It | Pronoun::They => m.is_org(),
         };
-        self.mentions
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, m)| m.at.end <= at && !m.quoted && fits(m))
+        // A pronoun refers to someone named in the last few paragraphs.
+        self.looking_back(at, 3)
+            .find(|(_, m)| fits(m))
             .map(|(i, _)| i)
     }
 
@@ -532,11 +550,9 @@ impl Reader<'_, '_> {
                 .split(' ')
                 .any(|w| w == head || w == singular)
         };
-        self.mentions
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, m)| m.at.end <= at && !m.quoted && m.can_speak())
+        // `the union` may refer to a name given much earlier.
+        self.looking_back(at, 50)
+            .filter(|(_, m)| m.can_speak())
             .find(|(_, m)| {
                 if m.titles.iter().any(|t| has(t)) {
                     return true;
@@ -576,12 +592,12 @@ impl Reader<'_, '_> {
     pub fn nearby(&self, at: usize) -> Vec<Who> {
         let p = &self.paragraphs[self.paragraph_of(at)];
         let mut out: Vec<Who> = Vec::new();
-        for (i, m) in self.mentions.iter().enumerate().rev() {
-            if m.at.end > at || m.quoted || !m.can_speak() {
-                continue;
-            }
+        for (i, m) in self.looking_back(at, 0) {
             if m.at.start < p.start {
                 break;
+            }
+            if !m.can_speak() {
+                continue;
             }
             let (who, _) = self.who_of(i);
             let more = match who {
@@ -724,6 +740,22 @@ mod tests {
             ),
             ("Ana Ruiz said:\n\n“We will win.”", &[("ana-ruiz", "said")]),
             ("“We will win.”", &[("-", "")]),
+            (
+                "Ana Ruiz extended the lockdown, saying the city had “not yet seen the peak”.",
+                &[("ana-ruiz", "saying")],
+            ),
+            (
+                "“We need more staff,” said Dr. Tom Baker.",
+                &[("tom-baker", "said")],
+            ),
+            (
+                "Ana Ruiz, 54, who won in May, shot back: “Time is short.”",
+                &[("ana-ruiz", ":")],
+            ),
+            (
+                "One cafe owner, who asked not to be named, said: “We want to open.”",
+                &[("-", "said")],
+            ),
         ];
         for (text, want) in cases {
             let want: Vec<(String, String)> = want

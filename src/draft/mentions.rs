@@ -177,6 +177,19 @@ fn is_adjective_compound(word: &str) -> bool {
         .any(|part| part.chars().next().is_some_and(char::is_lowercase))
 }
 
+/// Whether `r` lies within one of `spans` (sorted, not overlapping).
+pub fn inside(spans: &[Range<usize>], r: &Range<usize>) -> bool {
+    let i = spans.partition_point(|s| s.start <= r.start);
+    i > 0 && spans[i - 1].end >= r.end
+}
+
+/// The mentions (in text order) that start within `range`.
+pub fn within<'m>(mentions: &'m [Mention], range: &Range<usize>) -> &'m [Mention] {
+    let a = mentions.partition_point(|m| m.at.start < range.start);
+    let b = mentions.partition_point(|m| m.at.start < range.end);
+    &mentions[a..b.max(a)]
+}
+
 /// Every name in the text's sentences, in order. `quoted` are the spans inside quotations.
 pub fn mentions(
     names: &mut Names,
@@ -207,9 +220,7 @@ pub fn mentions(
                 let words = &toks[run.clone()];
                 let found = resolve_run(names, text, words, initial && run.len() == 1);
                 for mut m in found {
-                    m.quoted = quoted
-                        .iter()
-                        .any(|q| q.start <= m.at.start && m.at.end <= q.end);
+                    m.quoted = inside(quoted, &m.at);
                     out.push(m);
                 }
             }

@@ -104,11 +104,7 @@ pub fn draft(base: &Base, input: &Input) -> Draft {
         .map(|u| {
             let toks: Vec<tokens::Token> = tokens::tokens(text, u.clone())
                 .into_iter()
-                .filter(|t| {
-                    !quoted
-                        .iter()
-                        .any(|q| q.start <= t.at.start && t.at.end <= q.end)
-                })
+                .filter(|t| !mentions::inside(&quoted, &t.at))
                 .collect();
             dates::day_words(text, &toks)
         })
@@ -410,9 +406,9 @@ impl Dating<'_> {
         let (earlier, _) = self.earlier_date(
             u,
             |range| {
-                self.mentions.iter().any(|m| {
-                    !m.quoted && m.at.start >= range.start && m.at.end <= range.end && named(m)
-                })
+                mentions::within(self.mentions, range)
+                    .iter()
+                    .any(|m| !m.quoted && m.at.end <= range.end && named(m))
             },
             published,
         )?;

@@ -48,9 +48,12 @@ pub fn tokens(text: &str, range: Range<usize>) -> Vec<Token> {
                 break;
             }
         }
-        // `U.S.` keeps its last dot: single letters joined by dots.
+        // `U.S.` keeps its last dot (single letters joined by dots), and so do titles
+        // (`Dr.`, `Sen.`), which are never the end of a sentence.
         let word = &s[at..chars.get(j).map_or(s.len(), |c| c.0)];
-        if chars.get(j).is_some_and(|c| c.1 == '.') && is_initialism(word) {
+        if chars.get(j).is_some_and(|c| c.1 == '.')
+            && (is_initialism(word) || crate::sentences::is_title_abbreviation(word))
+        {
             j += 1;
         }
         let end = chars.get(j).map_or(s.len(), |c| c.0);
@@ -238,6 +241,18 @@ const CUE_VERBS: &[&str] = &[
     "yelled",
     "screamed",
     "alleged",
+    // Participles that attribute what follows to the subject of the clause before them
+    // (`…, saying the country had “not yet seen the peak”`).
+    "saying",
+    "adding",
+    "noting",
+    "insisting",
+    "arguing",
+    "explaining",
+    "stressing",
+    "telling",
+    "declaring",
+    "warning",
     "charged",
     "contended",
     "objected",
@@ -974,6 +989,7 @@ mod tests {
             ("workers’ rights", &["workers", "’", "rights"]),
             ("Khabar 24,", &["Khabar", "24", ","]),
             ("don't", &["don't"]),
+            ("said Dr. Lee.", &["said", "Dr.", "Lee", "."]),
             ("end.", &["end", "."]),
             ("", &[]),
         ];
