@@ -15,45 +15,50 @@ use std::path::{Path, PathBuf};
 
 /// Draft quote records from the text of a source.
 ///
-/// Reads the text of SOURCE and proposes a quote record for every direct quotation in it, as a
-/// fact file that `kz check` accepts as it stands once saved beside the base. Nothing is
-/// guessed: each record says in its `notes` why its speaker and date were chosen, and read it
-/// against the text before you keep it.
+/// Reads the text of SOURCE and proposes a quote record for every direct quotation in it. The
+/// output is YAML (whatever stdout is) that `kz check` accepts as it stands once saved as a new
+/// file of the base: a `quotes:` section whose records have a kebab-case id unique in the base,
+/// `speaker`, `text` (verbatim), `kind: direct`, `said` where known, `source`, `evidence` (the
+/// sentence with the quotation and its attribution) and `notes` (that it is a draft, and why
+/// its speaker and date were chosen). Nothing is guessed silently; read each draft against the
+/// text before you keep it.
 ///
-/// SOURCE is the id of a source whose `text` is set, or the path of a text file inside the
-/// fact base (in a folder given to --facts or KZ_FACTS; paths elsewhere are refused, as `kz
-/// check` refuses source texts outside the base). Given a path, the drafts cite the source
-/// whose `text` is that file; if no source has it, the draft declares a new source whose id is
-/// the file's name in kebab-case and whose `text` is the path from the base's folder, so save
-/// the draft in that folder.
+/// SOURCE is the id of a source whose `text` is set, or the path of a text file inside the fact
+/// base (in a folder given to --facts or KZ_FACTS; paths elsewhere are refused, as `kz check`
+/// refuses source texts outside the base). Given a path, the drafts cite the source whose
+/// `text` is that file; if no source has it, the draft also declares a source whose id is the
+/// file's name in kebab-case and whose `text` is the file's path from the base's folder, so
+/// save the draft in that folder.
 ///
 /// Quotations: straight and curly double quotes, single quotes where they open a quotation,
-/// « », » «, „ “, ‚ ‘, ‹ › and 「」, including a quotation that runs over several paragraphs
-/// and reopens at each. Quotations of fewer than four words are kept only with a cue beside
-/// them, so scare quotes ("historic") are left out, as are titles in capitals.
+/// « », » «, „ “, ‚ ‘, ‹ › and 「」, including a quotation that runs over several paragraphs and
+/// reopens at each (its paragraphs are joined by " … " in `text`). Quotations of fewer than
+/// four words are kept only with a cue beside them, so scare quotes ("historic") are left out,
+/// and so are titles (every word capitalised).
 ///
 /// Speakers: a cue before or after the quotation (said, told, added, asked, wrote, warned,
-/// noted, according to, ...; inverted, as in "said Mayor Ana Ruiz"; or a name and a colon)
-/// names the speaker, matched against the base's names and aliases as `kz who` matches a name.
-/// An organisation can speak ("the union said": the last organisation named before whose name
-/// has the word); "she said" is the last person named before it (whose sex, where a title or
-/// the base says it, fits); a quotation with no cue continues the one before it. A quotation
-/// whose speaker is not one record of the base is written as a comment, with its candidates.
+/// noted, saying, according to, ...; inverted, as in "said Mayor Ana Ruiz"; or a colon after a
+/// name) names the speaker, matched against the base's names and aliases as `kz who` matches a
+/// name. An organisation can speak: "the union said" is the last organisation named before it
+/// that has the word in its name or kind ("the mayor said": the last person with that title).
+/// "She said" is the last person named before it whose sex, where a title or the base gives
+/// it, fits. A quotation with no cue continues the one before it. A quotation whose speaker is
+/// not one record of the base is written as a comment, with its candidates.
 ///
 /// Dates: the day words of the attribution ("on Tuesday", "Tuesday", "yesterday", "last week",
 /// "this month", "January 6", "6 January 2022", "that same day") are resolved against the
 /// source's `published` date: "on Tuesday" in a report published on a Friday is the Tuesday
-/// before. Where the sentence has none, a day word of an earlier sentence (in the paragraph or
-/// the one before) that names the same speaker is used and marked uncertain (`?`), as a date
-/// the source implies but does not state.
+/// before. Where its sentence has none, a day word of an earlier sentence (in the paragraph or
+/// the one before) that names the same speaker is used, marked uncertain with `?` as a date the
+/// source implies but does not state.
 ///
 /// Already recorded: a quotation that a direct quote of the base already holds (one citing the
 /// source, or one by the same speaker), found as `kz check` finds a quote in its source, is
-/// listed with that quote's id instead of drafted again.
+/// listed as a comment with that quote's id instead of drafted again.
 ///
-/// The YAML ends with the capitalised names of the text that match no record, each with the
-/// first sentence that has it, as commented stubs (people, organisations and places, as far as
-/// can be told).
+/// Names the base does not know: the YAML ends with the capitalised names of the text that
+/// match no record, each with the first sentence that has it, as commented stubs of people,
+/// organisations and places (as far as can be told).
 ///
 /// -f json (or jsonl) gives one object per quotation with the keys text, speaker (an id or
 /// null), speaker_candidates (objects with id, null for a name the base lacks, and name), said,
