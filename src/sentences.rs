@@ -226,7 +226,7 @@ fn lines(text: &str) -> Vec<Range<usize>> {
 }
 
 /// A range moved in over the white space at both ends.
-fn trim(text: &str, r: Range<usize>) -> Range<usize> {
+pub fn trim(text: &str, r: Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     let start = r.start + (s.len() - s.trim_start().len());
     let end = r.start + s.trim_end().len();

@@ -105,17 +105,7 @@ impl Run for Args {
                 render::json(cx.out, &values, style.format == Format::Jsonl)?;
             }
             _ => {
-                let mut rows = Rows::new(&[
-                    "text",
-                    "speaker",
-                    "speaker_candidates",
-                    "said",
-                    "cue",
-                    "start",
-                    "end",
-                    "sentence",
-                    "status",
-                ]);
+                let mut rows = Rows::new(&output::KEYS);
                 for c in &found.candidates {
                     let (start, end) = output::offsets(&text, c);
                     rows.push(

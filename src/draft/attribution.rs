@@ -640,27 +640,13 @@ pub fn normalise_space(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::draft::base_of;
-    use crate::draft::mentions::mentions;
-    use crate::draft::quotation::quotations;
 
     /// Each quotation's speaker id (or `?name`, `-` for nobody) and cue.
     fn attributed(base: &crate::model::Base, text: &str) -> Vec<(String, String)> {
-        let paragraphs = crate::sentences::paragraphs(text);
-        let sentences = crate::sentences::sentences(text);
-        let quotations = quotations(text, &paragraphs);
-        let units = units(text, &paragraphs, &sentences, &quotations);
         let mut names = Names::new(base);
-        let quoted: Vec<Range<usize>> = quotations.iter().map(|q| q.outer.clone()).collect();
-        let mentions = mentions(&mut names, text, &sentences, &quoted);
-        let mut reader = Reader {
-            text,
-            units: &units,
-            paragraphs: &paragraphs,
-            quotations: &quotations,
-            mentions: &mentions,
-            names: &mut names,
-        };
-        (0..quotations.len())
+        let parsed = crate::draft::Parsed::new(&mut names, text);
+        let mut reader = parsed.reader(text, &mut names);
+        (0..parsed.quotations.len())
             .map(|n| {
                 let a = reader.attribute(n);
                 let who = match a.who {

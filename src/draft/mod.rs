@@ -87,42 +87,75 @@ pub struct Unknown {
 /// are not statements.
 const SHORT: usize = 4;
 
+/// A text cut up, with its quotations paired and its names found: what the rules read.
+pub(crate) struct Parsed {
+    pub paragraphs: Vec<Range<usize>>,
+    pub sentences: Vec<Range<usize>>,
+    pub quotations: Vec<Quotation>,
+    pub units: Vec<Range<usize>>,
+    /// Each quotation's span, marks included.
+    pub quoted: Vec<Range<usize>>,
+    pub mentions: Vec<Mention>,
+}
+
+impl Parsed {
+    pub fn new(names: &mut Names, text: &str) -> Parsed {
+        let paragraphs = crate::sentences::paragraphs(text);
+        let sentences = crate::sentences::sentences(text);
+        let quotations = quotation::quotations(text, &paragraphs);
+        let units = attribution::units(text, &paragraphs, &sentences, &quotations);
+        let quoted: Vec<Range<usize>> = quotations.iter().map(|q| q.outer.clone()).collect();
+        let mentions = mentions::mentions(names, text, &sentences, &quoted);
+        Parsed {
+            paragraphs,
+            sentences,
+            quotations,
+            units,
+            quoted,
+            mentions,
+        }
+    }
+
+    /// The reader of attributions over this text.
+    pub fn reader<'a, 'b>(&'a self, text: &'a str, names: &'a mut Names<'b>) -> Reader<'a, 'b> {
+        Reader {
+            text,
+            units: &self.units,
+            paragraphs: &self.paragraphs,
+            quotations: &self.quotations,
+            mentions: &self.mentions,
+            names,
+        }
+    }
+}
+
 /// Drafts quote records from a text.
 pub fn draft(base: &Base, input: &Input) -> Draft {
     let text = input.text;
     // Names are looked up many times: the index answers each in a few steps.
     base.index();
-    let paragraphs = crate::sentences::paragraphs(text);
-    let sentences = crate::sentences::sentences(text);
-    let quotations = quotation::quotations(text, &paragraphs);
-    let units = attribution::units(text, &paragraphs, &sentences, &quotations);
-    let quoted: Vec<Range<usize>> = quotations.iter().map(|q| q.outer.clone()).collect();
     let mut names = Names::new(base);
-    let mentions = mentions::mentions(&mut names, text, &sentences, &quoted);
-    let days: Vec<Vec<DayWord>> = units
+    let parsed = Parsed::new(&mut names, text);
+    let days: Vec<Vec<DayWord>> = parsed
+        .units
         .iter()
         .map(|u| {
             let toks: Vec<tokens::Token> = tokens::tokens(text, u.clone())
                 .into_iter()
-                .filter(|t| !mentions::inside(&quoted, &t.at))
+                .filter(|t| !mentions::inside(&parsed.quoted, &t.at))
                 .collect();
             dates::day_words(text, &toks)
         })
         .collect();
-    let mut reader = Reader {
-        text,
-        units: &units,
-        paragraphs: &paragraphs,
-        quotations: &quotations,
-        mentions: &mentions,
-        names: &mut names,
-    };
+    let unknown = unknown_names(&parsed.sentences, &parsed.mentions);
+    let quotations = &parsed.quotations;
+    let mut reader = parsed.reader(text, &mut names);
     let dating = Dating {
         text,
-        paragraphs: &paragraphs,
-        units: &units,
+        paragraphs: &parsed.paragraphs,
+        units: &parsed.units,
         days: &days,
-        mentions: &mentions,
+        mentions: &parsed.mentions,
         published: input.published.as_ref(),
     };
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -169,7 +202,6 @@ pub fn draft(base: &Base, input: &Input) -> Draft {
         candidates.push(candidate);
         from.push(n);
     }
-    let unknown = unknown_names(&sentences, &mentions);
     Draft {
         candidates,
         unknown,
@@ -286,8 +318,7 @@ fn balanced(text: &str, r: Range<usize>) -> Range<usize> {
     if s.starts_with('(') && !s.contains(')') {
         r.start += 1;
     }
-    let t = &text[r.clone()];
-    r.start + (t.len() - t.trim_start().len())..r.start + t.trim_end().len()
+    crate::sentences::trim(text, r)
 }
 
 fn continued(reader: &Reader, q: &Quotation, words: String, prev: &Candidate) -> Candidate {

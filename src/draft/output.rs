@@ -449,6 +449,19 @@ fn comment_safe(text: &str) -> String {
     out
 }
 
+/// The keys of a candidate's JSON object, and the columns of its row, in order.
+pub const KEYS: [&str; 9] = [
+    "text",
+    "speaker",
+    "speaker_candidates",
+    "said",
+    "cue",
+    "start",
+    "end",
+    "sentence",
+    "status",
+];
+
 /// The candidates for a program: one object per quotation, with exactly the keys `text`,
 /// `speaker` (an id or null), `speaker_candidates` (objects with `id`, null for a name the base
 /// lacks, and `name`), `said`, `cue`, `start` and `end` (character offsets in the text, end

@@ -2,6 +2,7 @@
 //! where they open a quotation, « », » «, „ “, ‚ ‘, ‹ ›, 「」, 『』), including a quotation that runs
 //! over several paragraphs and reopens at each.
 
+use crate::sentences::trim;
 use std::ops::Range;
 
 /// One quotation as the text marks it.
@@ -251,14 +252,6 @@ fn find_close(text: &str, st: Style, from: usize, to: usize) -> Close {
         Some(at) => Close::At(at, text[at..].chars().next().map_or(1, char::len_utf8)),
         None => Close::None,
     }
-}
-
-/// A range moved in over white space at both ends.
-fn trim(text: &str, r: Range<usize>) -> Range<usize> {
-    let s = &text[r.clone()];
-    let start = r.start + (s.len() - s.trim_start().len());
-    let end = r.start + s.trim_end().len();
-    start..end.max(start)
 }
 
 #[cfg(test)]
