@@ -89,7 +89,7 @@ impl Run for Args {
         if found.candidates.is_empty() {
             return Err(Failure::from(Miss::Nothing(format!(
                 "no quotation found in {}",
-                cited.shown
+                cited.path.clone().unwrap_or_else(|| format!("the text of source `{}`", cited.id))
             )))
             .into());
         }
@@ -175,7 +175,7 @@ fn by_source(base: &Base, s: u32) -> Result<(String, Option<u32>, Cited), Failur
     let text = source_text(base, source)
         .ok_or_else(|| Failure::Usage(format!("cannot read the text of source `{id}`")))?;
     let cited = Cited {
-        shown: format!("the text of source `{id}`"),
+        path: None,
         published: source.published.as_ref().map(|d| d.to_string()),
         id,
         new: None,
@@ -230,7 +230,8 @@ fn by_path(
         let named = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
         if named.canonicalize().is_ok_and(|c| c == full) {
             let (_, _, cited) = by_source(base, s as u32)?;
-            return Ok((text, Some(s as u32), Cited { shown, ..cited }));
+            let path = Some(shown);
+            return Ok((text, Some(s as u32), Cited { path, ..cited }));
         }
     }
     let stem = full
@@ -259,7 +260,7 @@ fn by_path(
         .unwrap_or_else(|_| shown.clone());
     let cited = Cited {
         id: unique,
-        shown,
+        path: Some(shown),
         published: None,
         new: Some(NewSource {
             title,

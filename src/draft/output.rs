@@ -14,8 +14,8 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone)]
 pub struct Cited {
     pub id: String,
-    /// What the header says the text is (`facts/sources/article.txt`).
-    pub shown: String,
+    /// The path the text was read from, when given as one.
+    pub path: Option<String>,
     /// The published date, as written, if known.
     pub published: Option<String>,
     /// A source record to declare with the drafts, when the base has none for this text.
@@ -141,11 +141,18 @@ pub fn yaml(base: &Base, draft: &Draft, text: &str, cited: &Cited) -> String {
         .map_or(String::from("no published date"), |p| {
             format!("published {p}")
         });
+    let from = match (&cited.path, &cited.new) {
+        (None, _) => format!("the text of source `{}`", cited.id),
+        (Some(p), None) => format!("{}, the text of source `{}`", comment_safe(p), cited.id),
+        (Some(p), Some(_)) => format!(
+            "{}, declared below as source `{}`",
+            comment_safe(p),
+            cited.id
+        ),
+    };
     let _ = writeln!(
         out,
-        "# Quote records drafted by `kz draft` from {}, citing source `{}` ({published}).",
-        comment_safe(&cited.shown),
-        cited.id
+        "# Quote records drafted by `kz draft` from {from} ({published})."
     );
     let _ = writeln!(
         out,
