@@ -282,9 +282,9 @@ fn unknown(out: &mut String, draft: &Draft, text: &str, source: &str) {
         return;
     }
     out.push_str(
-        "\n# Names in the text that match no record of the base, each with the first sentence \
-         that has it\n# (people, organisations and places as far as kz can tell). Uncomment \
-         and complete those worth keeping.\n",
+        "\n# Names in the text that match no record of the base, each with the first sentence\n\
+         # that has it (people, organisations and places as far as kz can tell).\n\
+         # Uncomment and complete those worth keeping.\n",
     );
     let mut taken: HashSet<String> = HashSet::new();
     for (guess, section, extra) in [
