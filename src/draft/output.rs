@@ -354,7 +354,10 @@ pub fn scalar(value: &str, used: usize, pad: &str) -> String {
     let printable = value.chars().all(|c| {
         matches!(c, ' ' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
             || (' '..='~').contains(&c)
-    }) && !value.contains(['\u{2028}', '\u{2029}', '\u{85}', '\u{feff}']);
+    }) && !value.contains(['\u{2028}', '\u{2029}', '\u{85}', '\u{feff}'])
+        // Bidirectional overrides could disguise the text at a terminal: escaped, as kz shows
+        // them everywhere.
+        && !value.chars().any(crate::text::is_unsafe_control);
     let tidy = !value.is_empty() && value.trim() == value && !value.contains("  ") && printable;
     if !tidy {
         return double_quoted(value);
@@ -428,6 +431,7 @@ fn double_quoted(value: &str) -> String {
             '\r' => out.push_str("\\r"),
             c if (c as u32) < 0x20
                 || (0x7f..0xa0).contains(&(c as u32))
+                || crate::text::is_unsafe_control(c)
                 || matches!(
                     c,
                     '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
@@ -576,6 +580,7 @@ mod tests {
             "tab\there",
             "bell\u{7}",
             "line\u{2028}separator",
+            "rtl\u{202e}override",
             " leading",
             "trailing ",
             "two  spaces",
