@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod context;
 pub mod date;
 pub mod diag;
+pub mod draft;
 pub mod error;
 pub mod load;
 pub mod markup;
@@ -16,6 +17,7 @@ pub mod open;
 pub mod picture;
 pub mod query;
 pub mod render;
+pub mod sentences;
 pub mod site;
 #[cfg(test)]
 mod testing;

@@ -63,6 +63,7 @@ commands! {
     Graph => graph,
     Site => site,
     Export => export,
+    Draft => draft,
     Schema => schema,
     Completions => completions,
     Man => man,

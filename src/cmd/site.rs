@@ -108,26 +108,25 @@ fn check_target(dir: &Path) -> Result<(), Error> {
 /// base (so only a file inside the base), or from the texts built into kz for the built-in
 /// base. `None` where the base gives no text.
 fn source_texts(base: &Base) -> Vec<Option<String>> {
-    let builtin = load::builtin_sources();
-    base.sources
+    base.sources.iter().map(|s| source_text(base, s)).collect()
+}
+
+/// The full text of one source, as [`source_texts`] reads it.
+pub(super) fn source_text(base: &Base, s: &crate::model::Source) -> Option<String> {
+    let rel = s.text.as_deref()?;
+    let file = base.files.get(s.origin.file as usize)?;
+    let file = file.strip_prefix(load::BUILTIN).unwrap_or(file);
+    let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
+    if let Ok(full) = std::path::absolute(&path)
+        && base.texts.iter().any(|t| t.path == full)
+    {
+        return std::fs::read_to_string(&full)
+            .ok()
+            .map(|t| t.trim_start_matches('\u{feff}').to_string());
+    }
+    let want = load::normalise_path(&path);
+    load::builtin_sources()
         .iter()
-        .map(|s| {
-            let rel = s.text.as_deref()?;
-            let file = base.files.get(s.origin.file as usize)?;
-            let file = file.strip_prefix(load::BUILTIN).unwrap_or(file);
-            let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
-            if let Ok(full) = std::path::absolute(&path)
-                && base.texts.iter().any(|t| t.path == full)
-            {
-                return std::fs::read_to_string(&full)
-                    .ok()
-                    .map(|t| t.trim_start_matches('\u{feff}').to_string());
-            }
-            let want = load::normalise_path(&path);
-            builtin
-                .iter()
-                .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
-                .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
-        })
-        .collect()
+        .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
+        .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
 }

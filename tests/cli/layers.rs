@@ -14,7 +14,7 @@ fn layer(file: &str) -> &'static str {
         .unwrap_or(file)
         .trim_end_matches(".rs");
     match top {
-        "diag" | "text" | "date" | "names" | "markup" => "leaves",
+        "diag" | "text" | "date" | "names" | "markup" | "sentences" => "leaves",
         "model" => "model",
         "render" => "render",
         "load" => "load",
@@ -26,6 +26,7 @@ fn layer(file: &str) -> &'static str {
         "picture" => "picture",
         "site" => "site",
         "write" => "write",
+        "draft" => "draft",
         _ => "command",
     }
 }
@@ -44,10 +45,10 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "open" => &["leaves", "model", "load", "check"],
         "error" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
-        "picture" | "site" | "write" => &["leaves", "model", "query"],
+        "picture" | "site" | "write" | "draft" => &["leaves", "model", "query"],
         _ => &[
             "leaves", "model", "render", "load", "check", "query", "open", "error", "context",
-            "picture", "site", "write",
+            "picture", "site", "write", "draft",
         ],
     }
 }

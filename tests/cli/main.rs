@@ -6,6 +6,7 @@ mod analyst;
 mod cache;
 mod check;
 mod consistency;
+mod draft;
 mod ecosystem;
 mod engines;
 mod equivalence;
