@@ -1,4 +1,5 @@
-//! EDTF dates (the ISO 8601-2 level-1 subset of SPEC.md): parse, interval of days, order, display.
+//! EDTF dates (the subset of ISO 8601-2 level 1 that fact files use): parse, interval of days,
+//! order, display.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,7 @@ impl Date {
         })
     }
 
-    /// Builds a date from a bare YAML integer, which SPEC.md accepts as a year.
+    /// Builds a date from a bare YAML integer, which fact files may write for a year.
     pub fn from_year(year: i64) -> Result<Date, DateError> {
         if !(0..=9999).contains(&year) {
             return Err(DateError::Malformed(format!(
@@ -208,7 +209,7 @@ impl Date {
         self.overlaps_days(other.start, other.end)
     }
 
-    /// The order of SPEC.md: start day (open starts first), then coarser precision first.
+    /// The order of every listing: start day (open starts first), then coarser precision first.
     /// Callers break remaining ties by file order.
     pub fn chronological(&self, other: &Date) -> Ordering {
         self.start

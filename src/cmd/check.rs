@@ -68,14 +68,18 @@ impl Run for Args {
                 for d in diags {
                     write!(out, "{d}")?;
                 }
+                let which = match cx.ctx.builtin_only() {
+                    true => " (the built-in base; --facts DIR or KZ_FACTS=DIR checks your own)",
+                    false => "",
+                };
                 match &result {
                     Ok(base) if !notes.is_empty() => writeln!(
                         out,
-                        "ok: {}; {} between sources (notes above)",
+                        "ok: {}; {} between sources (notes above){which}",
                         summary(base),
                         plural(notes.len(), "dispute")
                     )?,
-                    Ok(base) => writeln!(out, "ok: {}", summary(base))?,
+                    Ok(base) => writeln!(out, "ok: {}{which}", summary(base))?,
                     Err(report) => writeln!(out, "error: {}", report.summary())?,
                 }
             }
@@ -87,7 +91,7 @@ impl Run for Args {
     }
 }
 
-/// `1 source, 10 actors, ... in 6 files`.
+/// `1 source, 10 actors, ... in 6 files`, saying how many of the files are built in.
 pub fn summary(base: &Base) -> String {
     let mut counts: Vec<String> = Kind::ALL
         .iter()
@@ -96,9 +100,15 @@ pub fn summary(base: &Base) -> String {
     if !base.kinds.is_empty() {
         counts.push(plural(base.kinds.len(), "kind"));
     }
-    format!(
-        "{} in {}",
-        counts.join(", "),
-        plural(base.files.len(), "file")
-    )
+    let builtin = base
+        .files
+        .iter()
+        .filter(|f| f.starts_with(crate::load::BUILTIN))
+        .count();
+    let files = match builtin {
+        0 => plural(base.files.len(), "file"),
+        n if n == base.files.len() => plural(n, "built-in file"),
+        n => format!("{} ({n} built in)", plural(base.files.len(), "file")),
+    };
+    format!("{} in {files}", counts.join(", "))
 }

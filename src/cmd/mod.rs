@@ -174,17 +174,30 @@ pub fn dispatch(
         Mode::Cached
     };
     let opened = open::open(&ctx.facts, mode);
+    // A miss on the built-in base alone says so: a user in a folder of their own facts, without
+    // `--facts` or `KZ_FACTS`, is not asking what they think.
+    let which = |result: Result<(), Error>| match result {
+        Err(Error::NoMatch(m)) if ctx.builtin_only() => Err(Error::NoMatch(format!(
+            "{m}\n(that is the built-in base; --facts DIR or KZ_FACTS=DIR reads your own)"
+        ))),
+        other => other,
+    };
     if opened.from_snapshot {
         let mut held = Vec::new();
         let result = run_with(command, &ctx, Some(&opened), &mut held);
         let damaged = opened.base.as_ref().is_ok_and(|b| b.is_damaged());
         if !damaged {
             out.write_all(&held)?;
-            return result;
+            return which(result);
         }
-        return finish(command, &ctx, open::open(&ctx.facts, Mode::Rebuild), out);
+        return which(finish(
+            command,
+            &ctx,
+            open::open(&ctx.facts, Mode::Rebuild),
+            out,
+        ));
     }
-    finish(command, &ctx, opened, out)
+    which(finish(command, &ctx, opened, out))
 }
 
 /// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.

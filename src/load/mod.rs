@@ -80,7 +80,7 @@ impl Records {
         self.kinds.extend(other.kinds);
     }
 
-    /// How many records there are of all kinds.
+    /// How many records there are of the six kinds (the kinds vocabulary aside).
     fn len(&self) -> usize {
         self.sources.len()
             + self.actors.len()

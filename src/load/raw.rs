@@ -77,7 +77,7 @@ impl JsonSchema for RawDate {
     }
 }
 
-/// The shape of an EDTF date of SPEC.md, for editors; `kz check` also checks that the day exists.
+/// The shape of an EDTF date as fact files write it (see `man 5 kz-facts`), for editors; `kz check` also checks that the day exists.
 const DATE_PATTERN: &str = r"^(\.\.|\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?(/(\.\.|(\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?))?$";
 
 /// A reference to a record by its id, in the schema: a kebab-case string.

@@ -106,7 +106,7 @@ pub fn held(base: &Base, term: &Term) -> Option<Held> {
     Some(Held { from, to })
 }
 
-/// Orders records by date as SPEC.md says (start day, coarser first), undated last, then by
+/// Orders records by date as kz always does (start day, coarser first), undated last, then by
 /// file order, which `stable` sorting keeps.
 pub fn by_date<'a, T>(items: &mut [T], date: impl Fn(&T) -> Option<&'a Date>) {
     items.sort_by(|a, b| match (date(a), date(b)) {

@@ -224,7 +224,7 @@ fn jsonl_export_has_every_record() {
     let check = Kz::new().args(["check"]).run().success().stdout;
     let count = |kind: &str| records.iter().filter(|r| r["record"] == kind).count();
     let summary = format!(
-        "ok: {} source, {} actors, {} organisations, {} places, {} quotes, {} events, 20 kinds in 7 files\n",
+        "ok: {} source, {} actors, {} organisations, {} places, {} quotes, {} events, 20 kinds in 7 built-in files (the built-in base; --facts DIR or KZ_FACTS=DIR checks your own)\n",
         count("source"),
         count("actor"),
         count("organisation"),

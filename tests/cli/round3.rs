@@ -171,3 +171,38 @@ fn format_flags_that_do_not_apply_are_refused() {
         assert!(run.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn answers_from_the_built_in_base_say_so() {
+    let run = Kz::new().args(["check"]).run().success();
+    assert!(
+        run.stdout.contains(
+            "in 7 built-in files (the built-in base; --facts DIR or KZ_FACTS=DIR checks your own)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = Kz::new().args(["who", "Mara Velt"]).run().code(1);
+    assert!(
+        run.stderr
+            .ends_with("(that is the built-in base; --facts DIR or KZ_FACTS=DIR reads your own)\n"),
+        "{}",
+        run.stderr
+    );
+    // A base of one's own says nothing of the kind.
+    let run = strike().args(["who", "Nobody Here"]).run().code(1);
+    assert!(!run.stderr.contains("built-in"), "{}", run.stderr);
+    let run = strike().args(["check"]).run().success();
+    assert!(run.stdout.contains(" in 3 files; "), "{}", run.stdout);
+    // Beside it, the built-in files are counted and named as built in.
+    let run = Kz::new()
+        .env("KZ_FACTS", &format!(":{}", fixture("strike")))
+        .args(["check"])
+        .run()
+        .success();
+    assert!(
+        run.stdout.contains(" in 10 files (7 built in); "),
+        "{}",
+        run.stdout
+    );
+}
