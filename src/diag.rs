@@ -131,6 +131,56 @@ impl Code {
     }
 }
 
+impl Code {
+    /// How to fix a problem of this code, for a diagnostic that has no more exact help.
+    pub fn help(self) -> &'static str {
+        match self {
+            Code::Io => {
+                "check that the path exists and is readable; a folder is read for its *.yaml and *.yml files"
+            }
+            Code::Encoding => "save the file as UTF-8",
+            Code::TooLarge => "split it into several fact files",
+            Code::Syntax => {
+                "fix the YAML at the caret; a text with `: ` or ` #` in it needs quotes"
+            }
+            Code::UnknownSection => {
+                "the sections are sources, actors, organisations, places, quotes, events and kinds"
+            }
+            Code::UnknownField => "remove the field or fix its name; `kz schema` lists the fields",
+            Code::WrongType => {
+                "write the value as the field expects: text, a list or a mapping (`kz schema`)"
+            }
+            Code::DuplicateKey => "keep one of the two",
+            Code::TooComplex => "write the value out plainly, without deep nesting or aliases",
+            Code::Missing => "add the field with a value",
+            Code::BadId => {
+                "ids are kebab-case: lowercase ascii letters and digits joined by single hyphens"
+            }
+            Code::DuplicateId => "rename one of them",
+            Code::Dangling => "add the record with that id, or fix the id",
+            Code::WrongKind => "point the field at a record of the kind it names",
+            Code::UnknownSource => "add the source under `sources:`, or fix the id",
+            Code::Cycle => "break the cycle: the chain must lead up to one with none",
+            Code::BadDate => {
+                "write an EDTF date: 2022-01-05, 2022-01, 2022, 199X, or an interval A/B"
+            }
+            Code::ImpossibleDate => "fix the day or the month",
+            Code::Backwards => "swap them, or fix the year",
+            Code::QuoteNotInSource => {
+                "copy the words exactly from the source's text, or mark the quote `kind: reported`"
+            }
+            Code::EvidenceNotInSource => "copy the sentence exactly from the source's text",
+            Code::SourceText => {
+                "`text` is a path relative to the YAML file that declares the source"
+            }
+            Code::Disputed => {
+                "mark the declaration to show `rank: preferred`, or a corrected one `rank: deprecated`"
+            }
+            Code::Conflict => "prefer one declaration: make the other `rank: normal`",
+        }
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "KZ{:03}", self.number())
@@ -181,7 +231,7 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it: always given (a code's own help where no more exact one is).
     pub help: Option<String>,
     /// The offending line of the file, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -300,8 +350,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of these diagnostics, sorted, keeping at most [`SHOWN`] of them.
+    /// A report of these diagnostics, sorted, keeping at most [`SHOWN`] of them; each has help,
+    /// its code's where it has none more exact.
     pub fn new(mut diagnostics: Vec<Diagnostic>, more: usize) -> Report {
+        for d in &mut diagnostics {
+            d.help.get_or_insert_with(|| d.code.help().to_string());
+        }
         sort(&mut diagnostics);
         let total = diagnostics.len() + more;
         diagnostics.truncate(SHOWN);

@@ -525,15 +525,20 @@ pub(super) fn suggest(ids: &Ids, sink: &mut Sink, named: &[Named]) {
             [one] => Some(one.id.to_string()),
             _ => names::closest(id, ids.of_kind(*want)).map(str::to_string),
         };
-        let help = match (suggestion, want) {
-            (Some(s), _) => Some(format!("did you mean `{s}`?")),
+        let help = &mut sink.diags[*d].help;
+        match (suggestion, want) {
+            (Some(s), _) => *help = Some(format!("did you mean `{s}`?")),
+            // Else a help written where the reference was checked knows more (a publisher's).
             (None, Want::One(Kind::Source)) => {
-                Some("add it under `sources:` with an id, a title and, ideally, its text".into())
+                help.get_or_insert_with(|| {
+                    "add it under `sources:` with an id, a title and, ideally, its text".into()
+                });
             }
-            (None, _) => None,
-        };
-        if help.is_some() {
-            sink.diags[*d].help = help;
+            (None, want) => {
+                help.get_or_insert_with(|| {
+                    format!("add {} with id `{id}`, or fix the id", article(want.noun()))
+                });
+            }
         }
     }
 }

@@ -72,6 +72,13 @@ fn every_bad_fixture_gives_its_snapshot() {
                 run.stdout
             ));
         }
+        // Every diagnostic says how to fix it.
+        if run.stdout.matches("error[KZ").count() != run.stdout.matches("  = help: ").count() {
+            failures.push(format!(
+                "{name}: a diagnostic without help:\n{}",
+                run.stdout
+            ));
+        }
         // One defect per case; an id declared as two kinds is reported at both declarations.
         let want = if name == "id-two-kinds-across-files" {
             2
@@ -109,6 +116,7 @@ fn diagnostics_are_json_with_positions() {
     assert_eq!(d["line"], 12);
     assert_eq!(d["column"], 14);
     assert_eq!(d["severity"], "error");
+    assert!(d["help"].is_string(), "every diagnostic has help: {d}");
     assert!(
         d["path"]
             .as_str()
