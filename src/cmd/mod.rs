@@ -139,9 +139,10 @@ static EMPTY: Report = Report {
 
 /// Runs the chosen command, writing its results to `out`.
 ///
-/// An answer from a snapshot is held back until it is known that nothing it read was damaged;
-/// if something was, the answer is thrown away and given again from the fact files, and the
-/// snapshot is rebuilt.
+/// An answer from a snapshot streams out as it is made, but no byte is written once anything it
+/// read turned out damaged (see [`Guarded`]). If damage is found before the first byte, the
+/// answer is given again from the fact files, and the snapshot is rebuilt; if after, the answer
+/// stops there with an error, and the snapshot is rebuilt for the next run.
 pub fn dispatch(
     global: &Global,
     command: &Command,
@@ -182,22 +183,57 @@ pub fn dispatch(
         ))),
         other => other,
     };
-    if opened.from_snapshot {
-        let mut held = Vec::new();
-        let result = run_with(command, &ctx, Some(&opened), &mut held);
-        let damaged = opened.base.as_ref().is_ok_and(|b| b.is_damaged());
-        if !damaged {
-            out.write_all(&held)?;
+    if let (true, Ok(base)) = (opened.from_snapshot, &opened.base) {
+        let mut guarded = Guarded {
+            out,
+            base,
+            written: false,
+        };
+        let result = run_with(command, &ctx, Some(&opened), &mut guarded);
+        if !base.is_damaged() {
             return which(result);
         }
-        return which(finish(
-            command,
-            &ctx,
-            open::open(&ctx.facts, Mode::Rebuild),
-            out,
-        ));
+        let rebuilt = open::open(&ctx.facts, Mode::Rebuild);
+        if guarded.written {
+            rebuilt.store_snapshot();
+            return Err(Error::Damaged(
+                "the cached snapshot of the base turned out damaged part way through the \
+                 answer, which stops here; kz has rebuilt it from the fact files: run the \
+                 command again"
+                    .into(),
+            ));
+        }
+        return which(finish(command, &ctx, rebuilt, out));
     }
     which(finish(command, &ctx, opened, out))
+}
+
+/// The output of an answer from a snapshot: bytes pass straight through until anything read
+/// from the snapshot turns out damaged; from then on every write fails, so no byte of an answer
+/// made from damaged records reaches the user.
+struct Guarded<'a> {
+    out: &'a mut dyn Write,
+    base: &'a Base,
+    /// Whether any byte went out.
+    written: bool,
+}
+
+impl Write for Guarded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.base.is_damaged() {
+            return Err(std::io::Error::other("the snapshot is damaged"));
+        }
+        let n = self.out.write(buf)?;
+        self.written |= n > 0;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.base.is_damaged() {
+            return Err(std::io::Error::other("the snapshot is damaged"));
+        }
+        self.out.flush()
+    }
 }
 
 /// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.
