@@ -517,7 +517,7 @@ impl Convert<'_, '_> {
         let title = self.required(at, &[Seg::Key("title")], "event", r.title);
         let involving = self
             .ids
-            .list(self.sink, at, &[], "involving", &r.involving.0, Want::Any);
+            .list(self.sink, at, &[], "involving", &r.involving.0, Want::Party);
         let places = self.ids.list(
             self.sink,
             at,

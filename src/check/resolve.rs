@@ -13,7 +13,8 @@ use rustc_hash::FxHashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Want {
     One(Kind),
-    /// People, organisations and places: anything that can be a member.
+    /// People, organisations and places: anything that can be a member, or take part in an
+    /// event (a country acts; an event, a quote or a source does not).
     Party,
     /// People and organisations: anything that can say something.
     Speaker,
@@ -73,6 +74,22 @@ struct Entry<'r> {
 
 /// A reference that cannot be resolved: its code, message and help.
 type Problem = (Code, String, Option<String>);
+
+/// What an event's relation holds, for a reference of the wrong kind in it: a topic filed as a
+/// place or a participant belongs in `about`.
+fn relation_help(field: &str) -> Option<&'static str> {
+    match field {
+        "involving" => Some(
+            "`involving` is who acted in the event: people, organisations and countries; what \
+             it concerned goes in `about`",
+        ),
+        "places" => Some(
+            "`places` is where the event happened, as its source states it; what it concerned \
+             goes in `about`",
+        ),
+        _ => None,
+    }
+}
 
 /// Every declaration of every kind, sources first, each kind in file order.
 fn entries(records: &Records) -> Vec<Entry<'_>> {
@@ -350,7 +367,7 @@ impl Ids {
                     article(want.noun()),
                     article(r.kind.name())
                 ),
-                None,
+                relation_help(field).map(str::to_string),
             ));
         }
         if self.broken.iter().any(|b| b == id) {
