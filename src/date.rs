@@ -385,7 +385,7 @@ impl Date {
         };
         match (side(a), side(b)) {
             (Some(a), None) => format!("from {}", with_qualifier(point_human(&a), &a)),
-            (None, Some(b)) => format!("until {}", with_qualifier(point_human(&b), &b)),
+            (None, Some(b)) => format!("by {}", with_qualifier(point_human(&b), &b)),
             (Some(a), Some(b)) if qualifier(&a) == qualifier(&b) => {
                 with_qualifier(range_human(&a, &b), &a)
             }
@@ -751,7 +751,7 @@ mod tests {
             ("2022/2022", "2022"),
             ("199X/2022-01-05", "1990s – 5 January 2022"),
             ("2019/..", "from 2019"),
-            ("../2022-01-05", "until 5 January 2022"),
+            ("../2022-01-05", "by 5 January 2022"),
             ("2022-01-02?/2022-01-05?", "2–5 January 2022 (uncertain)"),
             (
                 "2022-01-02~/2022-01-05",

@@ -206,3 +206,39 @@ fn answers_from_the_built_in_base_say_so() {
         run.stdout
     );
 }
+
+#[test]
+fn what_happened_by_a_date_is_not_shown_on_days_it_may_not_have() {
+    // The annexation of Crimea is dated only as before the article: `../2022-01-08`.
+    let ids = |args: &[&str]| -> Vec<String> {
+        let run = Kz::new().args(args).args(["-f", "json"]).run();
+        match run.code {
+            1 => Vec::new(),
+            _ => run
+                .success()
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+                .collect(),
+        }
+    };
+    let annexation = "crimea-annexation".to_string();
+    assert!(!ids(&["on", "2022-01-05"]).contains(&annexation));
+    assert!(!ids(&["events", "--since", "2022-01-05"]).contains(&annexation));
+    assert!(ids(&["events", "--until", "2022-01-31"]).contains(&annexation));
+    assert!(!ids(&["events", "--until", "2021"]).contains(&annexation));
+    let timeline = Kz::new()
+        .args(["timeline", "Crimea", "-f", "json"])
+        .run()
+        .success()
+        .json();
+    assert!(
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == "crimea-annexation")
+    );
+}
