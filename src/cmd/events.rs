@@ -10,9 +10,11 @@ use crate::render::Rows;
 /// Columns: id, date, title, places, involving.
 ///
 /// Events sort by their first day, then coarser dates first (2022 before 2022-01), then file
-/// order. A date filter keeps events whose days overlap it. A place includes the places within
-/// it. Every filter narrows when repeated: `--involving Tokayev --involving CSTO` keeps events
-/// that involve both. For every dated fact, not only events, see `kz timeline`.
+/// order. A date filter keeps events whose days overlap it. --involving keeps events that
+/// involve a record or happened at a place; --place keeps events at a place. A place includes
+/// the places within it, so `--place Kazakhstan` finds events in Almaty. Every filter narrows
+/// when repeated: `--involving Tokayev --involving CSTO` keeps events that involve both. For
+/// every dated fact, not only events, see `kz timeline`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz events\n  kz events --since 2022-01-05 --until 2022-01-07\n  kz events --involving Tokayev --involving CSTO -f json\n  kz events --facet places"
