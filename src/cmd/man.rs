@@ -220,11 +220,7 @@ fn facts_page(version: &str) -> String {
     ).replace('\n', "\n.br\n"));
     r.push('\n');
     r.push_str(".SH DESCRIPTION\n");
-    for paragraph in DESCRIPTION {
-        r.push_str(".PP\n");
-        r.push_str(&escape(paragraph));
-        r.push('\n');
-    }
+    paragraphs(&mut r, &DESCRIPTION);
     r.push_str(".SH SECTIONS\n");
     r.push_str(&escape(
         "In each record, a field in bold is required; a list field also takes a single value.",
@@ -246,11 +242,7 @@ fn facts_page(version: &str) -> String {
     r.push_str(".SH DATES\n");
     r.push_str(&escape(defs["Date"]["description"].as_str().unwrap_or_default()));
     r.push('\n');
-    for paragraph in DATES {
-        r.push_str(".PP\n");
-        r.push_str(&escape(paragraph));
-        r.push('\n');
-    }
+    paragraphs(&mut r, &DATES);
     r.push_str(".SH DIAGNOSTICS\n");
     r.push_str(&escape(
         "kz check reports every problem as PATH:LINE:COLUMN: error[KZnnn]: MESSAGE, with the offending line; kz check -f json gives them as data. The codes:",
@@ -264,6 +256,15 @@ fn facts_page(version: &str) -> String {
     r.push_str(".RE\n.fi\n");
     r.push_str(".SH \"SEE ALSO\"\nkz(1), kz\\-check(1), kz\\-schema(1)\n");
     r
+}
+
+/// Paragraphs of plain text, each escaped for roff.
+fn paragraphs(r: &mut String, texts: &[&str]) {
+    for text in texts {
+        r.push_str(".PP\n");
+        r.push_str(&escape(text));
+        r.push('\n');
+    }
 }
 
 /// The fields of one record type, one tagged paragraph each: name (bold when required), what
