@@ -4,17 +4,27 @@ use crate::cmd;
 pub use crate::context::{ColorChoice, Global};
 use clap::{CommandFactory, Parser};
 
-/// Query facts about the January 2022 unrest in Kazakhstan and the CSTO deployment.
+/// Ask questions of news reporting turned into facts, each citing its source.
 ///
-/// kz loads YAML fact files (people, organisations, places, quotes, events, each citing its
-/// source) and answers questions about them: as a table at a terminal, and as TSV, CSV or JSON
-/// in a pipeline.
+/// kz loads YAML fact files (people, organisations, places, quotes and dated events, each
+/// citing the source it comes from, with the sentence that supports it) and answers questions
+/// about them: as a table at a terminal, and as TSV, CSV or JSON in a pipeline. `kz check`
+/// verifies every direct quote and every cited sentence against the source's own text.
+///
+/// Facts come from --facts, else from KZ_FACTS, else from the base built into kz. As in MANPATH,
+/// an empty element of KZ_FACTS stands for the built-in base, so KZ_FACTS=:~/my-facts reads the
+/// built-in base and yours. `man 5 kz-facts` describes the file format.
+///
+/// NAME, ORG and PLACE arguments match an id, a name or an alias, ignoring case, accents and
+/// script (Cyrillic, Kazakh letters included), and any single word of a name. Dates are EDTF:
+/// 2022, 2022-01, 2022-01-05, 199X, 2022-01-05?, or an interval A/B. Exit status: 0 with
+/// results, 1 when nothing matched, 2 on an error.
 #[derive(Debug, Parser)]
 #[command(
     name = "kz",
     version,
     arg_required_else_help = true,
-    after_help = "Examples:\n  kz who Serdyukov\n  kz quotes --by Murtazashvili\n  kz members CSTO\n  kz timeline Tokayev\n  kz events --since 2022-01-05 -f json\n\nFacts come from --facts, else $KZ_FACTS, else the base built into kz.\nKZ_FACTS=:~/my-facts reads the built-in base and yours."
+    after_help = "Examples:\n  kz who Serdyukov\n  kz quotes --by Murtazashvili\n  kz members CSTO --on 2022-01-07\n  kz timeline Tokayev --since 2022\n  kz events -f json | jq -r '.[].title'\n  KZ_FACTS=:~/my-facts kz check\n\nEach command's reference is `kz COMMAND --help` or `man kz-COMMAND`."
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -91,7 +91,7 @@ impl Code {
         }
     }
 
-    /// One line for the README's table of codes.
+    /// One line for the tables of codes: `man 5 kz-facts` and the guide.
     pub fn summary(self) -> &'static str {
         match self {
             Code::Io => "a path cannot be read: missing, unreadable, or a symlink loop",

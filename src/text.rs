@@ -71,7 +71,7 @@ pub fn article(word: &str) -> String {
     }
 }
 
-/// How a claim is compared with its source (the README's "Fact files" section):
+/// How a claim is compared with its source (the guide's "Quotes and evidence"):
 /// whitespace runs are one space; curly quotes
 /// are straight ones. `kz check` matches quotes and evidence this way, and the site finds the
 /// sentences they cite the same way.

@@ -13,8 +13,13 @@ use crate::text::plural;
 /// texts. A record with an unreadable field is still checked in its other fields, so one run
 /// shows every problem.
 ///
-/// Every problem is reported as `path:line:column: error[KZnnn]: message`, with the offending
-/// line. A clean base prints only a summary. Exit status: 0 clean, 2 problems found.
+/// Every problem is reported as `path:line:column: error[KZnnn]: message`, then the offending
+/// line and, where kz can tell, how to fix it (`did you mean office?`). kz check locates and
+/// lists at most 1,000 problems and counts the rest. A clean base prints only a summary on
+/// stdout. Exit status: 0 clean, 2 problems found.
+///
+/// -f json (or jsonl, tsv, csv) gives the diagnostics as data, for editors and scripts: code,
+/// severity, path, line, column, message, help and line_text. `man 5 kz-facts` lists every code.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz check --facts my-facts/\n  kz check -f json | jq '.[] | select(.code == \"KZ030\")'"

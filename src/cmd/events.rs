@@ -10,11 +10,14 @@ use crate::query::{self, EventFilter, Miss, Wanted};
 ///
 /// Events sort by their first day, then coarser dates first (2022 before 2022-01), then file
 /// order. A date filter keeps events whose days overlap it, through any date a source gives an
-/// event whose sources disagree (the date cell then names the others). A place includes the
-/// places within it. Every filter narrows when repeated: `--involving Tokayev --involving CSTO`
-/// keeps events that involve both. --involving is who took part (or where it happened);
-/// --about is what an event concerned. For every dated fact, not only events, see
-/// `kz timeline`.
+/// event whose sources dispute it (the date cell then names the others); an event dated only as
+/// by a day (`../2022-01-08`) is within `--until` a later day but never `--since` one.
+/// --involving keeps events a record took part in or that happened at a place; --about keeps
+/// events that concerned a record; --place keeps events at a place. A place includes the places
+/// within it, so `--place Kazakhstan` finds events in Almaty. Every filter narrows when
+/// repeated: `--involving Tokayev --involving CSTO` keeps events that involve both.
+/// --min-sources N keeps events at least N distinct sources state. For every dated fact, not
+/// only events, see `kz timeline`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz events\n  kz events --since 2022-01-05 --until 2022-01-07\n  kz events --involving Tokayev --involving CSTO -f json\n  kz events --facet places"

@@ -25,10 +25,37 @@ pub enum ExportFormat {
 
 /// Export the whole base, every record and relation, for another engine.
 ///
-/// N-Triples name records `<BASE + id>` and use schema.org for types and properties, FOAF for
-/// names, PROV for the source of every fact, the Library of Congress EDTF datatype for dates
-/// that xsd cannot say, and Wikidata's qualifier properties for the start and end of roles and
-/// memberships. The README documents the vocabulary and a SPARQL example.
+/// --to jsonl writes one self-contained object per record: record (its kind), its fields as the
+/// fact file names them, references as ids, source, and the file and line it came from. This is
+/// the one JSON shape of a record, which who, why and the site use too. It loads straight into
+/// DuckDB (read_json_auto), SQLite or jq.
+///
+/// --to ntriples writes RDF N-Triples, which any triple store (Oxigraph, Jena, GraphDB) loads and
+/// SPARQL queries. Records are named <urn:kz:ID>, or --base followed by the id. The vocabulary
+/// reuses standard terms. Below, schema: is http://schema.org/, foaf: is
+/// http://xmlns.com/foaf/0.1/, prov: is http://www.w3.org/ns/prov#, pq: is
+/// http://www.wikidata.org/prop/qualifier/, and kz: is urn:kz:vocab:.
+///
+/// Types: schema:Person and foaf:Person, schema:Organization and foaf:Organization, schema:Place
+/// (and schema:Country), schema:Quotation, schema:Event, schema:CreativeWork (a source).
+///
+/// Fields: schema:identifier, schema:name (and foaf:name), schema:alternateName,
+/// schema:description; nationality schema:nationality, based_in and an event's places
+/// schema:location, part_of schema:containedInPlace.
+///
+/// A role: schema:memberOf (with an organisation) or schema:hasOccupation, to a
+/// schema:OrganizationRole or schema:Role node with schema:roleName, schema:memberOf,
+/// schema:location, schema:startDate and schema:endDate. A membership: member schema:memberOf
+/// org, and a kz:Membership node with kz:member, kz:organisation and its dates. since and until
+/// are also given with Wikidata's qualifiers pq:P580 (start time) and pq:P582 (end time).
+///
+/// A quote: schema:text, schema:spokenByCharacter (and schema:creator), schema:about,
+/// schema:dateCreated, kz:quoteKind, kz:context. An event: schema:name, kz:date,
+/// schema:startDate and schema:endDate (the days it covers), kz:involves.
+///
+/// Every fact: prov:wasDerivedFrom its source, kz:evidence, kz:notes. Dates are xsd:date,
+/// xsd:gYearMonth or xsd:gYear when exact, and otherwise the Library of Congress EDTF datatype
+/// <http://id.loc.gov/datatypes/edtf/EDTF>.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz export --to jsonl > base.jsonl\n  kz export --to ntriples > base.nt\n  kz export --to ntriples --base https://example.org/kz/"

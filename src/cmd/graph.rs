@@ -23,8 +23,12 @@ pub enum GraphFormat {
 ///
 /// Edges are memberships, roles (to their organisation and their place), nationality, where
 /// organisations are based, what places are part of, who spoke about whom (with how many
-/// quotes), and who and what events involved and where they happened.
-/// With ID, only the records within --depth steps of it are drawn.
+/// quotes), and who and what events involved and where they happened. Records are grouped and
+/// shaped by kind. With ID, only the records within --depth steps of it (default 1) are drawn.
+///
+/// The default is Graphviz DOT; --to mermaid writes Mermaid, which GitHub renders in Markdown;
+/// --to svg writes a picture that kz lays out and draws itself (with the layout-rs crate), so
+/// no Graphviz is needed.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz graph csto | dot -Tsvg > csto.svg\n  kz graph Tokayev --depth 2 --to mermaid\n  kz graph | dot -Tpng > base.png\n  kz graph Serdyukov --to svg > serdyukov.svg"

@@ -9,15 +9,18 @@ use crate::render::Rows;
 /// Columns: id, name, kind, since, until; with --roles also role; with several ORGs also org.
 ///
 /// Members are the records the organisation's `members` list names (countries, organisations,
-/// people), nothing else. --roles adds the people who hold a role in it, with the role.
+/// people), nothing else, so `kz members CSTO | cut -f2` gives member states only. --roles adds
+/// the people who hold a role in it, with a role column (`member` for the members).
 ///
 /// By default only current members are shown: those with no `until`. --all adds former members.
 /// --on DATE shows those known to belong on that date: from their `since`, or, when the base
 /// gives no `since`, from the earliest date that attests them (their `until`, or the publication
 /// of a source they cite). A membership attested by nothing dated is never shown for a date.
 ///
-/// ORG must name one organisation: a name that matches several equally lists them and exits 1.
-/// Give several ORGs to list them together.
+/// ORG must name one organisation. A name that matches several equally is never merged: kz
+/// lists them (id, name, kind) and exits 1. A name whose best match is a record of another kind
+/// says so ("Kazakhstan is a place, not an organisation") and lists the organisations that match
+/// it less well. Give several ORGs to list them together, with an org column.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz members CSTO\n  kz members ОДКБ --all -f json\n  kz members CSTO --roles\n  kz members 'Security Council' --roles --on 2022-01-05\n  kz members CSTO NATO"

@@ -9,9 +9,14 @@ use crate::query::{self, Miss, QuoteFilter, Wanted};
 /// Columns: id, date, speaker, kind (direct or reported), text, context.
 ///
 /// Undated quotes come last. A date filter keeps only quotes whose date overlaps it, through any
-/// date a source gives a quote whose sources disagree (the date cell then names the others). --about,
-/// --contains, --since and --until narrow when repeated (a quote about both, containing both);
-/// --by repeated means any of the speakers, since a quote has one.
+/// date a source gives a quote whose sources dispute it (the date cell then names the others).
+/// --by takes a person or an organisation (a ministry's statement). --about takes a record of
+/// any kind, with the places within a place included. --contains folds case, accents, script
+/// and romanisation variants, as names are folded. --min-sources N keeps quotes at least N
+/// distinct sources state.
+///
+/// --about, --contains, --since and --until narrow when repeated (a quote about both, containing
+/// both); --by repeated means any of the speakers, since a quote has one.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz quotes --by Murtazashvili\n  kz quotes --about CSTO --since 2022-01-05\n  kz quotes --contains troops -f json | jq -r '.[].text'\n  kz quotes --facet speaker"

@@ -15,14 +15,30 @@ use std::path::{Path, PathBuf};
 /// Write a static website of the base into DIR: plain files that work from file:// and on any
 /// static host, with no server and nothing fetched from elsewhere.
 ///
-/// The index shows what the base holds (sources, counts, the timeline picture, the lists of
-/// people, organisations, places and events) and a search box. Every person, organisation,
-/// place, event and source has a page; quotes are shown, each with an anchor, on the pages of
-/// their speakers and subjects. Each source's text is a page in which every sentence a fact
-/// cites is marked and links back to those facts, and every fact's source link lands on its
-/// sentence. People, organisations and places have a relation picture.
+/// The index shows what the base holds (how many records of each kind, the sources), the
+/// timeline picture with each mark linked to its record, the lists of people, organisations,
+/// places and events, and a search box that finds records by name, alias or id (a small script
+/// over search-index.js, written with the site; everything else works with JavaScript off).
 ///
-/// DIR must be missing, empty, or a site kz wrote before (which it then writes over).
+/// Every person, organisation, place, event and source has a page holding what `kz who` shows.
+/// Quotes have no page each: each is shown, with an anchor (#q-ID), on its speaker's page and on
+/// its subjects'. Dates read as their precision allows (2022-01-02/2022-01-08 is "2–8 January
+/// 2022", 199X "1990s"); hovering shows the EDTF. People, organisations and places have a
+/// relation picture of everything one step away, drawn as `kz graph --to svg` draws it.
+///
+/// Every fact links to its evidence. Each source with a text becomes a page of that text in
+/// which every sentence some fact cites is marked (<mark id="s-N">) and followed by links back
+/// to those facts; a fact's source link lands on the first sentence it cites. A fact's claims
+/// are found as `kz check` finds them: white space folded, curly and straight quotes alike, an
+/// elided quote by its pieces.
+///
+/// Safe with any text: every string from a fact file is escaped for HTML, SVG and script JSON;
+/// control characters and bidirectional overrides are shown as escapes; a source url is a link
+/// only if it is http: or https:. Pages carry a Content-Security-Policy that allows only the
+/// site's own style sheet and scripts. Lists longer than 50 fold the rest under "N more".
+///
+/// DIR must be missing, empty, or a site kz wrote before (it holds kz-site.txt), so kz site never
+/// writes over anything else. Over an old site, the old pages and pictures are removed first.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz site site/ && xdg-open site/index.html\n  kz site --facts my-facts/ /var/www/kz")]
 pub struct Args {

@@ -22,9 +22,15 @@ use std::collections::BTreeSet;
 /// date a source gives a fact its sources dispute, which the date cell then names), and narrow
 /// when repeated.
 ///
-/// `--to svg` draws the same facts as an SVG picture on a time axis, with no outside program: a
-/// day is a dot, a month, year or decade a span, an interval a bar, and an uncertain or
-/// approximate date is dashed.
+/// --to svg draws the same facts, with the same filters, as an SVG picture, with no outside
+/// program. Each fact sits on a time axis as exactly as its date allows: a day is a dot, a
+/// month, year or decade a pale span with end ticks, an interval a solid bar, and an uncertain
+/// or approximate date (?, ~, %) has a dashed outline and says so in its label. Labels never
+/// collide: each mark and its label take the first free lane. The axis breaks at every date's
+/// start and end and gives each stretch a width that grows with the logarithm of its length, so
+/// a week and the thirty years before it both stay readable; a stretch that no date covers is
+/// cut short and dotted. Past 1,500 facts the picture shades how many facts of each kind fall in
+/// each stretch instead of labelling each one.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  kz timeline Tokayev\n  kz timeline CSTO --since 2022\n  kz timeline --facet what\n  kz timeline Nazarbayev Tokayev -f json\n  kz timeline --to svg > timeline.svg"

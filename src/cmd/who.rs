@@ -17,6 +17,11 @@ use serde_json::{Value as Json, json};
 /// NAME is an id, a name, an alias or one word of a name, in any case, with or without accents,
 /// in Latin or Cyrillic (Russian or Kazakh) script. Exact matches beat partial ones; when several
 /// records match equally, each gets a profile.
+///
+/// -f json gives an array of profile objects: the record's own JSON object (as `kz export --to
+/// jsonl` writes it) with member_of, people, places_within, quotes, quoted_about and events
+/// added, each related record in its own JSON shape. -f tsv or -f csv gives one row per match:
+/// id, kind, name, description.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz who Serdyukov\n  kz who Токаев -f json | jq '.[0].roles'")]
 pub struct Args {

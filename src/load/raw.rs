@@ -525,7 +525,7 @@ pub struct RawKind {
 }
 
 /// A kz fact file: any of the six sections of records, each a list, and the kinds vocabulary. Every record cites its
-/// source. See the kz README, "Fact files".
+/// source. See `man 5 kz-facts` and the kz guide, "Writing fact files".
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(
     deny_unknown_fields,

@@ -1,6 +1,6 @@
 //! Fitting the ecosystem: completions, the man page, the schema, graphs and exports.
 
-use crate::support::{Kz, fixture, root};
+use crate::support::{Kz, fixture, needs_tool, root};
 use std::process::Command;
 
 /// Asks kz for completions the way the fish script does: `COMPLETE=fish kz -- <words>`.
@@ -91,6 +91,127 @@ fn man_page_is_roff() {
             "no page for {cmd}"
         );
     }
+    assert!(run.stdout.contains(".TH kz-facts 5"));
+    // Each command's page holds its long help and its examples, one per line.
+    assert!(
+        run.stdout.contains("kz members CSTO | cut"),
+        "members' long help"
+    );
+    assert!(
+        run.stdout
+            .contains(".SH EXAMPLES\n.nf\n.RS 4\nkz who Serdyukov\n")
+    );
+}
+
+/// kz-facts(5) describes every section and field the JSON Schema knows, and every diagnostic
+/// code with its summary, from the lists themselves.
+#[test]
+fn the_facts_page_lists_every_field_and_every_code() {
+    let dir = tempfile::tempdir().unwrap();
+    Kz::new()
+        .args(["man", "--dir", &dir.path().display().to_string()])
+        .run()
+        .success();
+    let page = std::fs::read_to_string(dir.path().join("man5/kz-facts.5")).unwrap();
+    for code in kz::diag::Code::ALL {
+        let summary = code.summary().replace('-', "\\-");
+        assert!(
+            page.contains(&format!(".TP\n.B {code}\n{summary}\n")),
+            "kz-facts(5) lacks {code}"
+        );
+    }
+    let schema = serde_json::to_value(kz::load::schema()).unwrap();
+    for (section, spec) in schema["properties"].as_object().unwrap() {
+        assert!(
+            page.contains(&format!(".SS {section}\n")),
+            "no section {section}"
+        );
+        let def = spec["items"]["$ref"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("#/definitions/");
+        for field in schema["definitions"][def]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+        {
+            let field = field.replace('-', "\\-");
+            assert!(
+                page.contains(&format!(".B {field}\n")) || page.contains(&format!(".I {field}\n")),
+                "kz-facts(5) lacks {section}.{field}"
+            );
+        }
+    }
+    assert!(page.contains(".SS \"role\""), "roles are described");
+}
+
+/// `kz man --dir` writes a manual's root, as man expects: man1/ and man5/. Every page renders
+/// with `man -l` and no warning from groff.
+#[test]
+fn man_dir_is_a_manual_root_and_every_page_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = Kz::new()
+        .args(["man", "--dir", &dir.path().display().to_string()])
+        .run()
+        .success();
+    let written: Vec<&str> = run.stdout.lines().collect();
+    assert!(written.len() > 20, "{}", run.stdout);
+    for want in [
+        "man1/kz.1",
+        "man1/kz-who.1",
+        "man1/kz-members.1",
+        "man5/kz-facts.5",
+    ] {
+        let path = dir.path().join(want);
+        assert!(path.is_file(), "{want} not written");
+        assert!(written.contains(&path.display().to_string().as_str()));
+    }
+    // A section folder is refused before anything is written.
+    let section = dir.path().join("other/man1");
+    Kz::new()
+        .args(["man", "--dir", &section.display().to_string()])
+        .run()
+        .code(2)
+        .stderr_has("--dir takes the root of a manual");
+    assert!(!section.exists());
+    if !needs_tool(
+        "man",
+        "each manual page is rendered with `man -l` to check it",
+    ) {
+        return;
+    }
+    for path in written {
+        let out = Command::new("man")
+            .args(["--warnings", "-l", path])
+            .env("MANWIDTH", "80")
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .output()
+            .expect("man runs");
+        // man overstrikes bold text (`N\x08N`) when it writes to a pipe: keep the last of each.
+        let mut text = String::new();
+        for c in String::from_utf8_lossy(&out.stdout).chars() {
+            if c == '\x08' {
+                text.pop();
+            } else {
+                text.push(c);
+            }
+        }
+        assert!(
+            out.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("NAME") && text.contains("DESCRIPTION"),
+            "{path}:\n{text}"
+        );
+    }
 }
 
 #[test]
@@ -128,7 +249,15 @@ fn schema_matches_the_committed_file() {
     }
 }
 
-/// Renders DOT with Graphviz, which .ci/run installs.
+/// Whether Graphviz's `dot` is there to render kz's DOT (.ci/run installs it).
+fn have_graphviz() -> bool {
+    needs_tool(
+        "dot",
+        "Graphviz renders kz's DOT output to check that it is valid",
+    )
+}
+
+/// Renders DOT with Graphviz.
 fn graphviz(dot: &str) -> String {
     let mut child = Command::new("dot")
         .arg("-Tsvg")
@@ -136,7 +265,7 @@ fn graphviz(dot: &str) -> String {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+        .expect("Graphviz `dot` runs");
     use std::io::Write;
     child
         .stdin
@@ -164,14 +293,17 @@ fn graphviz(dot: &str) -> String {
 
 #[test]
 fn graphs_render_with_graphviz() {
+    let dot = have_graphviz();
     for args in [
         vec!["graph"],
         vec!["graph", "csto"],
         vec!["graph", "Tokayev", "--depth", "2"],
     ] {
         let run = Kz::new().args(&args).run().success();
-        let svg = graphviz(&run.stdout);
-        assert!(svg.contains("<svg"), "no SVG for kz {}", args.join(" "));
+        if dot {
+            let svg = graphviz(&run.stdout);
+            assert!(svg.contains("<svg"), "no SVG for kz {}", args.join(" "));
+        }
     }
     let csto = Kz::new().args(["graph", "csto"]).run().success().stdout;
     assert!(
@@ -186,7 +318,9 @@ fn graphs_render_with_graphviz() {
         .run()
         .success()
         .stdout;
-    graphviz(&hostile);
+    if dot {
+        graphviz(&hostile);
+    }
     assert!(!hostile.contains('\u{1b}'));
     Kz::new()
         .args(["graph", "article"])

@@ -2,7 +2,7 @@
 //! generated bases load to the same records and the same diagnostics with and without it, and
 //! every tricky scalar it accepts reads as serde_yaml reads it.
 
-use crate::support::{Kz, root};
+use crate::support::{Kz, needs_tool, root};
 use kz::load::{self, FactFile, RawActor, RawEvent, RawOrganisation, RawPlace, RawQuote};
 use kz::load::{RawSource, fast};
 use serde::de::DeserializeOwned;
@@ -231,12 +231,10 @@ fn generated_bases_load_the_same_with_and_without_the_fast_path() {
 
 #[test]
 fn the_benchmark_generator_s_base_loads_the_same_with_and_without_the_fast_path() {
-    let python = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !python {
-        eprintln!("python3 is not installed: benches/gen.py is not tried");
+    if !needs_tool(
+        "python3",
+        "it runs benches/gen.py, the benchmarks' generator",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 mod support;
 
 mod analyst;
+mod browser;
 mod cache;
 mod check;
 mod consistency;
@@ -13,8 +14,10 @@ mod equivalence;
 mod facts;
 mod fastpath;
 mod formats;
+mod generate;
 mod hostile;
 mod layers;
+mod pins;
 mod pipes;
 mod property;
 mod query;

@@ -234,19 +234,12 @@ fn warm_answers_equal_fresh_ones_on_the_shipped_base() {
     same_answers(&[&root().join("facts")], &names);
 }
 
-/// A base of `quotes` quotes written by `benches/gen.py`, using every kind of record and
-/// relation: the folder that holds it, and its fact folder.
+/// A base of `quotes` quotes in the shape `benches/gen.py` writes, using every kind of record
+/// and relation: the folder that holds it, and its fact folder.
 fn generated(quotes: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("gen");
-    let status = std::process::Command::new("python3")
-        .arg(root().join("benches/gen.py"))
-        .arg(quotes.to_string())
-        .arg(&out)
-        .status()
-        .expect("python3 runs benches/gen.py");
-    assert!(status.success());
-    (dir, out.join("facts"))
+    let facts = crate::generate::base(quotes, &dir.path().join("gen"));
+    (dir, facts)
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -241,4 +242,42 @@ pub fn golden(name: &str, actual: &str) {
         "output differs from {}; rerun with KZ_BLESS=1 if the change is intended",
         path.display()
     );
+}
+
+/// The outside program `tool`, found on `PATH` as a shell finds it, or `None`.
+pub fn which(tool: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(tool))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// Whether the outside program a test needs (`jq`, `dot`, `chromium`, `python3`, `man`) is on
+/// `PATH`; `why` says what the test uses it for. A test starts with `if !needs_tool(..) {
+/// return; }`, so that `cargo test` passes on a machine with nothing but Rust.
+///
+/// A missing program skips the test loudly: the reason goes straight to the process's stderr,
+/// past libtest's capture (which hides what `eprintln!` prints in a passing test), so it shows
+/// in cargo's output beside the test's `ok`. Under `CI=true` a missing program fails the test
+/// instead, so CI, which installs every program (`.ci/run`), can never skip silently.
+#[track_caller]
+pub fn needs_tool(tool: &str, why: &str) -> bool {
+    if which(tool).is_some() {
+        return true;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let reason = format!("`{tool}` is not on PATH ({why})");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{reason}; under CI=true a missing program fails the test: .ci/run installs it");
+    }
+    // One write of the whole line, so parallel tests do not interleave inside it.
+    let line = format!("SKIPPED in {test}: {reason}; install it to run this check\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    false
 }

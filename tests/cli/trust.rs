@@ -415,11 +415,12 @@ fn small_things_that_were_visible() {
 #[test]
 fn man_pages_install_one_per_command_in_a_fresh_folder() {
     let home = tempfile::tempdir().unwrap();
-    let dir = home.path().join(".local/share/man/man1");
+    let root = home.path().join(".local/share/man");
     Kz::new()
-        .args(["man", "--dir", &dir.display().to_string()])
+        .args(["man", "--dir", &root.display().to_string()])
         .run()
         .success();
+    let dir = root.join("man1");
     for page in ["kz.1", "kz-members.1", "kz-timeline.1", "kz-who.1"] {
         let text =
             std::fs::read_to_string(dir.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
