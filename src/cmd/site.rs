@@ -53,9 +53,11 @@ impl Run for Args {
         let tidy = all.len() <= 2 * TIDY_EDGES;
         let graph = |r: EntityRef| {
             let nodes = adjacency.neighbourhood(&[r], 1);
-            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES).then(|| {
-                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
-            })
+            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES)
+                .then(|| {
+                    picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
+                })
+                .and_then(Result::ok)
         };
         let inputs = site::Inputs {
             timeline,

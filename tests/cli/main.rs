@@ -13,6 +13,7 @@ mod fastpath;
 mod formats;
 mod hostile;
 mod layers;
+mod picture_cost;
 mod pipes;
 mod property;
 mod query;
