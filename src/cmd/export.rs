@@ -48,8 +48,7 @@ impl Run for Args {
         match self.to {
             ExportFormat::Jsonl => {
                 for r in base.all() {
-                    serde_json::to_writer(&mut *cx.out, &view::json(base, r))?;
-                    cx.out.write_all(b"\n")?;
+                    crate::render::json_line(cx.out, &view::json(base, r))?;
                 }
             }
             ExportFormat::Ntriples => {
@@ -116,7 +115,9 @@ fn literal(text: &str) -> String {
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
-            c if c.is_control() => return Some(format!("\\u{:04X}", c as u32).into()),
+            c if crate::text::is_unsafe_control(c) => {
+                return Some(format!("\\u{:04X}", c as u32).into());
+            }
             _ => return None,
         }))
     });

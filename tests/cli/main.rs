@@ -12,6 +12,7 @@ mod facts;
 mod fastpath;
 mod formats;
 mod hostile;
+mod inert;
 mod layers;
 mod picture_cost;
 mod pipes;
