@@ -546,6 +546,54 @@ fn a_site_is_written_only_where_kz_may() {
     );
 }
 
+#[test]
+fn ids_of_any_length_get_file_names_that_fit_and_links_that_hold() {
+    // Two ids of 301 bytes, the same for their first 300: each gets its own short name.
+    let a = format!("{}-{}", "a".repeat(150), "b".repeat(150));
+    let b = format!("{}-{}c", "a".repeat(150), "b".repeat(149));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        format!(
+            "sources:\n  - id: src\n    title: S\nactors:\n  - id: {a}\n    name: Long A\n    \
+             description: d\n    source: src\n  - id: {b}\n    name: Long B\n    description: \
+             d\n    source: src\n  - id: con\n    name: Con\n    description: d\n    source: \
+             src\norganisations:\n  - id: o\n    name: O\n    kind: body\n    members:\n      \
+             - member: {a}\n      - member: {b}\n      - member: con\n    source: src\n"
+        ),
+    )
+    .unwrap();
+    let facts = dir.path().display().to_string();
+    Kz::new().args(["--facts", &facts, "check"]).run().success();
+    let built = build(Some(&facts));
+    let site = built.path().join("site");
+    let (pages, _) = check_links(&site);
+    for rel in files(&site).keys() {
+        let name = rel.rsplit('/').next().unwrap();
+        assert!(name.len() <= 130, "{rel}: {} bytes", name.len());
+        let stem = name.split('.').next().unwrap();
+        assert_ne!(
+            stem.to_ascii_lowercase(),
+            "con",
+            "{rel}: a Windows device name"
+        );
+    }
+    // Each long id has its page, under a different name, and the organisation links to both.
+    let text = |rel: &str| pages[rel].doc.root_element().text().collect::<String>();
+    let long: Vec<&String> = pages.keys().filter(|p| p.contains("~~")).collect();
+    assert_eq!(long.len(), 2, "{:?}", pages.keys());
+    let both: BTreeSet<String> = long.iter().map(|p| text(p)).collect();
+    assert!(both.iter().any(|t| t.contains("Long A")) && both.iter().any(|t| t.contains("Long B")));
+    let org = &pages["records/o.html"];
+    for page in &long {
+        let href = page.trim_start_matches("records/");
+        assert!(
+            org.refs.iter().any(|(_, url)| url == href),
+            "o.html lacks {href}"
+        );
+    }
+}
+
 /// The browser test needs Chromium and the npm package in tests/browser (`npm ci` there); CI
 /// installs both. Set KZ_SKIP_BROWSER=1 to skip it on a machine without them.
 #[test]
