@@ -10,7 +10,6 @@ use crate::query::relations::edges;
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
-use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
 /// Write a static website of the base into DIR: plain files that work from file:// and on any
@@ -23,7 +22,11 @@ use std::path::{Path, PathBuf};
 /// cites is marked and links back to those facts, and every fact's source link lands on its
 /// sentence. People, organisations and places have a relation picture.
 ///
-/// DIR must be missing, empty, or a site kz wrote before (which it then writes over).
+/// DIR must be missing, empty, or a site kz wrote before. The site is built beside DIR and
+/// renamed into place; over an old site, kz replaces or removes only the files it wrote there
+/// (its list, kz-site.txt, names them with their hashes) and keeps every other file. A file of
+/// yours where the site needs the name (a changed style.css, a link named index.html) stops the
+/// build before anything is touched.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz site site/ && xdg-open site/index.html\n  kz site --facts my-facts/ /var/www/kz")]
 pub struct Args {
@@ -34,10 +37,9 @@ pub struct Args {
 
 impl Run for Args {
     fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        check_target(&self.dir)?;
+        let target =
+            site::Target::open(&self.dir).map_err(|e| Failure::Usage(e.to_string()))?;
         let base = cx.base()?;
-        std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create {}", self.dir.display()))?;
         let entries = timeline::entries(base);
         let link = |r: EntityRef| Some(format!("records/{}", site::href(base, r)));
         let timeline = picture::timeline::svg(
@@ -64,8 +66,13 @@ impl Run for Args {
             graph: &graph,
             texts: source_texts(base),
         };
-        let written = site::write(base, &self.dir, &inputs)
-            .with_context(|| format!("cannot write the site into {}", self.dir.display()))?;
+        // Every failure here is the site's, not the output's: stdout has not been written.
+        let written = site::write(base, &target, &inputs).map_err(|e| {
+            Failure::Usage(format!(
+                "cannot write the site into {}: {e}",
+                self.dir.display()
+            ))
+        })?;
         writeln!(
             cx.out,
             "wrote {} and {}, with {} marked, to {}; open {}",
@@ -75,30 +82,26 @@ impl Run for Args {
             self.dir.display(),
             self.dir.join("index.html").display()
         )?;
-        Ok(())
-    }
-}
-
-/// Refuses a folder that holds anything but a site kz wrote, before any work.
-fn check_target(dir: &Path) -> Result<(), Failure> {
-    match std::fs::read_dir(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Failure::Usage(format!(
-            "cannot use {} for the site: {e}",
-            dir.display()
-        ))),
-        Ok(mut entries) => {
-            if entries.next().is_none() || dir.join(site::MARKER).is_file() {
-                Ok(())
-            } else {
-                Err(Failure::Usage(format!(
-                    "{} is not empty and holds no site kz wrote ({} is missing); give an empty \
-                     or new folder",
-                    dir.display(),
-                    site::MARKER
-                )))
+        if !written.kept.is_empty() {
+            let named = 8;
+            let mut list = written.kept[..written.kept.len().min(named)].join(", ");
+            if written.kept.len() > named {
+                list.push_str(&format!(" and {} more", written.kept.len() - named));
             }
+            writeln!(
+                cx.out,
+                "kept {} that kz did not write: {list}",
+                plural(written.kept.len(), "file"),
+            )?;
         }
+        if let Some(left) = &written.left {
+            writeln!(
+                cx.out,
+                "left the old folder at {}: files appeared in it while the site was built",
+                left.display()
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -21,6 +21,7 @@ mod query;
 mod readme;
 mod schema;
 mod site;
+mod site_writes;
 mod snapshot;
 mod trust;
 mod who;
