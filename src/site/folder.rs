@@ -382,12 +382,26 @@ impl Target {
         })
     }
 
-    /// The start of a build folder's name: hidden, and naming the target (cut, so the name
-    /// fits).
+    /// The start of a build folder's name: hidden, and naming the target.
     fn build_prefix(&self) -> String {
-        let name = self.name.to_string_lossy();
-        let short: String = name.chars().take(64).collect();
-        format!(".{short}.kz-build-")
+        format!(".{}.kz-build-", self.short_name())
+    }
+
+    /// The target's name, cut so that the names made from it fit.
+    fn short_name(&self) -> String {
+        self.name.to_string_lossy().chars().take(64).collect()
+    }
+
+    /// A folder beside the target for what a build leaves (`[.]NAME.kz-WHAT-RANDOM`), RANDOM
+    /// being the end of the build folder's name `from`.
+    fn beside(&self, dot: &str, what: &str, from: &Path) -> PathBuf {
+        let random = from
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit('-').next())
+            .unwrap_or("0");
+        self.parent
+            .join(format!("{dot}{}.kz-{what}-{random}", self.short_name()))
     }
 
     /// Removes the build folders that killed runs left beside the target: yours, and no longer
@@ -808,20 +822,7 @@ fn swap(build: &Path, place: &Path, exists: bool, target: &Target) -> io::Result
         fs::rename(build, place).map_err(|e| replace_failed(target, e))?;
         return Ok(None);
     }
-    let suffix = build
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.rsplit('-').next())
-        .unwrap_or("old");
-    let aside = target.parent.join(format!(
-        ".{}.kz-old-{suffix}",
-        target
-            .name
-            .to_string_lossy()
-            .chars()
-            .take(64)
-            .collect::<String>()
-    ));
+    let aside = target.beside(".", "old", build);
     fs::rename(place, &aside).map_err(|e| replace_failed(target, e))?;
     if let Err(e) = fs::rename(build, place) {
         let _ = fs::rename(&aside, place);
@@ -884,20 +885,7 @@ fn clear(aside: &Path, place: &Path, old: &Old, target: &Target) -> io::Result<O
     if fs::symlink_metadata(aside).is_err() {
         return Ok(None);
     }
-    let suffix = aside
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.rsplit('-').next())
-        .unwrap_or("old");
-    let kept = target.parent.join(format!(
-        "{}.kz-kept-{suffix}",
-        target
-            .name
-            .to_string_lossy()
-            .chars()
-            .take(64)
-            .collect::<String>()
-    ));
+    let kept = target.beside("", "kept", aside);
     fs::rename(aside, &kept)?;
     Ok(Some(kept))
 }
