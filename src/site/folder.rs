@@ -818,6 +818,18 @@ fn swap(build: &Path, place: &Path, exists: bool, target: &Target) -> io::Result
             Err(e) => return Err(replace_failed(target, e.into())),
         }
     }
+    swap_by_renames(build, place, exists, target)
+}
+
+/// [`swap`] without `renameat2`: the old folder is renamed aside (`.NAME.kz-old-…`, never
+/// removed by a later run: if kz is killed between the two renames, it holds the old site) and
+/// the build renamed into its place.
+fn swap_by_renames(
+    build: &Path,
+    place: &Path,
+    exists: bool,
+    target: &Target,
+) -> io::Result<Option<PathBuf>> {
     if !exists {
         fs::rename(build, place).map_err(|e| replace_failed(target, e))?;
         return Ok(None);
@@ -962,5 +974,75 @@ mod tests {
             parse_marker(b"kz site 1\n\xff\n").unwrap_err(),
             (2, 1, "not UTF-8".into())
         );
+    }
+
+    /// A folder holding a site of one file, `index.html` with `text`, and its marker.
+    fn one_page_site(dir: &Path, text: &str) {
+        fs::create_dir(dir).unwrap();
+        fs::write(dir.join("index.html"), text).unwrap();
+        let marker = marker_text(&[("index.html".into(), xxh3_128(text.as_bytes()))]);
+        fs::write(dir.join(MARKER), marker).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_appears_during_the_build_is_left_in_the_old_folder() {
+        let top = tempfile::tempdir().unwrap();
+        let place = top.path().join("site");
+        one_page_site(&place, "old");
+        fs::write(place.join("mine.txt"), "mine").unwrap();
+        let target = Target::open(&place).unwrap();
+        let build = target.build().unwrap();
+        build.write("index.html", b"new").unwrap();
+        fs::write(place.join("late.txt"), "late").unwrap();
+        let finished = build.finish().unwrap();
+        assert_eq!(finished.kept, ["mine.txt"]);
+        assert_eq!(fs::read_to_string(place.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(place.join("mine.txt")).unwrap(), "mine");
+        assert!(!place.join("late.txt").exists());
+        let left = finished.left.unwrap();
+        assert!(
+            left.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("site.kz-kept-")
+        );
+        let names: BTreeSet<String> = fs::read_dir(&left)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, BTreeSet::from(["late.txt".to_string()]));
+    }
+
+    #[test]
+    fn without_renameat2_the_old_folder_is_moved_aside_then_cleared() {
+        let top = tempfile::tempdir().unwrap();
+        let place = top.path().join("site");
+        one_page_site(&place, "old");
+        fs::write(place.join("mine.txt"), "mine").unwrap();
+        let target = Target::open(&place).unwrap();
+        let old = target.old.as_ref().unwrap();
+        let build = top.path().join(".site.kz-build-abc123");
+        one_page_site(&build, "new");
+        carry(&place, &build, old, &target).unwrap();
+        let aside = swap_by_renames(&build, &place, true, &target)
+            .unwrap()
+            .unwrap();
+        assert_eq!(aside, top.path().join(".site.kz-old-abc123"));
+        assert_eq!(fs::read_to_string(place.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(aside.join("index.html")).unwrap(), "old");
+        assert_eq!(clear(&aside, &place, old, &target).unwrap(), None);
+        assert!(!aside.exists() && !build.exists());
+        assert_eq!(fs::read_to_string(place.join("mine.txt")).unwrap(), "mine");
+        // Into a missing folder, a plain rename.
+        let fresh = top.path().join("fresh");
+        let other = top.path().join(".fresh.kz-build-x");
+        fs::create_dir(&other).unwrap();
+        let target = Target::open(&fresh).unwrap();
+        assert_eq!(
+            swap_by_renames(&other, &fresh, false, &target).unwrap(),
+            None
+        );
+        assert!(fresh.is_dir() && !other.exists());
     }
 }
