@@ -367,8 +367,7 @@ impl Target {
             })?;
         let lock = lock_folder(dir.path())?
             .ok_or_else(|| io::Error::other("the new build folder is locked"))?;
-        let uid = fs::symlink_metadata(dir.path())?.uid();
-        self.prune(&prefix, uid, dir.path());
+        self.prune(&prefix, rustix::process::geteuid().as_raw(), dir.path());
         let mut folders = fs::DirBuilder::new();
         folders.mode(0o777);
         for f in FOLDERS {
