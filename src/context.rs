@@ -72,6 +72,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Whether the base is the built-in one alone: no `--facts` and no `KZ_FACTS` named another.
+    pub fn builtin_only(&self) -> bool {
+        self.facts == [FactsPath::Builtin]
+    }
+
     pub fn new(global: &Global, app: fn() -> clap::Command) -> Ctx {
         let terminal = std::io::stdout().is_terminal();
         let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());

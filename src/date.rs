@@ -1,4 +1,5 @@
-//! EDTF dates (the ISO 8601-2 level-1 subset of SPEC.md): parse, interval of days, order, display.
+//! EDTF dates (the subset of ISO 8601-2 level 1 that fact files use): parse, interval of days,
+//! order, display.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,7 @@ impl Date {
         })
     }
 
-    /// Builds a date from a bare YAML integer, which SPEC.md accepts as a year.
+    /// Builds a date from a bare YAML integer, which fact files may write for a year.
     pub fn from_year(year: i64) -> Result<Date, DateError> {
         if !(0..=9999).contains(&year) {
             return Err(DateError::Malformed(format!(
@@ -149,6 +150,33 @@ impl Date {
 
     pub fn is_approximate(&self) -> bool {
         self.approximate
+    }
+
+    /// Whether two dates mean the same, however they are spelled: the same days, precision and
+    /// qualifiers (`1992` written as a number and as text agree).
+    pub fn same(&self, other: &Date) -> bool {
+        (
+            self.start,
+            self.end,
+            self.precision,
+            self.uncertain,
+            self.approximate,
+        ) == (
+            other.start,
+            other.end,
+            other.precision,
+            other.uncertain,
+            other.approximate,
+        )
+    }
+
+    /// What [`Date::same`] compares, as a key for hashing: dates that mean the same have equal
+    /// keys.
+    pub fn key(&self) -> String {
+        format!(
+            "{:?}/{:?}/{:?}/{}{}",
+            self.start, self.end, self.precision, self.uncertain as u8, self.approximate as u8
+        )
     }
 
     pub fn as_str(&self) -> &str {
@@ -181,7 +209,7 @@ impl Date {
         self.overlaps_days(other.start, other.end)
     }
 
-    /// The order of SPEC.md: start day (open starts first), then coarser precision first.
+    /// The order of every listing: start day (open starts first), then coarser precision first.
     /// Callers break remaining ties by file order.
     pub fn chronological(&self, other: &Date) -> Ordering {
         self.start
@@ -357,7 +385,7 @@ impl Date {
         };
         match (side(a), side(b)) {
             (Some(a), None) => format!("from {}", with_qualifier(point_human(&a), &a)),
-            (None, Some(b)) => format!("until {}", with_qualifier(point_human(&b), &b)),
+            (None, Some(b)) => format!("by {}", with_qualifier(point_human(&b), &b)),
             (Some(a), Some(b)) if qualifier(&a) == qualifier(&b) => {
                 with_qualifier(range_human(&a, &b), &a)
             }
@@ -723,7 +751,7 @@ mod tests {
             ("2022/2022", "2022"),
             ("199X/2022-01-05", "1990s – 5 January 2022"),
             ("2019/..", "from 2019"),
-            ("../2022-01-05", "until 5 January 2022"),
+            ("../2022-01-05", "by 5 January 2022"),
             ("2022-01-02?/2022-01-05?", "2–5 January 2022 (uncertain)"),
             (
                 "2022-01-02~/2022-01-05",

@@ -30,10 +30,12 @@ pub enum Code {
     QuoteNotInSource,
     EvidenceNotInSource,
     SourceText,
+    Disputed,
+    Conflict,
 }
 
 impl Code {
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 24] = [
         Code::Io,
         Code::Encoding,
         Code::TooLarge,
@@ -56,6 +58,8 @@ impl Code {
         Code::QuoteNotInSource,
         Code::EvidenceNotInSource,
         Code::SourceText,
+        Code::Disputed,
+        Code::Conflict,
     ];
 
     pub fn number(self) -> u16 {
@@ -82,6 +86,8 @@ impl Code {
             Code::QuoteNotInSource => 50,
             Code::EvidenceNotInSource => 51,
             Code::SourceText => 52,
+            Code::Disputed => 60,
+            Code::Conflict => 61,
         }
     }
 
@@ -100,10 +106,13 @@ impl Code {
             Code::Missing => "a required field is missing, null or empty",
             Code::BadId => "an id that is not kebab-case",
             Code::DuplicateId => {
-                "two records share an id, or a kind is declared twice with different broader kinds"
+                "one id declared as two kinds of record, a source declared twice, or a kind \
+                 declared twice with different broader kinds"
             }
             Code::Dangling => "a reference to an id that does not exist",
-            Code::WrongKind => "a reference to a record of the wrong kind",
+            Code::WrongKind => {
+                "a reference to a record of the wrong kind, or `same_as` between two kinds"
+            }
             Code::UnknownSource => "a `source` that names no source",
             Code::Cycle => "a place that is part of itself, or a kind that is broader than itself",
             Code::BadDate => "a date that is not EDTF",
@@ -112,6 +121,62 @@ impl Code {
             Code::QuoteNotInSource => "a direct quote not found verbatim in its source's text",
             Code::EvidenceNotInSource => "evidence not found verbatim in its source's text",
             Code::SourceText => "a source's `text` file cannot be read",
+            Code::Disputed => {
+                "a note, not an error: declarations of one record give one fact different values"
+            }
+            Code::Conflict => {
+                "two preferred declarations of one record give one fact different values"
+            }
+        }
+    }
+}
+
+impl Code {
+    /// How to fix a problem of this code, for a diagnostic that has no more exact help.
+    pub fn help(self) -> &'static str {
+        match self {
+            Code::Io => {
+                "check that the path exists and is readable; a folder is read for its *.yaml and *.yml files"
+            }
+            Code::Encoding => "save the file as UTF-8",
+            Code::TooLarge => "split it into several fact files",
+            Code::Syntax => {
+                "fix the YAML at the caret; a text with `: ` or ` #` in it needs quotes"
+            }
+            Code::UnknownSection => {
+                "the sections are sources, actors, organisations, places, quotes, events and kinds"
+            }
+            Code::UnknownField => "remove the field or fix its name; `kz schema` lists the fields",
+            Code::WrongType => {
+                "write the value as the field expects: text, a list or a mapping (`kz schema`)"
+            }
+            Code::DuplicateKey => "keep one of the two",
+            Code::TooComplex => "write the value out plainly, without deep nesting or aliases",
+            Code::Missing => "add the field with a value",
+            Code::BadId => {
+                "ids are kebab-case: lowercase ascii letters and digits joined by single hyphens"
+            }
+            Code::DuplicateId => "rename one of them",
+            Code::Dangling => "add the record with that id, or fix the id",
+            Code::WrongKind => "point the field at a record of the kind it names",
+            Code::UnknownSource => "add the source under `sources:`, or fix the id",
+            Code::Cycle => "break the cycle: the chain must lead up to one with none",
+            Code::BadDate => {
+                "write an EDTF date: 2022-01-05, 2022-01, 2022, 199X, or an interval A/B"
+            }
+            Code::ImpossibleDate => "fix the day or the month",
+            Code::Backwards => "swap them, or fix the year",
+            Code::QuoteNotInSource => {
+                "copy the words exactly from the source's text, or mark the quote `kind: reported`"
+            }
+            Code::EvidenceNotInSource => "copy the sentence exactly from the source's text",
+            Code::SourceText => {
+                "`text` is a path relative to the YAML file that declares the source"
+            }
+            Code::Disputed => {
+                "mark the declaration to show `rank: preferred`, or a corrected one `rank: deprecated`"
+            }
+            Code::Conflict => "prefer one declaration: make the other `rank: normal`",
         }
     }
 }
@@ -128,16 +193,45 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Code {
+    /// A code as written, `KZ060`.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let text = String::deserialize(d)?;
+        Code::ALL
+            .into_iter()
+            .find(|c| c.to_string() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("no diagnostic code {text}")))
+    }
+}
+
+/// How much a diagnostic matters: an error fails the base; a note (a dispute between
+/// sources) is shown by `kz check`, which still succeeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Note,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Note => "note",
+        })
+    }
+}
+
 /// One problem in a fact base, located in a file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub code: Code,
-    pub severity: &'static str,
+    pub severity: Severity,
     pub path: String,
     pub line: usize,
     pub column: usize,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it: always given (a code's own help where no more exact one is).
     pub help: Option<String>,
     /// The offending line of the file, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,13 +242,22 @@ impl Diagnostic {
     pub fn at(code: Code, path: &str, line: usize, column: usize, message: String) -> Diagnostic {
         Diagnostic {
             code,
-            severity: "error",
+            severity: Severity::Error,
             path: path.to_string(),
             line,
             column,
             message,
             help: None,
             line_text: None,
+        }
+    }
+
+    /// Something worth knowing that is not a problem (a dispute between sources): shown by
+    /// `kz check`, which still succeeds.
+    pub fn note(path: &str, line: usize, column: usize, message: String) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::at(Code::Disputed, path, line, column, message)
         }
     }
 
@@ -247,8 +350,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of these diagnostics, sorted, keeping at most [`SHOWN`] of them.
+    /// A report of these diagnostics, sorted, keeping at most [`SHOWN`] of them; each has help,
+    /// its code's where it has none more exact.
     pub fn new(mut diagnostics: Vec<Diagnostic>, more: usize) -> Report {
+        for d in &mut diagnostics {
+            d.help.get_or_insert_with(|| d.code.help().to_string());
+        }
         sort(&mut diagnostics);
         let total = diagnostics.len() + more;
         diagnostics.truncate(SHOWN);

@@ -7,7 +7,8 @@ pub mod cmd;
 pub mod context;
 pub mod date;
 pub mod diag;
-pub mod exit;
+pub mod draft;
+pub mod error;
 pub mod load;
 pub mod markup;
 pub mod model;
@@ -16,13 +17,16 @@ pub mod open;
 pub mod picture;
 pub mod query;
 pub mod render;
+pub mod sentences;
 pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod write;
 
-use anyhow::Context as _;
-use exit::Failure;
+pub use error::Error;
+
+use error::ExitCode;
 use std::io::{BufWriter, Write};
 
 /// Runs a parsed command line to completion and returns the process's exit status.
@@ -31,23 +35,16 @@ pub fn run(cli: cli::Cli) -> u8 {
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     // Fact files are read into diagnostics, so a bare I/O error here is a failed write.
     let result = cmd::dispatch(&cli.global, &cli.command, cli::app, &mut out)
-        .map_err(|e| {
-            if e.is::<std::io::Error>() {
-                e.context("cannot write output")
-            } else {
-                e
-            }
-        })
-        .and_then(|()| out.flush().context("cannot write output"));
+        .and_then(|()| out.flush().map_err(Error::from));
     if std::env::var_os("KZ_MEMORY_STATS").is_some_and(|v| v == "1") {
         memory_stats();
     }
     match result {
-        Ok(()) => exit::ExitCode::Success.code(),
+        Ok(()) => ExitCode::Success.code(),
         Err(err) => {
             drop(out);
             report(&err);
-            exit::classify(&err).code()
+            err.code().code()
         }
     }
 }
@@ -76,21 +73,19 @@ fn memory_stats() {
 
 /// Writes an error to stderr as `kz: ...`, after any diagnostics it carries. A message of
 /// several lines (a list of candidates) keeps its lines, each escaped.
-fn report(err: &anyhow::Error) {
-    if exit::is_broken_pipe(err) {
-        return;
-    }
+fn report(err: &Error) {
     let mut stderr = std::io::stderr().lock();
-    let message = match err.downcast_ref::<Failure>() {
-        Some(Failure::Reported) => return,
-        Some(Failure::Broken(report)) => {
+    match err {
+        Error::Reported => return,
+        Error::Io(_) if err.is_broken_pipe() => return,
+        Error::Broken(report) => {
             for d in &report.diagnostics {
                 let _ = write!(stderr, "{d}");
             }
-            err.to_string()
         }
-        _ => format!("{err:#}"),
-    };
+        _ => {}
+    }
+    let message = err.to_string();
     for (n, line) in message.split('\n').enumerate() {
         let prefix = if n == 0 { "kz: " } else { "" };
         let _ = writeln!(stderr, "{prefix}{}", text::escape_control(line));

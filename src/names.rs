@@ -21,12 +21,34 @@ fn fold_kazakh(c: char) -> char {
     }
 }
 
+/// Whether the `.` at byte `i` of `text` ends an initial of an abbreviation: it follows a
+/// single letter that starts the text or follows a space, a dot or other punctuation (`L.A.`,
+/// `U.S.`, `J. Smith`), so `L.A. Unified` and `LA Unified` meet. A dot after a word
+/// (`Supt.`) or a digit (`2.5`) separates as any punctuation does.
+fn initial_dot(text: &[u8], i: usize) -> bool {
+    text[i] == b'.'
+        && i >= 1
+        && text[i - 1].is_ascii_alphabetic()
+        && (i == 1 || !text[i - 2].is_ascii_alphanumeric() && text[i - 2] != b'\'')
+}
+
 /// The comparable form of a name: lowercase ASCII words separated by single spaces.
 /// Case, accents, punctuation and script (by transliteration) are gone; apostrophes join
-/// (Armenian `P'ashinyan`, English `Tokayev’s`).
+/// (Armenian `P'ashinyan`, English `Tokayev’s`), and so do the dots of initials (`L.A.` is
+/// `la`).
 pub fn normalise(text: &str) -> String {
     // ASCII needs no folding or transliteration: the common case, and the fast one.
     if text.is_ascii() {
+        let bytes = text.as_bytes();
+        let joined: String = match bytes.iter().enumerate().any(|(i, _)| initial_dot(bytes, i)) {
+            false => text.to_string(),
+            true => text
+                .char_indices()
+                .filter(|&(i, _)| !initial_dot(bytes, i))
+                .map(|(_, c)| c)
+                .collect(),
+        };
+        let text = joined.as_str();
         let mut out = String::with_capacity(text.len());
         for word in text
             .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
@@ -50,7 +72,18 @@ fn normalise_with_owners(text: &str) -> (String, Vec<usize>) {
     let mut owner = Vec::with_capacity(text.len());
     let mut gap = false;
     let mut buf = [0u8; 4];
+    // The last two chars, to tell the dot of an initial (see `initial_dot`).
+    let (mut before, mut last) = (' ', ' ');
     for (i, c) in text.chars().enumerate() {
+        let initial = c == '.'
+            && last.is_alphabetic()
+            && !before.is_alphanumeric()
+            && before != '\''
+            && before != '’';
+        (before, last) = (last, c);
+        if initial {
+            continue;
+        }
         let ascii: std::borrow::Cow<str> = if c.is_ascii() {
             std::borrow::Cow::Borrowed(c.encode_utf8(&mut buf))
         } else {
@@ -270,8 +303,19 @@ mod tests {
             ("ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
             ("", ""),
             ("!!!", ""),
+            ("L.A. Unified", "la unified"),
+            ("LA Unified", "la unified"),
+            ("the U.S. and the E.U.", "the us and the eu"),
+            ("U.S.-led", "us led"),
+            ("J. Smith", "j smith"),
+            ("Supt. Ruiz", "supt ruiz"),
+            ("version 2.5", "version 2 5"),
+            ("Ж.Д. Ruiz", "zhd ruiz"),
+            ("L.A. Unified’s", "la unifieds"),
         ];
         crate::testing::table(&cases, normalise);
+        // Text folds as names do, so `LA Unified` finds `L.A. Unified` in a sentence.
+        assert_eq!(fold("at L.A. Unified.").0, fold("at LA Unified").0);
     }
 
     #[test]

@@ -21,6 +21,20 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// The format as `-f` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Tsv => "tsv",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
 /// How to draw: resolved once from flags, environment and the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -51,7 +65,7 @@ impl Value {
     }
 
     /// The cell as one line of text (lists joined with `, `).
-    fn flat(&self) -> Cow<'_, str> {
+    pub fn flat(&self) -> Cow<'_, str> {
         match self {
             Value::Text(t) => Cow::Borrowed(t),
             Value::List(items) => Cow::Owned(items.join(", ")),

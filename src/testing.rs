@@ -15,3 +15,31 @@ where
         assert!(got == *want, "{input:?}: got {got:?}, want {want:?}");
     }
 }
+
+/// A checked base made in memory from fact files given as (name, YAML) pairs, read in order,
+/// for unit tests of the queries: no process, no disk. Panics with the report if the base is
+/// broken.
+pub fn base(files: &[(&str, &str)]) -> crate::model::Base {
+    match checked(files) {
+        Ok(base) => base,
+        Err(report) => {
+            let shown: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+            panic!("the test base is broken:\n{}", shown.join(""))
+        }
+    }
+}
+
+/// The base made from these files, or its report of problems.
+pub fn checked(files: &[(&str, &str)]) -> Result<crate::model::Base, crate::diag::Report> {
+    let files = files
+        .iter()
+        .map(|(name, text)| {
+            crate::load::FactFile::from_bytes(name, text.as_bytes())
+                .unwrap_or_else(|d| panic!("{d}"))
+        })
+        .collect();
+    crate::open::check_files(files, Vec::new())
+}
+
+/// One source, `s`, for test bases to cite.
+pub const SOURCE: &str = "sources:\n  - id: s\n    title: S\n  - id: t\n    title: T\n";

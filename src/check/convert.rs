@@ -11,8 +11,8 @@ use crate::load::{
     RawQuote, RawSource, Records, Seg,
 };
 use crate::model::{
-    Actor, EntityRef, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation,
-    Origin, Place, Quote, Role, Source, Term, Text,
+    Actor, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation, Origin, Place,
+    Publisher, Quote, Role, Source, Term, Text,
 };
 
 /// The converted records of every kind, by index; `None` where a record had a problem.
@@ -80,6 +80,7 @@ impl Convert<'_, '_> {
                 file: at.file,
                 line: at.line,
             },
+            rank: c.rank.unwrap_or_default(),
         }
     }
 
@@ -226,11 +227,12 @@ impl Convert<'_, '_> {
     fn source(&mut self, Located { raw: r, at }: Located<RawSource>) -> Option<Source> {
         let title = self.required(at, &[Seg::Key("title")], "source", r.title);
         let published = self.date(at, &[Seg::Key("published")], r.published.as_ref());
-        let (title, published) = (title?, published.ok()?);
+        let publisher = self.publisher(at, r.publisher);
+        let (title, published, publisher) = (title?, published.ok()?, publisher?);
         Some(Source {
             id: trimmed(r.id),
             title,
-            publisher: r.publisher,
+            publisher,
             published,
             url: r.url,
             text: r.text,
@@ -240,6 +242,38 @@ impl Convert<'_, '_> {
                 line: at.line,
             },
         })
+    }
+
+    /// A source's publisher: an organisation's id (a kebab-case value), checked like any
+    /// reference, or a name as free text. `None` when it names no organisation (reported).
+    fn publisher(&mut self, at: At, raw: Option<Text>) -> Option<Option<Publisher>> {
+        let Some(p) = raw.filter(|p| !p.trim().is_empty()) else {
+            return Some(None);
+        };
+        if !crate::names::is_kebab(p.trim()) {
+            return Some(Some(Publisher::Named(p)));
+        }
+        let path = [Seg::Key("publisher")];
+        let found = self.ids.resolve(
+            self.sink,
+            at,
+            &path,
+            "publisher",
+            &p,
+            Want::One(Kind::Organisation),
+        );
+        if found.is_none()
+            && let Some(d) = self.sink.diags.last_mut()
+        {
+            d.help.get_or_insert_with(|| {
+                format!(
+                    "a kebab-case publisher is the id of an organisation: declare `{p}` under \
+                     `organisations:`, or write the publisher's name as it is spelled \
+                     (`The Guardian`)"
+                )
+            });
+        }
+        Some(Some(Publisher::Org(found?)))
     }
 
     fn actor(&mut self, Located { raw: mut r, at }: Located<RawActor>) -> Option<Actor> {
@@ -271,6 +305,7 @@ impl Convert<'_, '_> {
             description,
             nationality,
             roles,
+            merged: None,
         })
     }
 
@@ -401,6 +436,7 @@ impl Convert<'_, '_> {
             founded,
             based_in,
             members,
+            merged: None,
         })
     }
 
@@ -426,8 +462,9 @@ impl Convert<'_, '_> {
             kind,
             part_of,
             description: r.description,
+            merged: None,
         });
-        (place, part_of)
+        (place, part_of.map(|p| p.idx))
     }
 
     fn quote(&mut self, Located { raw: mut r, at }: Located<RawQuote>) -> Option<Quote> {
@@ -461,6 +498,7 @@ impl Convert<'_, '_> {
             said,
             context: r.context,
             about,
+            merged: None,
         })
     }
 
@@ -479,7 +517,7 @@ impl Convert<'_, '_> {
         let title = self.required(at, &[Seg::Key("title")], "event", r.title);
         let involving = self
             .ids
-            .list(self.sink, at, &[], "involving", &r.involving.0, Want::Any);
+            .list(self.sink, at, &[], "involving", &r.involving.0, Want::Party);
         let places = self.ids.list(
             self.sink,
             at,
@@ -488,8 +526,13 @@ impl Convert<'_, '_> {
             &r.places.0,
             Want::One(Kind::Place),
         );
-        let refs_ok = (involving.len() == r.involving.0.len() && places.len() == r.places.0.len())
-            .then_some(());
+        let about = self
+            .ids
+            .list(self.sink, at, &[], "about", &r.about.0, Want::Any);
+        let refs_ok = (involving.len() == r.involving.0.len()
+            && about.len() == r.about.0.len()
+            && places.len() == r.places.0.len())
+        .then_some(());
         let (date, title, ()) = all!(date, title, refs_ok)?;
         Some(Event {
             meta,
@@ -497,7 +540,9 @@ impl Convert<'_, '_> {
             title,
             description: r.description,
             involving,
-            places: places.into_iter().map(|p: EntityRef| p.idx).collect(),
+            about,
+            places,
+            merged: None,
         })
     }
 }

@@ -5,6 +5,8 @@
 
 mod convert;
 mod cycles;
+mod merge;
+mod notes;
 mod resolve;
 mod sink;
 mod verbatim;
@@ -35,7 +37,8 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     let mut sink = Sink::new(&index, broken_fields);
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
     let texts = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
-    let parts = convert::convert(records, &mut ids, &mut sink);
+    let decls = convert::convert(records, &mut ids, &mut sink);
+    let parts = merge::merge(decls, &ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
     cycles::kinds(&parts, &mut sink);
     if !ids.unknown.is_empty() {
@@ -49,6 +52,7 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
         return Err(Report::new(diags, unshown));
     }
     let mut base = assemble(parts).ok_or_else(|| Report::new(vec![internal()], 0))?;
+    base.notes = notes::disputes(&base, &ids, &index);
     base.files = index.files.iter().map(|f| f.display.clone()).collect();
     base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
     base.texts = texts;
@@ -111,6 +115,7 @@ fn assemble(parts: Parts) -> Option<Base> {
     base.quotes = all(parts.quotes)?.into();
     base.events = all(parts.events)?.into();
     base.kinds = all(parts.kinds)?;
+    base.merged = base.all().filter(|&r| base.get(r).is_merged()).collect();
     Some(base)
 }
 

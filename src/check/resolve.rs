@@ -3,7 +3,7 @@
 
 use super::sink::Sink;
 use crate::diag::Code;
-use crate::load::{At, Records, Seg};
+use crate::load::{At, Cited, Located, Records, Seg};
 use crate::model::{EntityRef, Ids as SourceIds, Kind, Refs, Text};
 use crate::names::{self, NameQuery};
 use crate::text::article;
@@ -13,7 +13,8 @@ use rustc_hash::FxHashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Want {
     One(Kind),
-    /// People, organisations and places: anything that can be a member.
+    /// People, organisations and places: anything that can be a member, or take part in an
+    /// event (a country acts; an event, a quote or a source does not).
     Party,
     /// People and organisations: anything that can say something.
     Speaker,
@@ -41,11 +42,21 @@ impl Want {
     }
 }
 
-/// Every record's id and where it is written.
+/// Every record's id and where it is written. A record may be declared several times (the same
+/// id in several files, or ids `same_as` joins): each declaration is converted on its own, and
+/// [`Ids::decl`] says which merged record it declares.
 pub(super) struct Ids {
+    /// Every id, the merged record's and those `same_as` joins to it, to the merged record.
     pub(super) map: FxHashMap<String, EntityRef>,
-    /// Where each record is, per kind in [`Kind::ALL`] order, by index.
+    /// Where each merged record is first declared, per kind in [`Kind::ALL`] order, by index.
     ats: [Vec<At>; 6],
+    /// For each declaration of each kind (in file order), the merged record it declares; `None`
+    /// for one whose id is missing or taken by another kind.
+    pub(super) decl: [Vec<Option<u32>>; 6],
+    /// Where each declaration is written, per kind, in file order.
+    pub(super) decl_at: [Vec<At>; 6],
+    /// Each merged record's other ids (joined by `same_as`), per kind, by index.
+    pub(super) aka: [Vec<Vec<Text>>; 6],
     /// Ids of records that failed to parse, so that references to them do not cascade.
     broken: Vec<String>,
     /// References to unknown ids, given a did-you-mean once the base is converted: the
@@ -53,90 +64,258 @@ pub(super) struct Ids {
     pub(super) unknown: Vec<(usize, String, Want)>,
 }
 
-/// Where a record is and the id it was given, if any.
-type IdAt<'r> = (At, Option<&'r Text>);
+/// One declaration as the id pass sees it: where it is, its id, and the ids it is `same_as`.
+struct Entry<'r> {
+    kind: Kind,
+    at: At,
+    id: Option<&'r Text>,
+    same_as: &'r [Text],
+}
 
 /// A reference that cannot be resolved: its code, message and help.
 type Problem = (Code, String, Option<String>);
 
+/// What an event's relation holds, for a reference of the wrong kind in it: a topic filed as a
+/// place or a participant belongs in `about`.
+fn relation_help(field: &str) -> Option<&'static str> {
+    match field {
+        "involving" => Some(
+            "`involving` is who acted in the event: people, organisations and countries; what \
+             it concerned goes in `about`",
+        ),
+        "places" => Some(
+            "`places` is where the event happened, as its source states it; what it concerned \
+             goes in `about`",
+        ),
+        _ => None,
+    }
+}
+
+/// Every declaration of every kind, sources first, each kind in file order.
+fn entries(records: &Records) -> Vec<Entry<'_>> {
+    fn of<'r, T: Cited>(kind: Kind, list: &'r [Located<T>]) -> Vec<Entry<'r>> {
+        list.iter()
+            .map(|r| Entry {
+                kind,
+                at: r.at,
+                id: r.raw.id(),
+                same_as: r.raw.same_as(),
+            })
+            .collect()
+    }
+    let sources = records.sources.iter().map(|r| Entry {
+        kind: Kind::Source,
+        at: r.at,
+        id: r.raw.id.as_ref(),
+        same_as: &[],
+    });
+    sources
+        .chain(of(Kind::Actor, &records.actors))
+        .chain(of(Kind::Organisation, &records.organisations))
+        .chain(of(Kind::Place, &records.places))
+        .chain(of(Kind::Quote, &records.quotes))
+        .chain(of(Kind::Event, &records.events))
+        .collect()
+}
+
+/// The distinct ids of a base and the records they make: each id in order of first
+/// declaration (the id, its kind, where it is first declared and its place among the
+/// declarations of its kind), and the groups `same_as` joins them into (a union-find).
+#[derive(Default)]
+struct Groups<'r> {
+    first: FxHashMap<&'r str, usize>,
+    order: Vec<(&'r str, Kind, At, usize)>,
+    parent: Vec<usize>,
+    /// Declarations seen so far of each kind.
+    within: [usize; 6],
+}
+
+impl<'r> Groups<'r> {
+    /// Takes one declaration: its id's place in [`Groups::order`], or `None` when it has no
+    /// sound id or may not be declared again (another kind's id, a source's).
+    fn declare(&mut self, ids: &Ids, sink: &mut Sink, e: &Entry<'r>) -> Option<usize> {
+        let raw = self.within[e.kind.slot()];
+        self.within[e.kind.slot()] += 1;
+        let id = ids.valid_id(sink, e)?;
+        match self.first.get(id) {
+            None => {
+                self.first.insert(id, self.order.len());
+                self.order.push((id, e.kind, e.at, raw));
+                self.parent.push(self.parent.len());
+                Some(self.order.len() - 1)
+            }
+            Some(&n) => {
+                let (_, kind, at, _) = self.order[n];
+                again(sink, id, e, kind, at);
+                (kind == e.kind && kind != Kind::Source).then_some(n)
+            }
+        }
+    }
+
+    /// The group a node is in, with the path to it shortened.
+    fn root(&mut self, mut n: usize) -> usize {
+        while self.parent[n] != n {
+            self.parent[n] = self.parent[self.parent[n]];
+            n = self.parent[n];
+        }
+        n
+    }
+
+    /// Joins the declaration's id to each id its `same_as` names, reporting one that names
+    /// nothing or a record of another kind.
+    fn join(&mut self, ids: &mut Ids, sink: &mut Sink, e: &Entry, me: usize) {
+        for (i, other) in e.same_as.iter().enumerate() {
+            let other = other.trim();
+            let path = [Seg::Key("same_as"), Seg::Index(i)];
+            match self.first.get(other).copied() {
+                Some(n) if self.order[n].1 == e.kind => {
+                    let (a, b) = (self.root(me), self.root(n));
+                    self.parent[a.max(b)] = a.min(b);
+                }
+                Some(n) => {
+                    let message = format!(
+                        "`same_as` joins records of one kind, but `{other}` is {} and `{}` is {}",
+                        article(self.order[n].1.name()),
+                        self.order[me].0,
+                        article(e.kind.name())
+                    );
+                    sink.report(Code::WrongKind, e.at, &path, message, None);
+                }
+                None => {
+                    let message = format!("`same_as` names `{other}`, but no record has that id");
+                    if let Some(d) = sink.report(Code::Dangling, e.at, &path, message, None)
+                        && !ids.broken.iter().any(|b| b == other)
+                    {
+                        ids.unknown.push((d, other.to_string(), Want::One(e.kind)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Numbers the groups kind by kind in order of first declaration, and maps every id to its
+    /// group's record. A source, declared once, keeps its place in the file order, where the
+    /// verbatim check finds its text. Returns each group's record index, by its root.
+    fn number(&mut self, ids: &mut Ids, all: &[Entry]) -> Vec<Option<u32>> {
+        ids.ats[Kind::Source.slot()] = all
+            .iter()
+            .filter(|e| e.kind == Kind::Source)
+            .map(|e| e.at)
+            .collect();
+        let mut merged: Vec<Option<u32>> = vec![None; self.order.len()];
+        for n in 0..self.order.len() {
+            let (id, kind, at, raw) = self.order[n];
+            let r = self.root(n);
+            let idx = match merged[r] {
+                _ if kind == Kind::Source => raw as u32,
+                Some(idx) => {
+                    ids.aka[kind.slot()][idx as usize].push(id.into());
+                    idx
+                }
+                None => {
+                    let idx = ids.ats[kind.slot()].len() as u32;
+                    ids.ats[kind.slot()].push(at);
+                    ids.aka[kind.slot()].push(Vec::new());
+                    merged[r] = Some(idx);
+                    idx
+                }
+            };
+            ids.map.insert(id.to_string(), EntityRef::new(kind, idx));
+        }
+        merged
+    }
+}
+
+/// Reports an id declared again where that is not allowed: as another kind of record (at both
+/// declarations), or a source declared twice. Declaring a record of the same kind again is
+/// allowed: the declarations are one record.
+fn again(sink: &mut Sink, id: &str, e: &Entry, first_kind: Kind, first_at: At) {
+    if first_kind == e.kind && e.kind != Kind::Source {
+        return;
+    }
+    let here = sink.where_is(e.at);
+    let there = sink.where_is(first_at);
+    if first_kind == Kind::Source && e.kind == Kind::Source {
+        sink.report(
+            Code::DuplicateId,
+            e.at,
+            &[Seg::Key("id")],
+            format!("source `{id}` is already declared at {there}"),
+            Some("a source is declared once; records in any file cite it by its id".into()),
+        );
+        return;
+    }
+    let help = "one id names one entity: rename one of them";
+    sink.report(
+        Code::DuplicateId,
+        e.at,
+        &[Seg::Key("id")],
+        format!(
+            "`{id}` is declared here as {} and at {there} as {}",
+            article(e.kind.name()),
+            article(first_kind.name())
+        ),
+        Some(help.into()),
+    );
+    sink.report(
+        Code::DuplicateId,
+        first_at,
+        &[Seg::Key("id")],
+        format!(
+            "`{id}` is declared here as {} and at {here} as {}",
+            article(first_kind.name()),
+            article(e.kind.name())
+        ),
+        Some(help.into()),
+    );
+}
+
 impl Ids {
-    /// Gives every record its id, reporting ids that are missing, not kebab-case or taken.
+    /// Gives every declaration its record: declarations of one id are one record, and so are
+    /// ids joined by `same_as`. Reports ids that are missing or not kebab-case, an id declared
+    /// as two kinds of record (at both declarations), a source declared twice, and a `same_as`
+    /// that names nothing or a record of another kind.
     pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids {
+        let all = entries(records);
         let mut ids = Ids {
             map: FxHashMap::default(),
             ats: Default::default(),
+            decl: Default::default(),
+            decl_at: Default::default(),
+            aka: Default::default(),
             broken,
             unknown: Vec::new(),
         };
-        let kinds: [(Kind, Vec<IdAt>); 6] = [
-            (
-                Kind::Source,
-                records
-                    .sources
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-            (
-                Kind::Actor,
-                records
-                    .actors
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-            (
-                Kind::Organisation,
-                records
-                    .organisations
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-            (
-                Kind::Place,
-                records
-                    .places
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-            (
-                Kind::Quote,
-                records
-                    .quotes
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-            (
-                Kind::Event,
-                records
-                    .events
-                    .iter()
-                    .map(|r| (r.at, r.raw.id.as_ref()))
-                    .collect(),
-            ),
-        ];
-        ids.map.reserve(kinds.iter().map(|(_, k)| k.len()).sum());
-        for (kind, list) in kinds {
-            for (idx, (at, id)) in list.into_iter().enumerate() {
-                ids.add(sink, EntityRef::new(kind, idx as u32), at, id);
+        let mut groups = Groups::default();
+        let of_entry: Vec<Option<usize>> =
+            all.iter().map(|e| groups.declare(&ids, sink, e)).collect();
+        for (e, slot) in all.iter().zip(&of_entry) {
+            if let Some(me) = *slot {
+                groups.join(&mut ids, sink, e, me);
             }
+        }
+        let merged = groups.number(&mut ids, &all);
+        for (e, slot) in all.iter().zip(of_entry) {
+            let idx = slot.map(|n| match e.kind {
+                Kind::Source => groups.order[n].3 as u32,
+                _ => merged[groups.root(n)].unwrap_or_default(),
+            });
+            ids.decl[e.kind.slot()].push(idx);
+            ids.decl_at[e.kind.slot()].push(e.at);
         }
         ids
     }
 
-    fn add(&mut self, sink: &mut Sink, r: EntityRef, at: At, id: Option<&Text>) {
-        self.ats[r.kind.slot()].push(at);
-        let Some(id) = id.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+    /// The declaration's id if it has a sound one; a missing or malformed one is reported.
+    fn valid_id<'r>(&self, sink: &mut Sink, e: &Entry<'r>) -> Option<&'r str> {
+        let Some(id) = e.id.map(|s| s.trim()).filter(|s| !s.is_empty()) else {
             sink.missing(
-                at,
+                e.at,
                 &[Seg::Key("id")],
-                r.kind.name(),
+                e.kind.name(),
                 Some("every record needs a kebab-case id, e.g. `id: andrey-serdyukov`".into()),
             );
-            return;
+            return None;
         };
         if !names::is_kebab(id) {
             let suggestion = names::kebab(id);
@@ -149,29 +328,13 @@ impl Ids {
             };
             sink.report(
                 Code::BadId,
-                at,
+                e.at,
                 &[Seg::Key("id")],
                 format!("id `{id}` is not kebab-case"),
                 Some(help),
             );
         }
-        if let Some(&other) = self.map.get(id) {
-            let other_at = sink.where_is(self.at(other));
-            sink.report(
-                Code::DuplicateId,
-                at,
-                &[Seg::Key("id")],
-                format!(
-                    "duplicate id `{id}`: the {} at {other_at} already uses it",
-                    other.kind.name()
-                ),
-                Some(
-                    "ids are unique across the whole base, whatever their kind; rename one".into(),
-                ),
-            );
-            return;
-        }
-        self.map.insert(id.to_string(), r);
+        Some(id)
     }
 
     /// Where a record is written.
@@ -204,7 +367,7 @@ impl Ids {
                     article(want.noun()),
                     article(r.kind.name())
                 ),
-                None,
+                relation_help(field).map(str::to_string),
             ));
         }
         if self.broken.iter().any(|b| b == id) {
@@ -267,13 +430,13 @@ impl Ids {
         path: &[Seg],
         id: Option<&Text>,
         want: Want,
-    ) -> Option<u32> {
+    ) -> Option<EntityRef> {
         let id = id.filter(|id| !id.trim().is_empty())?;
         let field = match path.last() {
             Some(Seg::Key(k)) => *k,
             _ => "value",
         };
-        self.resolve(sink, at, path, field, id, want).map(|r| r.idx)
+        self.resolve(sink, at, path, field, id, want)
     }
 
     /// Resolves each id of a list field (`field` under `base`), reporting each problem at its
@@ -379,12 +542,20 @@ pub(super) fn suggest(ids: &Ids, sink: &mut Sink, named: &[Named]) {
             [one] => Some(one.id.to_string()),
             _ => names::closest(id, ids.of_kind(*want)).map(str::to_string),
         };
-        sink.diags[*d].help = match (suggestion, want) {
-            (Some(s), _) => Some(format!("did you mean `{s}`?")),
+        let help = &mut sink.diags[*d].help;
+        match (suggestion, want) {
+            (Some(s), _) => *help = Some(format!("did you mean `{s}`?")),
+            // Else a help written where the reference was checked knows more (a publisher's).
             (None, Want::One(Kind::Source)) => {
-                Some("add it under `sources:` with an id, a title and, ideally, its text".into())
+                help.get_or_insert_with(|| {
+                    "add it under `sources:` with an id, a title and, ideally, its text".into()
+                });
             }
-            (None, _) => None,
-        };
+            (None, want) => {
+                help.get_or_insert_with(|| {
+                    format!("add {} with id `{id}`, or fix the id", article(want.noun()))
+                });
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Cx, Needs, Run};
 use crate::diag::Diagnostic;
-use crate::exit::Failure;
+use crate::Error;
 use crate::model::{Base, Kind};
 use crate::render::{self, Format, Rows, Value};
 use crate::text::plural;
@@ -26,10 +26,14 @@ impl Run for Args {
         Needs::Report
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let result = cx.checked();
+        let notes = match &result {
+            Ok(base) => base.notes.clone(),
+            Err(_) => Vec::new(),
+        };
         let diags: &[Diagnostic] = match &result {
-            Ok(_) => &[],
+            Ok(_) => &notes,
             Err(report) => &report.diagnostics,
         };
         let out = &mut *cx.out;
@@ -64,20 +68,30 @@ impl Run for Args {
                 for d in diags {
                     write!(out, "{d}")?;
                 }
+                let which = match cx.ctx.builtin_only() {
+                    true => " (the built-in base; --facts DIR or KZ_FACTS=DIR checks your own)",
+                    false => "",
+                };
                 match &result {
-                    Ok(base) => writeln!(out, "ok: {}", summary(base))?,
+                    Ok(base) if !notes.is_empty() => writeln!(
+                        out,
+                        "ok: {}; {} between sources (notes above){which}",
+                        summary(base),
+                        plural(notes.len(), "dispute")
+                    )?,
+                    Ok(base) => writeln!(out, "ok: {}{which}", summary(base))?,
                     Err(report) => writeln!(out, "error: {}", report.summary())?,
                 }
             }
         }
         if result.is_err() {
-            return Err(Failure::Reported.into());
+            return Err(Error::Reported);
         }
         Ok(())
     }
 }
 
-/// `1 source, 10 actors, ... in 6 files`.
+/// `1 source, 10 actors, ... in 6 files`, saying how many of the files are built in.
 pub fn summary(base: &Base) -> String {
     let mut counts: Vec<String> = Kind::ALL
         .iter()
@@ -86,9 +100,15 @@ pub fn summary(base: &Base) -> String {
     if !base.kinds.is_empty() {
         counts.push(plural(base.kinds.len(), "kind"));
     }
-    format!(
-        "{} in {}",
-        counts.join(", "),
-        plural(base.files.len(), "file")
-    )
+    let builtin = base
+        .files
+        .iter()
+        .filter(|f| f.starts_with(crate::load::BUILTIN))
+        .count();
+    let files = match builtin {
+        0 => plural(base.files.len(), "file"),
+        n if n == base.files.len() => plural(n, "built-in file"),
+        n => format!("{} ({n} built in)", plural(base.files.len(), "file")),
+    };
+    format!("{} in {files}", counts.join(", "))
 }

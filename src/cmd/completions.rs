@@ -34,16 +34,20 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes a shell script")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         registration(self.shell, cx.out)
     }
 }
 
-fn registration(shell: Shell, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+fn registration(shell: Shell, out: &mut dyn std::io::Write) -> Result<(), crate::Error> {
     let name = match shell {
         Shell::Bash => "bash",
         Shell::Zsh => "zsh",
@@ -54,7 +58,7 @@ fn registration(shell: Shell, out: &mut dyn std::io::Write) -> anyhow::Result<()
     let shells = Shells::builtins();
     let shell = shells
         .completer(name)
-        .ok_or_else(|| anyhow::anyhow!("no completer for {name}"))?;
+        .ok_or_else(|| crate::Error::Usage(format!("no completer for {name}")))?;
     // The script calls `COMPLETE=<shell> kz -- <words>`, which `main` answers.
     shell.write_registration("COMPLETE", "kz", "kz", "kz", out)?;
     Ok(())

@@ -1,7 +1,7 @@
 //! `kz man`: the manual pages, one for kz and one per command.
 
 use super::{Cx, Needs, Run};
-use anyhow::Context as _;
+use crate::Error;
 use std::path::PathBuf;
 
 /// Print kz's manual pages (roff), or write one page per command into a folder.
@@ -20,11 +20,15 @@ pub struct Args {
 }
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes man pages")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let pages = pages(cx.ctx.app)?;
         match &self.dir {
             None => {
@@ -37,11 +41,11 @@ impl Run for Args {
             }
             Some(dir) => {
                 std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                    .map_err(|e| Error::io(e, format!("cannot create {}", dir.display())))?;
                 for (name, page) in &pages {
                     let path = dir.join(format!("{name}.1"));
                     std::fs::write(&path, page)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                        .map_err(|e| Error::io(e, format!("cannot write {}", path.display())))?;
                     writeln!(cx.out, "{}", path.display())?;
                 }
             }
@@ -51,7 +55,7 @@ impl Run for Args {
 }
 
 /// Every page: `kz`, then `kz-COMMAND` for each command, each rendered on its own.
-fn pages(app: fn() -> clap::Command) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+fn pages(app: fn() -> clap::Command) -> Result<Vec<(String, Vec<u8>)>, crate::Error> {
     let mut out = Vec::new();
     let mut buf = Vec::new();
     clap_mangen::Man::new(app()).render(&mut buf)?;

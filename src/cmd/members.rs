@@ -1,6 +1,6 @@
 //! `kz members ORG`: who belongs to an organisation, now, on a date, or ever.
 
-use super::{Cx, Listing, Run, date_cell, dates, emit, source_ids};
+use super::{Corroboration, Cx, Listing, Run, date_cell, dates, emit, source_ids};
 use crate::query::{self, Miss, Wanted, When, Window};
 use crate::render::Rows;
 
@@ -37,12 +37,23 @@ pub struct Args {
     #[arg(long)]
     pub roles: bool,
     #[command(flatten)]
+    pub corroboration: Corroboration,
+    #[command(flatten)]
     pub listing: Listing,
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let on = dates("--on date", &self.on)?;
+        let window = Window::within_all(&on);
+        if let (Some(from), Some(to)) = (window.from, window.to)
+            && from > to
+        {
+            return Err(crate::Error::Usage(format!(
+                "no day is in all of --on {}: repeated, --on keeps the days common to every date",
+                self.on.join(" and --on ")
+            )));
+        }
         let base = cx.base()?;
         let orgs = self
             .org
@@ -50,7 +61,7 @@ impl Run for Args {
             .map(|o| query::resolve_one(base, o, Wanted::ORG))
             .collect::<Result<Vec<_>, Miss>>()?;
         let when = match (on.is_empty(), self.all) {
-            (false, _) => When::On(Window::within_all(&on)),
+            (false, _) => When::On(window),
             (true, true) => When::All,
             (true, false) => When::Current,
         };
@@ -65,7 +76,8 @@ impl Run for Args {
         columns.extend(["since", "until"]);
         let mut rows = Rows::new(&columns);
         for &org in &orgs {
-            for m in query::members(base, org.idx, when, self.roles) {
+            let min = self.corroboration.min_sources;
+            for m in query::members(base, org.idx, when, self.roles, min) {
                 let mut cells = vec![
                     base.id(m.who).into(),
                     base.label(m.who).into(),
@@ -84,15 +96,38 @@ impl Run for Args {
                 rows.push(cells, source_ids(base, &m.term.sources));
             }
         }
-        emit(cx, rows, &self.listing, || {
-            let names: Vec<&str> = orgs.iter().map(|&r| base.label(r)).collect();
-            let when = match (self.on.as_slice(), self.all) {
-                ([], true) => String::new(),
-                ([], false) => " now (try --all for former members)".to_string(),
-                (dates, _) => format!(" known on {}", dates.join(" and ")),
+        emit(cx, rows, &self.listing, || self.miss(base, &orgs))
+    }
+}
+
+impl Args {
+    /// Why no member is listed: the organisation lists none at all, or none that fits the
+    /// date, the sources asked for, or (by default) none still current.
+    fn miss(&self, base: &crate::model::Base, orgs: &[crate::model::EntityRef]) -> Miss {
+        let names: Vec<&str> = orgs.iter().map(|&r| base.label(r)).collect();
+        let names = names.join(", ");
+        let ever = |roles: bool| {
+            orgs.iter()
+                .any(|o| !query::members(base, o.idx, When::All, roles, 0).is_empty())
+        };
+        let what = if self.roles { "members or role holders" } else { "members" };
+        if !ever(self.roles) {
+            let hint = match !self.roles && ever(true) {
+                true => "; --roles lists the people who hold a role in it",
+                false => "",
             };
-            let roles = if self.roles { " or role holders" } else { "" };
-            Miss::Nothing(format!("{} has no members{roles}{when}", names.join(", ")))
-        })
+            return Miss::Nothing(format!("the base lists no {what} of {names}{hint}"));
+        }
+        let min = self.corroboration.min_sources;
+        let sources = match min {
+            0 | 1 => String::new(),
+            n => format!(" stated by at least {n} sources"),
+        };
+        let when = match (self.on.as_slice(), self.all) {
+            ([], true) => String::new(),
+            ([], false) => " now; --all adds former members".to_string(),
+            (dates, _) => format!(" known on {}", dates.join(" and ")),
+        };
+        Miss::Nothing(format!("{names} has no {what}{sources}{when}"))
     }
 }

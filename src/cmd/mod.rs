@@ -1,13 +1,13 @@
 //! The subcommands, one module each, and the steps they share. Each command reads as a short
 //! pipeline: resolve its arguments, ask `query`, build rows, and hand them to [`emit`].
 
+use crate::Error;
 use crate::context::{Ctx, Global};
 use crate::date::Date;
 use crate::diag::Report;
-use crate::exit::Failure;
 use crate::model::{Base, EntityRef};
 use crate::open::{self, Mode, Opened};
-use crate::query::{self, Miss, Wanted, Window};
+use crate::query::{self, Miss, TextQuery, Wanted, Window};
 use crate::render::{self, Row, Rows, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -29,11 +29,21 @@ macro_rules! commands {
                     $(Command::$variant(args) => args,)*
                 }
             }
+
+            /// The command's name as typed.
+            fn name(&self) -> &'static str {
+                match self {
+                    $(Command::$variant(_) => stringify!($module),)*
+                }
+            }
         }
     };
 }
 
 mod kinds;
+pub mod rows;
+
+pub use rows::{date_cell, source_ids};
 
 commands! {
     Who => who,
@@ -48,10 +58,12 @@ commands! {
     Search => search,
     Sources => sources,
     Why => why,
+    Disputes => disputes,
     Check => check,
     Graph => graph,
     Site => site,
     Export => export,
+    Draft => draft,
     Schema => schema,
     Completions => completions,
     Man => man,
@@ -74,7 +86,23 @@ pub trait Run {
         Needs::Base
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()>;
+    /// The `-f` formats it writes in, when it does not take them all: `None` when `-f` does
+    /// not apply, with what to use instead (`graph` draws with `--to`).
+    fn formats(&self) -> Formats {
+        Formats::All
+    }
+
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error>;
+}
+
+/// Which `-f` formats a command writes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formats {
+    All,
+    /// None: `-f` is refused, with this hint of what to use instead.
+    None(&'static str),
+    /// Only these; another is refused with the hint.
+    Only(&'static [render::Format], &'static str),
 }
 
 /// What a command runs with: the run's context, where to write, and the opened base.
@@ -86,11 +114,11 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// The checked base, or the failure that lists every problem in it.
-    pub fn base(&self) -> Result<&'static Base, Failure> {
+    pub fn base(&self) -> Result<&'static Base, Error> {
         match self.opened {
             Some(Ok(base)) => Ok(base),
-            Some(Err(report)) => Err(Failure::Broken(report.clone())),
-            None => Err(Failure::Usage("this command reads no fact base".into())),
+            Some(Err(report)) => Err(Error::Broken(report.clone())),
+            None => Err(Error::Usage("this command reads no fact base".into())),
         }
     }
 
@@ -111,17 +139,33 @@ static EMPTY: Report = Report {
 
 /// Runs the chosen command, writing its results to `out`.
 ///
-/// An answer from a snapshot is held back until it is known that nothing it read was damaged;
-/// if something was, the answer is thrown away and given again from the fact files, and the
-/// snapshot is rebuilt.
+/// An answer from a snapshot streams out as it is made, but no byte is written once anything it
+/// read turned out damaged (see [`Guarded`]). If damage is found before the first byte, the
+/// answer is given again from the fact files, and the snapshot is rebuilt; if after, the answer
+/// stops there with an error, and the snapshot is rebuilt for the next run.
 pub fn dispatch(
     global: &Global,
     command: &Command,
     app: fn() -> clap::Command,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let ctx = Ctx::new(global, app);
+    let name = command.name();
     let command = command.run();
+    match (ctx.format_given, command.formats()) {
+        (true, Formats::None(instead)) => {
+            return Err(Error::Usage(format!(
+                "-f does not apply to `kz {name}`: {instead}"
+            )));
+        }
+        (true, Formats::Only(formats, instead)) if !formats.contains(&ctx.style.format) => {
+            return Err(Error::Usage(format!(
+                "`kz {name}` does not write -f {}: {instead}",
+                ctx.style.format.name()
+            )));
+        }
+        _ => {}
+    }
     if command.needs() == Needs::Nothing {
         return run_with(command, &ctx, None, out);
     }
@@ -131,28 +175,78 @@ pub fn dispatch(
         Mode::Cached
     };
     let opened = open::open(&ctx.facts, mode);
-    if opened.from_snapshot {
-        let mut held = Vec::new();
-        let result = run_with(command, &ctx, Some(&opened), &mut held);
-        let damaged = opened.base.as_ref().is_ok_and(|b| b.is_damaged());
-        if !damaged {
-            out.write_all(&held)?;
-            return result;
+    // A miss on the built-in base alone says so: a user in a folder of their own facts, without
+    // `--facts` or `KZ_FACTS`, is not asking what they think.
+    let which = |result: Result<(), Error>| match result {
+        Err(Error::NoMatch(m)) if ctx.builtin_only() => Err(Error::NoMatch(format!(
+            "{m}\n(that is the built-in base; --facts DIR or KZ_FACTS=DIR reads your own)"
+        ))),
+        other => other,
+    };
+    if let (true, Ok(base)) = (opened.from_snapshot, &opened.base) {
+        let mut guarded = Guarded {
+            out,
+            base,
+            written: false,
+        };
+        let result = run_with(command, &ctx, Some(&opened), &mut guarded);
+        if !base.is_damaged() {
+            return which(result);
         }
-        return finish(command, &ctx, open::open(&ctx.facts, Mode::Rebuild), out);
+        let rebuilt = open::open(&ctx.facts, Mode::Rebuild);
+        if guarded.written {
+            rebuilt.store_snapshot();
+            return Err(Error::Damaged(
+                "the cached snapshot of the base turned out damaged part way through the \
+                 answer, which stops here; kz has rebuilt it from the fact files: run the \
+                 command again"
+                    .into(),
+            ));
+        }
+        return which(finish(command, &ctx, rebuilt, out));
     }
-    finish(command, &ctx, opened, out)
+    which(finish(command, &ctx, opened, out))
+}
+
+/// The output of an answer from a snapshot: bytes pass straight through until anything read
+/// from the snapshot turns out damaged; from then on every write fails, so no byte of an answer
+/// made from damaged records reaches the user.
+struct Guarded<'a> {
+    out: &'a mut dyn Write,
+    base: &'a Base,
+    /// Whether any byte went out.
+    written: bool,
+}
+
+impl Write for Guarded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.base.is_damaged() {
+            return Err(std::io::Error::other("the snapshot is damaged"));
+        }
+        let n = self.out.write(buf)?;
+        self.written |= n > 0;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.base.is_damaged() {
+            return Err(std::io::Error::other("the snapshot is damaged"));
+        }
+        self.out.flush()
+    }
 }
 
 /// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.
-fn finish(command: &dyn Run, ctx: &Ctx, opened: Opened, out: &mut dyn Write) -> anyhow::Result<()> {
+fn finish(
+    command: &dyn Run,
+    ctx: &Ctx,
+    opened: Opened,
+    out: &mut dyn Write,
+) -> Result<(), crate::Error> {
     let result = run_with(command, ctx, Some(&opened), out);
-    // Even a query that matched nothing (exit 1) has a sound base worth keeping.
-    if result
-        .as_ref()
-        .err()
-        .is_none_or(|e| e.downcast_ref::<Failure>().is_some() || e.downcast_ref::<Miss>().is_some())
-    {
+    // Even a query that matched nothing (exit 1) or a bad argument leaves a base worth keeping;
+    // a failed write of the answer stores nothing.
+    if !matches!(result, Err(Error::Io(_))) {
         opened.store_snapshot();
     }
     result
@@ -163,7 +257,7 @@ fn run_with(
     ctx: &Ctx,
     opened: Option<&Opened>,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let mut cx = Cx {
         ctx,
         out,
@@ -184,13 +278,49 @@ pub struct Dates {
 }
 
 impl Dates {
-    /// The days both bounds allow, or the failure naming a bound that is not a date.
-    pub fn window(&self) -> Result<Window, Failure> {
-        Ok(Window::between(
-            &dates("--since date", &self.since)?,
-            &dates("--until date", &self.until)?,
-        ))
+    /// The days both bounds allow, or the failure naming a bound that is not a date, or bounds
+    /// that leave no day between them.
+    pub fn window(&self) -> Result<Window, Error> {
+        let (since, until) = (
+            dates("--since date", &self.since)?,
+            dates("--until date", &self.until)?,
+        );
+        let window = Window::between(&since, &until);
+        if let (Some(from), Some(to)) = (window.from, window.to)
+            && from > to
+        {
+            let latest = since.iter().max_by_key(|d| d.start());
+            let earliest = until.iter().min_by_key(|d| d.end());
+            return Err(Error::Usage(format!(
+                "--since {} is after --until {}: no day is in both; swap them",
+                latest.map_or(String::new(), |d| d.to_string()),
+                earliest.map_or(String::new(), |d| d.to_string()),
+            )));
+        }
+        Ok(window)
     }
+}
+
+/// `--min-sources`, for listings of statements that several sources may make.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Corroboration {
+    /// Only what at least N distinct sources state (a quote, an event, a person, a membership or
+    /// role, a dated fact); deprecated declarations do not count
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_sources: usize,
+}
+
+/// The text queries of `--contains`, `--role` or `search`: each must have something to look for.
+pub fn text_queries(base: &Base, texts: &[String]) -> Result<Vec<TextQuery>, Error> {
+    texts
+        .iter()
+        .map(|t| TextQuery::new(base, t).ok_or_else(|| no_letters(t)))
+        .collect()
+}
+
+/// The failure for a text argument with nothing to look for.
+pub fn no_letters(text: &str) -> Error {
+    Error::Usage(format!("'{text}' has no letters or digits to look for"))
 }
 
 /// Options every listing command takes.
@@ -209,13 +339,13 @@ pub fn emit(
     rows: Rows,
     listing: &Listing,
     miss: impl FnOnce() -> Miss,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::Error> {
     let rows = match &listing.facet {
         Some(column) => facet(rows, column)?,
         None => rows,
     };
     if rows.is_empty() {
-        return Err(Failure::from(miss()).into());
+        return Err(Error::from(miss()));
     }
     render::rows(cx.out, &rows, &cx.ctx.style)?;
     Ok(())
@@ -224,9 +354,9 @@ pub fn emit(
 /// Counts the rows by the values of one column: each distinct value with its count, most
 /// frequent first, then by value. Every tie is listed. The sources of a count are those of the
 /// rows it counts.
-pub fn facet(rows: Rows, column: &str) -> Result<Rows, Failure> {
+pub fn facet(rows: Rows, column: &str) -> Result<Rows, Error> {
     let Some(i) = rows.columns.iter().position(|c| *c == column) else {
-        return Err(Failure::Usage(format!(
+        return Err(Error::Usage(format!(
             "no column '{column}' to count by; the columns are {}",
             rows.columns.join(", ")
         )));
@@ -265,13 +395,13 @@ pub fn facet(rows: Rows, column: &str) -> Result<Rows, Failure> {
 }
 
 /// Parses every date given to a flag, naming the flag when one is not a date.
-pub fn dates(flag: &str, values: &[String]) -> Result<Vec<Date>, Failure> {
+pub fn dates(flag: &str, values: &[String]) -> Result<Vec<Date>, Error> {
     values.iter().map(|v| date(flag, v)).collect()
 }
 
 /// Parses a date argument, naming the argument when it is not a date.
-pub fn date(what: &str, value: &str) -> Result<Date, Failure> {
-    Date::parse(value).map_err(|e| Failure::Usage(format!("invalid {what} '{value}': {e}")))
+pub fn date(what: &str, value: &str) -> Result<Date, Error> {
+    Date::parse(value).map_err(|e| Error::Usage(format!("invalid {what} '{value}': {e}")))
 }
 
 /// Resolves every value of a name flag to the records it names (places with the places within
@@ -287,19 +417,15 @@ pub fn scopes(
         .collect()
 }
 
-/// A date cell: the date as written, or empty.
-pub fn date_cell(date: Option<&Date>) -> Value {
-    Value::opt(date.map(|d| d.to_string()))
-}
-
 /// The cells every listing of sources begins with: id, title, publisher, published.
-pub fn source_cells(s: &crate::model::Source) -> Vec<Value> {
-    vec![
-        s.id.as_str().into(),
-        s.title.as_str().into(),
-        Value::opt(s.publisher.as_deref()),
-        date_cell(s.published.as_ref()),
-    ]
+pub fn source_cells(base: &Base, s: u32) -> Vec<Value> {
+    let cols = [
+        ("id", "id"),
+        ("title", "title"),
+        ("publisher", "publisher"),
+        ("published", "published"),
+    ];
+    rows::record(base, EntityRef::source(s), &cols).0
 }
 
 /// The labels of some records, for a list cell.
@@ -309,14 +435,6 @@ pub fn labels(base: &Base, refs: impl IntoIterator<Item = EntityRef>) -> Value {
             .map(|r| base.label(r).to_string())
             .collect(),
     )
-}
-
-/// The ids of the sources behind a row, for the `source` key of JSON rows.
-pub fn source_ids(base: &Base, sources: &[u32]) -> Vec<String> {
-    base.source_ids(sources)
-        .into_iter()
-        .map(str::to_string)
-        .collect()
 }
 
 #[cfg(test)]

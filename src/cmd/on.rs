@@ -21,18 +21,18 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let day = date("date", &self.date)?;
         let base = cx.base()?;
         let window = Window::of(&day);
         let mut rows = Rows::new(&["kind", "id", "date", "what"]);
         for entry in timeline::entries(base) {
-            if window.admits(Some(entry.date)) {
+            if entry.within(&window) {
                 rows.push(
                     vec![
                         entry.what.name().into(),
                         base.id(entry.record).into(),
-                        entry.date.to_string().into(),
+                        entry.date_text().into(),
                         entry.summary.into(),
                     ],
                     source_ids(base, &entry.sources),

@@ -1,6 +1,6 @@
 //! `kz places`: places, optionally of some kinds.
 
-use super::kinds::{KindFilter, Listed, list};
+use super::kinds::{KindFilter, list};
 use super::{Cx, Run};
 
 /// List places.
@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        list(cx, Listed::Places, &self.filter)
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
+        list(cx, crate::model::Kind::Place, &self.filter, &[])
     }
 }

@@ -1,16 +1,15 @@
 //! `kz quotes`: what people and organisations said, oldest first.
 
-use super::actors::no_letters;
-use super::{Cx, Dates, Listing, Run, date_cell, emit, scopes, source_ids};
+use super::{Corroboration, Cx, Dates, Listing, Run, emit, rows, scopes, text_queries};
 use crate::model::EntityRef;
-use crate::query::{self, Miss, QuoteFilter, TextQuery, Wanted};
-use crate::render::{Rows, Value};
+use crate::query::{self, Miss, QuoteFilter, Wanted};
 
 /// List what people and organisations said, oldest first.
 ///
 /// Columns: id, date, speaker, kind (direct or reported), text, context.
 ///
-/// Undated quotes come last. A date filter keeps only quotes whose date overlaps it. --about,
+/// Undated quotes come last. A date filter keeps only quotes whose date overlaps it, through any
+/// date a source gives a quote whose sources disagree (the date cell then names the others). --about,
 /// --contains, --since and --until narrow when repeated (a quote about both, containing both);
 /// --by repeated means any of the speakers, since a quote has one.
 #[derive(Debug, clap::Args)]
@@ -32,11 +31,13 @@ pub struct Args {
     #[command(flatten)]
     pub dates: Dates,
     #[command(flatten)]
+    pub corroboration: Corroboration,
+    #[command(flatten)]
     pub listing: Listing,
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let window = self.dates.window()?;
         let base = cx.base()?;
         let speakers = match self.by.as_slice() {
@@ -53,28 +54,12 @@ impl Run for Args {
         let filter = QuoteFilter {
             speakers,
             about: scopes(base, &self.about, Wanted::ANY)?,
-            contains: self
-                .contains
-                .iter()
-                .map(|t| TextQuery::new(base, t).ok_or_else(|| no_letters(t)))
-                .collect::<Result<_, _>>()?,
+            contains: text_queries(base, &self.contains)?,
             window,
+            min_sources: self.corroboration.min_sources,
         };
-        let mut rows = Rows::new(&["id", "date", "speaker", "kind", "text", "context"]);
-        for i in query::quotes(base, &filter) {
-            let q = &base.quotes[i as usize];
-            rows.push(
-                vec![
-                    base.id(EntityRef::quote(i)).into(),
-                    date_cell(q.said.as_ref()),
-                    base.label(q.speaker).into(),
-                    q.kind.name().into(),
-                    q.text.as_str().into(),
-                    Value::opt(q.context.as_deref()),
-                ],
-                source_ids(base, &q.meta.sources),
-            );
-        }
+        let found = query::quotes(base, &filter).into_iter().map(EntityRef::quote);
+        let rows = rows::table(base, found, rows::QUOTE);
         emit(cx, rows, &self.listing, || {
             Miss::Nothing("no quote matches these filters".into())
         })

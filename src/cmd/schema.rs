@@ -15,11 +15,15 @@ use super::{Cx, Needs, Run};
 pub struct Args {}
 
 impl Run for Args {
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes the JSON Schema")
+    }
+
     fn needs(&self) -> Needs {
         Needs::Nothing
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         serde_json::to_writer_pretty(&mut *cx.out, &crate::load::schema())?;
         cx.out.write_all(b"\n")?;
         Ok(())

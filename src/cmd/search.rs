@@ -1,9 +1,8 @@
 //! `kz search TEXT`: every record with a text field that contains TEXT.
 
-use super::actors::no_letters;
-use super::{Cx, Listing, Run, emit, source_ids};
+use super::{Cx, Listing, Run, emit, no_letters, source_ids, text_queries};
 use crate::model::view::text_fields;
-use crate::query::{Miss, TextQuery};
+use crate::query::{self, Miss};
 use crate::render::Rows;
 
 /// Find every record whose text contains TEXT.
@@ -25,14 +24,14 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         if crate::names::normalise(&self.text).is_empty() {
-            return Err(no_letters(&self.text).into());
+            return Err(no_letters(&self.text));
         }
         let base = cx.base()?;
-        let query = TextQuery::new(base, &self.text).ok_or_else(|| no_letters(&self.text))?;
+        let query = text_queries(base, std::slice::from_ref(&self.text))?.remove(0);
         let mut rows = Rows::new(&["kind", "id", "field", "snippet"]);
-        for r in base.all() {
+        for r in base.all().filter(|&r| query::counts(base, r, 0)) {
             for (field, text) in text_fields(base, r) {
                 let Some(found) = query.find(text) else {
                     continue;

@@ -1,12 +1,12 @@
 //! `kz site DIR`: a static website of the base, with its pictures, written into DIR.
 
-use super::graph::{Adjacency, TIDY_EDGES};
 use super::{Cx, Run};
-use crate::exit::Failure;
+use crate::Error;
 use crate::load;
 use crate::model::{Base, EntityRef};
 use crate::picture;
-use crate::query::relations::edges;
+use crate::picture::graph::TIDY_EDGES;
+use crate::query::relations::{Adjacency, edges};
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
@@ -36,9 +36,12 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
-        let target =
-            site::Target::open(&self.dir).map_err(|e| Failure::Usage(e.to_string()))?;
+    fn formats(&self) -> super::Formats {
+        super::Formats::None("it writes a website")
+    }
+
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
+        let target = site::Target::open(&self.dir).map_err(|e| Error::Usage(e.to_string()))?;
         let base = cx.base()?;
         let entries = timeline::entries(base);
         let link = |r: EntityRef| Some(format!("records/{}", site::href(base, r)));
@@ -66,12 +69,8 @@ impl Run for Args {
             graph: &graph,
             texts: source_texts(base),
         };
-        // Every failure here is the site's, not the output's: stdout has not been written.
         let written = site::write(base, &target, &inputs).map_err(|e| {
-            Failure::Usage(format!(
-                "cannot write the site into {}: {e}",
-                self.dir.display()
-            ))
+            Error::io(e, format!("cannot write the site into {}", self.dir.display()))
         })?;
         writeln!(
             cx.out,
@@ -109,25 +108,25 @@ impl Run for Args {
 /// base (so only a file inside the base), or from the texts built into kz for the built-in
 /// base. `None` where the base gives no text.
 fn source_texts(base: &Base) -> Vec<Option<String>> {
-    let builtin = load::builtin_sources();
-    base.sources
+    base.sources.iter().map(|s| source_text(base, s)).collect()
+}
+
+/// The full text of one source, as [`source_texts`] reads it.
+pub(super) fn source_text(base: &Base, s: &crate::model::Source) -> Option<String> {
+    let rel = s.text.as_deref()?;
+    let file = base.files.get(s.origin.file as usize)?;
+    let file = file.strip_prefix(load::BUILTIN).unwrap_or(file);
+    let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
+    if let Ok(full) = std::path::absolute(&path)
+        && base.texts.iter().any(|t| t.path == full)
+    {
+        return std::fs::read_to_string(&full)
+            .ok()
+            .map(|t| t.trim_start_matches('\u{feff}').to_string());
+    }
+    let want = load::normalise_path(&path);
+    load::builtin_sources()
         .iter()
-        .map(|s| {
-            let rel = s.text.as_deref()?;
-            let file = base.files.get(s.origin.file as usize)?;
-            let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
-            if let Ok(full) = std::path::absolute(&path)
-                && base.texts.iter().any(|t| t.path == full)
-            {
-                return std::fs::read_to_string(&full)
-                    .ok()
-                    .map(|t| t.trim_start_matches('\u{feff}').to_string());
-            }
-            let want = load::normalise_path(&path);
-            builtin
-                .iter()
-                .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
-                .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
-        })
-        .collect()
+        .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
+        .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
 }

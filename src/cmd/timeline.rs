@@ -1,7 +1,7 @@
 //! `kz timeline [NAME...]`: every dated fact of the base, or of some records, oldest first, as
 //! rows or (`--to svg`) as a picture.
 
-use super::{Cx, Dates, Listing, Run, emit, source_ids};
+use super::{Corroboration, Cx, Dates, Listing, Run, emit, source_ids};
 use crate::picture;
 use crate::query::timeline::{self, is_about};
 use crate::query::{self, Miss, Wanted};
@@ -18,7 +18,8 @@ use std::collections::BTreeSet;
 /// With NAMEs, only the facts about them: events that involve them or happened there, quotes by
 /// or about them, their roles and memberships and those held in them. A place includes the
 /// places within it. Several NAMEs keep the facts about any of them. Oldest first, exactly as
-/// `kz events` orders; --since and --until keep the facts whose dates overlap them, and narrow
+/// `kz events` orders; --since and --until keep the facts whose dates overlap them (through any
+/// date a source gives a fact its sources dispute, which the date cell then names), and narrow
 /// when repeated.
 ///
 /// `--to svg` draws the same facts as an SVG picture on a time axis, with no outside program: a
@@ -35,6 +36,8 @@ pub struct Args {
     #[command(flatten)]
     pub dates: Dates,
     #[command(flatten)]
+    pub corroboration: Corroboration,
+    #[command(flatten)]
     pub listing: Listing,
     /// Draw the facts as a picture instead of listing them
     #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "facet")]
@@ -49,7 +52,7 @@ pub enum Picture {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let window = self.dates.window()?;
         let base = cx.base()?;
         let mut scope = BTreeSet::new();
@@ -58,12 +61,16 @@ impl Run for Args {
         }
         let entries: Vec<_> = timeline::entries(base)
             .into_iter()
-            .filter(|e| window.admits(Some(e.date)) && (scope.is_empty() || is_about(e, &scope)))
+            .filter(|e| {
+                e.within(&window)
+                    && e.sources.len() >= self.corroboration.min_sources
+                    && (scope.is_empty() || is_about(e, &scope))
+            })
             .collect();
         let miss = || Miss::Nothing("no dated fact matches these filters".into());
         if self.to == Some(Picture::Svg) {
             if entries.is_empty() {
-                return Err(crate::exit::Failure::from(miss()).into());
+                return Err(crate::Error::from(miss()));
             }
             let svg = picture::timeline::svg(&entries, &picture::timeline::Options::default());
             cx.out.write_all(svg.as_bytes())?;
@@ -75,7 +82,7 @@ impl Run for Args {
             let sources = source_ids(base, &entry.sources);
             rows.push(
                 vec![
-                    entry.date.to_string().into(),
+                    entry.date_text().into(),
                     entry.what.name().into(),
                     base.id(entry.record).into(),
                     entry.summary.into(),

@@ -1,6 +1,6 @@
 //! `kz who NAME`: a profile of every record NAME names.
 
-use super::{Cx, Run, date_cell, source_ids};
+use super::{Cx, Run, rows, source_ids};
 use crate::model::view::{self, kind_label, main_text};
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::{self, Relations};
@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let found = query::resolve(base, &self.name, Wanted::ANY)?;
         match cx.ctx.style.format {
@@ -77,7 +77,7 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
         "member_of".into(),
         rel.member_of
             .iter()
-            .map(|(o, m)| view::membership_json(base, *o, m))
+            .map(|(o, m)| view::membership_json(base, base.id(EntityRef::org(*o)), m))
             .collect(),
     );
     if r.kind == Kind::Organisation || r.kind == Kind::Place {
@@ -85,18 +85,16 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
             "people".into(),
             rel.people
                 .iter()
-                .map(|(a, role)| view::role_json(base, *a, role))
+                .map(|(a, role)| view::role_json(base, base.id(EntityRef::actor(*a)), role))
                 .collect(),
         );
     }
     if r.kind == Kind::Place {
-        map.insert(
-            "places_within".into(),
-            rel.parts
-                .iter()
-                .map(|&p| json!(base.id(EntityRef::place(p))))
-                .collect(),
-        );
+        let ids = |list: &[u32], kind: fn(u32) -> EntityRef| -> Json {
+            list.iter().map(|&p| json!(base.id(kind(p)))).collect()
+        };
+        map.insert("places_within".into(), ids(&rel.parts, EntityRef::place));
+        map.insert("based_here".into(), ids(&rel.based_here, EntityRef::org));
     }
     map.insert("quotes".into(), records(EntityRef::quote, &rel.quotes_by));
     map.insert(
@@ -104,6 +102,10 @@ pub fn profile_json(base: &Base, r: EntityRef) -> Json {
         records(EntityRef::quote, &rel.quotes_about),
     );
     map.insert("events".into(), records(EntityRef::event, &rel.events));
+    map.insert(
+        "events_about".into(),
+        records(EntityRef::event, &rel.events_about),
+    );
     obj
 }
 
@@ -113,205 +115,38 @@ fn profile(base: &Base, r: EntityRef) -> Profile {
     Profile {
         title: base.label(r).to_string(),
         subtitle: format!("({})", kind_label(base, r)),
-        fields: fields(base, r),
+        fields: rows::profile_fields(base, r),
         sections: sections(base, &rel),
     }
 }
 
-/// The record's own fields, as `name  value` lines.
-fn fields(base: &Base, r: EntityRef) -> Vec<(&'static str, String)> {
-    let i = r.idx as usize;
-    let place = |p: u32| base.places[p as usize].name.to_string();
-    let list = |refs: &mut dyn Iterator<Item = EntityRef>| {
-        refs.map(|x| base.label(x).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out: Vec<(&'static str, Option<String>)> = vec![("id", Some(base.id(r).to_string()))];
-    let aliases = base.aliases(r);
-    if !aliases.is_empty() {
-        out.push(("aliases", Some(aliases.join(", "))));
-    }
-    match r.kind {
-        Kind::Actor => {
-            let a = &base.actors[i];
-            out.push(("description", Some(a.description.to_string())));
-            out.push(("nationality", a.nationality.map(place)));
-        }
-        Kind::Organisation => {
-            let o = &base.organisations[i];
-            out.push(("kind", Some(o.kind.to_string())));
-            out.push(("description", o.description.as_ref().map(|d| d.to_string())));
-            out.push(("founded", o.founded.as_ref().map(|d| d.to_string())));
-            out.push(("based in", o.based_in.map(place)));
-        }
-        Kind::Place => {
-            let p = &base.places[i];
-            out.push(("kind", Some(p.kind.to_string())));
-            out.push(("part of", p.part_of.map(place)));
-            out.push(("description", p.description.as_ref().map(|d| d.to_string())));
-        }
-        Kind::Source => {
-            let s = &base.sources[i];
-            out.push(("publisher", s.publisher.as_ref().map(|t| t.to_string())));
-            out.push(("url", s.url.as_ref().map(|t| t.to_string())));
-            out.push(("text", s.text.as_ref().map(|t| t.to_string())));
-            out.push(("notes", s.notes.as_ref().map(|t| t.to_string())));
-            out.push(("published", s.published.as_ref().map(|d| d.to_string())));
-        }
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            out.push(("speaker", Some(base.label(q.speaker).to_string())));
-            out.push(("kind", Some(q.kind.name().to_string())));
-            out.push(("said", q.said.as_ref().map(|d| d.to_string())));
-            out.push(("context", q.context.as_ref().map(|c| c.to_string())));
-            out.push(("text", Some(q.text.to_string())));
-            if !q.about.is_empty() {
-                out.push(("about", Some(list(&mut q.about.iter().copied()))));
-            }
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            out.push(("date", Some(e.date.to_string())));
-            out.push(("description", e.description.as_ref().map(|d| d.to_string())));
-            if !e.places.is_empty() {
-                out.push(("places", Some(list(&mut e.places.iter().map(|&p| EntityRef::place(p))))));
-            }
-            if !e.involving.is_empty() {
-                out.push(("involving", Some(list(&mut e.involving.iter().copied()))));
-            }
-        }
-    }
-    if let Some(meta) = base.meta(r)
-        && !meta.sources.is_empty()
-    {
-        out.push(("source", Some(base.source_ids(&meta.sources).join(", "))));
-    }
-    out.into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
-}
-
-/// One titled table per kind of relation the record has.
+/// One titled table per kind of relation the record has; empty ones are left out.
 fn sections(base: &Base, rel: &Relations) -> Vec<(String, Rows)> {
-    let mut out = Vec::new();
-    let mut section = |title: &str, rows: Rows| {
-        if !rows.is_empty() {
-            out.push((title.to_string(), rows));
-        }
+    let refs = |list: &[u32], kind: fn(u32) -> EntityRef| -> Vec<EntityRef> {
+        list.iter().map(|&i| kind(i)).collect()
     };
-    let name = |r: EntityRef| -> Value { base.label(r).into() };
-    let mut roles = Rows::new(&["title", "org", "place", "since", "until", "source"]);
-    for (_, role) in &rel.roles {
-        roles.push(
-            vec![
-                role.title.as_str().into(),
-                Value::opt(role.org.map(|o| base.label(EntityRef::org(o)))),
-                Value::opt(role.place.map(|p| base.label(EntityRef::place(p)))),
-                date_cell(role.term.since.as_ref()),
-                date_cell(role.term.until.as_ref()),
-                Value::List(source_ids(base, &role.term.sources)),
-            ],
-            vec![],
-        );
-    }
-    section("Roles", roles);
-    let mut members = Rows::new(&["id", "name", "kind", "since", "until"]);
-    for (_, m) in &rel.members {
-        members.push(
-            vec![
-                base.id(m.member).into(),
-                name(m.member),
-                m.member.kind.name().into(),
-                date_cell(m.term.since.as_ref()),
-                date_cell(m.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("Members", members);
-    let mut people = Rows::new(&["id", "name", "title", "since", "until"]);
-    for (a, role) in &rel.people {
-        let me = EntityRef::actor(*a);
-        people.push(
-            vec![
-                base.id(me).into(),
-                name(me),
-                role.title.as_str().into(),
-                date_cell(role.term.since.as_ref()),
-                date_cell(role.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("People", people);
-    let mut member_of = Rows::new(&["organisation", "since", "until"]);
-    for (o, m) in &rel.member_of {
-        member_of.push(
-            vec![
-                name(EntityRef::org(*o)),
-                date_cell(m.term.since.as_ref()),
-                date_cell(m.term.until.as_ref()),
-            ],
-            vec![],
-        );
-    }
-    section("Member of", member_of);
-    let mut parts = Rows::new(&["id", "name", "kind"]);
-    for &p in &rel.parts {
-        let place = &base.places[p as usize];
-        parts.push(
-            vec![
-                place.meta.id.as_str().into(),
-                place.name.as_str().into(),
-                place.kind.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Places within", parts);
-    let mut quotes = Rows::new(&["id", "date", "kind", "text", "context"]);
-    for &q in &rel.quotes_by {
-        let quote = &base.quotes[q as usize];
-        quotes.push(
-            vec![
-                quote.meta.id.as_str().into(),
-                date_cell(quote.said.as_ref()),
-                quote.kind.name().into(),
-                quote.text.as_str().into(),
-                Value::opt(quote.context.as_deref()),
-            ],
-            vec![],
-        );
-    }
-    section("Quotes", quotes);
-    let mut about = Rows::new(&["id", "date", "speaker", "kind", "text"]);
-    for &q in &rel.quotes_about {
-        let quote = &base.quotes[q as usize];
-        about.push(
-            vec![
-                quote.meta.id.as_str().into(),
-                date_cell(quote.said.as_ref()),
-                name(quote.speaker),
-                quote.kind.name().into(),
-                quote.text.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Quoted about", about);
-    let mut events = Rows::new(&["id", "date", "title"]);
-    for &e in &rel.events {
-        let ev = &base.events[e as usize];
-        events.push(
-            vec![
-                ev.meta.id.as_str().into(),
-                ev.date.to_string().into(),
-                ev.title.as_str().into(),
-            ],
-            vec![],
-        );
-    }
-    section("Events", events);
-    out
+    let quotes = |list: &[u32]| rows::table(base, refs(list, EntityRef::quote), rows::QUOTE);
+    let events = |list: &[u32]| rows::table(base, refs(list, EntityRef::event), rows::EVENT_BRIEF);
+    [
+        ("Roles", rows::roles(base, rel)),
+        ("Members", rows::members(base, rel)),
+        ("People", rows::people(base, rel)),
+        ("Member of", rows::member_of(base, rel)),
+        (
+            "Places within",
+            rows::kinded(base, refs(&rel.parts, EntityRef::place)),
+        ),
+        (
+            "Organisations based here",
+            rows::kinded(base, refs(&rel.based_here, EntityRef::org)),
+        ),
+        ("Quotes", quotes(&rel.quotes_by)),
+        ("Quoted about", quotes(&rel.quotes_about)),
+        ("Events", events(&rel.events)),
+        ("Events about", events(&rel.events_about)),
+    ]
+    .into_iter()
+    .filter(|(_, rows)| !rows.is_empty())
+    .map(|(title, rows)| (title.to_string(), rows))
+    .collect()
 }

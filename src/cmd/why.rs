@@ -1,8 +1,8 @@
 //! `kz why ID`: a record, the sources behind it and the sentences that support it.
 
-use super::{Cx, Run, source_cells, source_ids};
+use super::{Cx, Run, rows, source_cells, source_ids};
 use crate::model::view::{self, main_text};
-use crate::model::{Base, EntityRef, Kind};
+use crate::model::{Base, EntityRef, Kind, provenance};
 use crate::names;
 use crate::query::{self, Miss, Wanted};
 use crate::render::{self, Format, Profile, Rows, Value};
@@ -44,11 +44,9 @@ struct Why<'b> {
 }
 
 impl Run for Args {
-    fn run(&self, cx: &mut Cx<'_>) -> anyhow::Result<()> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
         let base = cx.base()?;
         let r = find_one(base, &self.id)?;
-        let origin = base.origin(r);
-        let file = base.files.get(origin.file as usize).cloned().unwrap_or_default();
         let (evidence, notes, sources) = match base.meta(r) {
             Some(m) => (m.evidence.as_deref(), m.notes.as_deref(), m.sources.to_vec()),
             None => (None, base.sources[r.idx as usize].notes.as_deref(), vec![r.idx]),
@@ -56,7 +54,7 @@ impl Run for Args {
         let why = Why {
             base,
             r,
-            location: format!("{file}:{}", origin.line),
+            location: location(base, base.origin(r)),
             evidence,
             notes,
             sources,
@@ -137,15 +135,46 @@ impl Why<'_> {
         }
         let mut table = Rows::new(&["id", "title", "publisher", "published", "url"]);
         for &s in &self.sources {
-            let s = &base.sources[s as usize];
-            let mut cells = source_cells(s);
-            cells.push(Value::opt(s.url.as_deref()));
-            table.push(
-                cells,
-                vec![],
-            );
+            let mut cells = source_cells(base, s);
+            cells.push(Value::opt(base.sources[s as usize].url.as_deref()));
+            table.push(cells, vec![]);
         }
         let mut sections = vec![("Sources".to_string(), table)];
+        let rec = base.get(r);
+        if rec.is_merged() {
+            let mut decls = Rows::new(&["file", "rank", "source", "evidence", "notes"]);
+            for d in rec.declarations() {
+                let meta = d.meta();
+                decls.push(
+                    vec![
+                        location(base, meta.map(|m| m.origin).unwrap_or_default()).into(),
+                        d.rank().name().into(),
+                        Value::List(source_ids(base, d.sources())),
+                        Value::opt(meta.and_then(|m| m.evidence.as_deref())),
+                        Value::opt(meta.and_then(|m| m.notes.as_deref())),
+                    ],
+                    vec![],
+                );
+            }
+            sections.push(("Declarations".to_string(), decls));
+            let mut disputes = Rows::new(&["field", "value", "source", "rank"]);
+            for d in provenance::disputes(rec) {
+                for v in &d.values {
+                    disputes.push(
+                        vec![
+                            d.field.name.into(),
+                            rows::item_text(base, v.item).into(),
+                            Value::List(source_ids(base, &v.sources)),
+                            v.rank.name().into(),
+                        ],
+                        vec![],
+                    );
+                }
+            }
+            if !disputes.is_empty() {
+                sections.push(("Disputes".to_string(), disputes));
+            }
+        }
         if !self.claims.is_empty() {
             let mut rows = Rows::new(&["claim", "evidence", "source"]);
             for c in &self.claims {
@@ -202,6 +231,12 @@ fn find_one(base: &Base, query: &str) -> Result<EntityRef, Miss> {
     }
 }
 
+/// `file:line` where a declaration is written.
+fn location(base: &Base, origin: crate::model::Origin) -> String {
+    let file = base.files.get(origin.file as usize).cloned().unwrap_or_default();
+    format!("{file}:{}", origin.line)
+}
+
 fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
     let i = r.idx as usize;
     match r.kind {
@@ -211,8 +246,7 @@ fn claims(base: &Base, r: EntityRef) -> Vec<Claim> {
             .map(|role| {
                 let at = role
                     .org
-                    .map(EntityRef::org)
-                    .or(role.place.map(EntityRef::place))
+                    .or(role.place)
                     .map(|x| format!(", {}", base.label(x)))
                     .unwrap_or_default();
                 Claim {

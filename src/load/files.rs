@@ -43,13 +43,17 @@ pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
 }
 
 /// The base compiled into the binary: every `*.yaml`/`*.yml` under `facts/`, in path order.
+/// How the files of the built-in base are named wherever a path is shown: `built-in:` and the
+/// path in kz's own repository, which the user does not have on disk.
+pub const BUILTIN: &str = "built-in:";
+
 pub fn builtin_files() -> Vec<FactFile> {
     builtin::FILES
         .iter()
         .filter(|(path, _)| is_fact_file(Path::new(path)))
         .map(|(path, text)| {
             FactFile::new(
-                (*path).to_string(),
+                format!("{BUILTIN}{path}"),
                 FileOrigin::Builtin(path),
                 strip_bom(text).to_string(),
             )

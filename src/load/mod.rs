@@ -20,8 +20,8 @@ mod salvage;
 pub mod snapshot;
 
 pub use files::{
-    FactFile, FileOrigin, Listed, MAX_FILE_BYTES, TextError, builtin_files, builtin_sources,
-    list_paths, normalise_path, read_files, read_paths,
+    BUILTIN, FactFile, FileOrigin, Listed, MAX_FILE_BYTES, TextError, builtin_files,
+    builtin_sources, list_paths, normalise_path, read_files, read_paths,
 };
 pub use locate::{At, Index, Located, Position, Seg};
 pub use pieces::Pieces;
@@ -80,7 +80,7 @@ impl Records {
         self.kinds.extend(other.kinds);
     }
 
-    /// How many records there are of all kinds.
+    /// How many records there are of the six kinds (the kinds vocabulary aside).
     fn len(&self) -> usize {
         self.sources.len()
             + self.actors.len()

@@ -77,7 +77,7 @@ impl JsonSchema for RawDate {
     }
 }
 
-/// The shape of an EDTF date of SPEC.md, for editors; `kz check` also checks that the day exists.
+/// The shape of an EDTF date as fact files write it (see `man 5 kz-facts`), for editors; `kz check` also checks that the day exists.
 const DATE_PATTERN: &str = r"^(\.\.|\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?(/(\.\.|(\d{4}|\d{3}X|\d{2}XX|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})[?~%]?))?$";
 
 /// A reference to a record by its id, in the schema: a kebab-case string.
@@ -208,6 +208,8 @@ impl<'de> Deserialize<'de> for List {
 /// The fields every cited record shares: read by the verbatim check, taken out by the
 /// conversion.
 pub trait Cited {
+    fn id(&self) -> Option<&Text>;
+    fn same_as(&self) -> &[Text];
     fn sources(&self) -> &[Text];
     fn evidence(&self) -> Option<&Text>;
     /// Takes the shared fields out of the record.
@@ -221,6 +223,8 @@ pub struct Common {
     pub source: Vec<Text>,
     pub evidence: Option<Text>,
     pub notes: Option<Text>,
+    pub rank: Option<crate::model::Rank>,
+    pub same_as: Vec<Text>,
 }
 
 /// Declares a cited record: its own fields between an `id` first and the `source`, `evidence`
@@ -247,7 +251,8 @@ macro_rules! cited_record {
         #[schemars(transform = require_source)]
         $(#[$meta])*
         pub struct $name {
-            /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+            /// A kebab-case id (`andrey-serdyukov`). Declared again, in this file or another, the
+            /// declarations are one record, each citing its own source.
             #[schemars(schema_with = "id_schema", required)]
             pub id: Option<Text>,
             $($body)*
@@ -262,9 +267,26 @@ macro_rules! cited_record {
             /// Free text: how a date was resolved, a judgment call, anything a reader should know.
             #[schemars(with = "Option<String>")]
             pub notes: Option<Text>,
+            /// How much this declaration counts: `preferred` (its values are shown first),
+            /// `normal` (the default) or `deprecated` (a retracted or corrected report: kept for
+            /// `kz why` and `kz disputes`, but no query answers from it alone).
+            pub rank: Option<crate::model::Rank>,
+            /// The ids of other records that name the same entity: they merge into one record,
+            /// which every one of the ids finds.
+            #[serde(default)]
+            #[schemars(schema_with = "ids_schema")]
+            pub same_as: List,
         }
 
         impl Cited for $name {
+            fn id(&self) -> Option<&Text> {
+                self.id.as_ref()
+            }
+
+            fn same_as(&self) -> &[Text] {
+                &self.same_as.0
+            }
+
             fn sources(&self) -> &[Text] {
                 &self.source.0
             }
@@ -279,6 +301,8 @@ macro_rules! cited_record {
                     source: std::mem::take(&mut self.source.0),
                     evidence: self.evidence.take(),
                     notes: self.notes.take(),
+                    rank: self.rank.take(),
+                    same_as: std::mem::take(&mut self.same_as.0),
                 }
             }
         }
@@ -290,13 +314,15 @@ macro_rules! cited_record {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Source")]
 pub struct RawSource {
-    /// A kebab-case id, unique across the whole base (`andrey-serdyukov`).
+    /// A kebab-case id (`the-guardian-2022-01-07`). A source is declared once: records in any
+    /// file cite it.
     #[schemars(schema_with = "id_schema", required)]
     pub id: Option<Text>,
     /// The source's title.
     #[schemars(schema_with = "required_text", required)]
     pub title: Option<Text>,
-    /// Who published it.
+    /// Who published it: the id of an organisation of the base (checked like any reference),
+    /// or its name as free text. A kebab-case value is taken as an id.
     #[schemars(with = "Option<String>")]
     pub publisher: Option<Text>,
     /// When it was published (EDTF: `2022-01-07`, `2022-01`, `2022`).
@@ -463,11 +489,15 @@ pub struct RawEvent {
     /// More about it.
     #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
-    /// The ids of who or what was involved.
+    /// The ids of who took part in it: people, organisations, countries that acted.
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub involving: List,
-    /// The ids of the places where it happened.
+    /// The ids of what it concerned, without taking part: its subjects.
+    #[serde(default)]
+    #[schemars(schema_with = "ids_schema")]
+    pub about: List,
+    /// The ids of the places where it happened, as the source states them.
     #[serde(default)]
     #[schemars(schema_with = "ids_schema")]
     pub places: List,

@@ -105,6 +105,9 @@ struct Meta {
     /// The fact files, in order, and the source texts, as they were when read.
     inputs: Vec<Input>,
     texts: Vec<Input>,
+    /// The records merged from several declarations.
+    merged: Vec<crate::model::EntityRef>,
+    notes: Vec<crate::diag::Diagnostic>,
 }
 
 /// The tags of a snapshot's sections.
@@ -248,6 +251,8 @@ impl Cache {
             lens: base.lens().map(|n| n as u64),
             inputs: base.inputs.clone(),
             texts: base.texts.clone(),
+            merged: base.merged.clone(),
+            notes: base.notes.clone(),
         };
         let mut sections: Vec<(u32, Vec<u8>)> = vec![(META, postcard::to_stdvec(&meta).ok()?)];
         let tables = [
@@ -525,6 +530,8 @@ impl Snapshot {
         base.kinds = self.meta.kinds;
         base.inputs = self.meta.inputs;
         base.texts = self.meta.texts;
+        base.merged = self.meta.merged;
+        base.notes = self.meta.notes;
         Some(base)
     }
 }

@@ -1,6 +1,7 @@
 //! The whole checked base: its tables of records, its indexes, and the questions every command
 //! asks of any record (its id, label, aliases, sources).
 
+use super::fields::RecordRef;
 use super::index::{Builder, Built, Indexes, Part};
 use super::records::{Actor, Event, Organisation, Place, Quote, Source};
 use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Text};
@@ -26,6 +27,11 @@ pub struct Base {
     /// checked against, as they were when read: what tells a snapshot whether it is fresh.
     pub inputs: Vec<Input>,
     pub texts: Vec<Input>,
+    /// The records merged from several declarations (or joined by `same_as`), in base order:
+    /// where disputes may be.
+    pub merged: Vec<EntityRef>,
+    /// What `kz check` notes that is not a problem: each dispute between sources, located.
+    pub notes: Vec<crate::diag::Diagnostic>,
     /// The indexes: built from the records on first use, or read with them from a snapshot.
     index: Lazy,
     /// Set when a record or index read in place turns out damaged: nothing read from this base
@@ -51,6 +57,8 @@ impl PartialEq for Base {
             && self.kinds == other.kinds
             && self.inputs == other.inputs
             && self.texts == other.texts
+            && self.merged == other.merged
+            && self.notes == other.notes
     }
 }
 
@@ -89,9 +97,11 @@ impl Base {
             .map(|chunk| {
                 let mut b = Builder::new(self.lens());
                 for &r in chunk {
-                    let labels = std::iter::once(self.label(r))
-                        .chain(self.aliases(r).iter().map(|a| a.as_str()));
-                    b.record(r, self.id(r), labels);
+                    let rec = self.get(r);
+                    let labels = std::iter::once(rec.label())
+                        .chain(rec.aliases().iter().map(|a| a.as_str()));
+                    let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
+                    b.record(r, ids, labels);
                 }
                 b
             })
@@ -108,17 +118,20 @@ impl Base {
             for &x in &event.involving {
                 b.relate(Part::Involving, b.key(x), e as u32);
             }
+            for &x in &event.about {
+                b.relate(Part::Concern, b.key(x), e as u32);
+            }
             for &p in &event.places {
-                b.relate(Part::At, p, e as u32);
+                b.relate(Part::At, p.idx, e as u32);
             }
         }
         for (a, actor) in self.actors.iter().enumerate() {
             for role in &actor.roles {
                 if let Some(o) = role.org {
-                    b.relate(Part::RolesIn, o, a as u32);
+                    b.relate(Part::RolesIn, o.idx, a as u32);
                 }
                 if let Some(p) = role.place {
-                    b.relate(Part::RolesAt, p, a as u32);
+                    b.relate(Part::RolesAt, p.idx, a as u32);
                 }
             }
         }
@@ -126,10 +139,13 @@ impl Base {
             for m in &org.members {
                 b.relate(Part::MemberOf, b.key(m.member), o as u32);
             }
+            if let Some(p) = org.based_in {
+                b.relate(Part::Based, p.idx, o as u32);
+            }
         }
         for (p, place) in self.places.iter().enumerate() {
             if let Some(parent) = place.part_of {
-                b.relate(Part::Parts, parent, p as u32);
+                b.relate(Part::Parts, parent.idx, p as u32);
             }
         }
         b.finish()
@@ -185,54 +201,37 @@ impl Base {
         })
     }
 
-    pub fn id(&self, r: EntityRef) -> &str {
+    /// The record `r` points at.
+    pub fn get(&self, r: EntityRef) -> RecordRef<'_> {
         let i = r.idx as usize;
         match r.kind {
-            Kind::Source => &self.sources[i].id,
-            Kind::Actor => &self.actors[i].meta.id,
-            Kind::Organisation => &self.organisations[i].meta.id,
-            Kind::Place => &self.places[i].meta.id,
-            Kind::Quote => &self.quotes[i].meta.id,
-            Kind::Event => &self.events[i].meta.id,
+            Kind::Source => RecordRef::Source(&self.sources[i]),
+            Kind::Actor => RecordRef::Actor(&self.actors[i]),
+            Kind::Organisation => RecordRef::Organisation(&self.organisations[i]),
+            Kind::Place => RecordRef::Place(&self.places[i]),
+            Kind::Quote => RecordRef::Quote(&self.quotes[i]),
+            Kind::Event => RecordRef::Event(&self.events[i]),
         }
+    }
+
+    pub fn id(&self, r: EntityRef) -> &str {
+        self.get(r).id()
     }
 
     /// A human label: the name of a person, organisation or place, a source's or event's
     /// title, or a quote's id.
     pub fn label(&self, r: EntityRef) -> &str {
-        let i = r.idx as usize;
-        match r.kind {
-            Kind::Source => &self.sources[i].title,
-            Kind::Actor => &self.actors[i].name,
-            Kind::Organisation => &self.organisations[i].name,
-            Kind::Place => &self.places[i].name,
-            Kind::Quote => &self.quotes[i].meta.id,
-            Kind::Event => &self.events[i].title,
-        }
+        self.get(r).label()
     }
 
     /// The aliases of a named record; empty for the other kinds.
     pub fn aliases(&self, r: EntityRef) -> &[Text] {
-        let i = r.idx as usize;
-        match r.kind {
-            Kind::Actor => &self.actors[i].aliases,
-            Kind::Organisation => &self.organisations[i].aliases,
-            Kind::Place => &self.places[i].aliases,
-            _ => &[],
-        }
+        self.get(r).aliases()
     }
 
     /// The shared fields of a cited record; `None` for a source.
     pub fn meta(&self, r: EntityRef) -> Option<&Meta> {
-        let i = r.idx as usize;
-        match r.kind {
-            Kind::Source => None,
-            Kind::Actor => Some(&self.actors[i].meta),
-            Kind::Organisation => Some(&self.organisations[i].meta),
-            Kind::Place => Some(&self.places[i].meta),
-            Kind::Quote => Some(&self.quotes[i].meta),
-            Kind::Event => Some(&self.events[i].meta),
-        }
+        self.get(r).meta()
     }
 
     pub fn origin(&self, r: EntityRef) -> Origin {
@@ -242,7 +241,7 @@ impl Base {
         }
     }
 
-    /// The ids of the sources a record cites, joined for one cell.
+    /// The ids of the sources a record cites, in order.
     pub fn source_ids(&self, sources: &[u32]) -> Vec<&str> {
         sources
             .iter()

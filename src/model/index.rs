@@ -43,10 +43,14 @@ pub enum Part {
     MemberOf,
     /// Place → places directly within it.
     Parts,
+    /// Any record → events about it.
+    Concern,
+    /// Place → organisations based there.
+    Based,
 }
 
 impl Part {
-    pub const ALL: [Part; 12] = [
+    pub const ALL: [Part; 14] = [
         Part::Ids,
         Part::Exact,
         Part::Loose,
@@ -59,6 +63,8 @@ impl Part {
         Part::RolesAt,
         Part::MemberOf,
         Part::Parts,
+        Part::Concern,
+        Part::Based,
     ];
 }
 
@@ -297,6 +303,16 @@ impl Indexes {
         self.listed(Part::Parts, place)
     }
 
+    /// Events about a record, in file order.
+    pub fn events_about(&self, r: EntityRef) -> Vec<u32> {
+        self.listed(Part::Concern, self.key(r))
+    }
+
+    /// Organisations based at a place, in file order.
+    pub fn based_at(&self, place: u32) -> Vec<u32> {
+        self.listed(Part::Based, place)
+    }
+
     /// The entries of a name table whose key is `key`: (record key, label) pairs.
     fn named(&self, part: Part, key: &str) -> Vec<(u32, u32)> {
         let found = self
@@ -520,7 +536,7 @@ pub struct Builder {
     starts: [u32; 7],
     lens: [usize; 6],
     names: [Vec<(String, u32, u32)>; 4],
-    lists: [Vec<(u32, u32)>; 8],
+    lists: [Vec<(u32, u32)>; 10],
 }
 
 impl Builder {
@@ -541,10 +557,16 @@ impl Builder {
 
     /// A record, its id, and its labels (its name or title first, then its aliases), which are
     /// keyed normalised, loosely, and word by word.
-    pub fn record<'a>(&mut self, r: EntityRef, id: &str, labels: impl Iterator<Item = &'a str>) {
+    /// `ids` are the record's id, then any others `same_as` gave it.
+    pub fn record<'a>(
+        &mut self,
+        r: EntityRef,
+        ids: impl Iterator<Item = &'a str>,
+        labels: impl Iterator<Item = &'a str>,
+    ) {
         let k = self.key(r);
-        let [ids, exact, loose, words] = &mut self.names;
-        ids.push((id.to_string(), k, 0));
+        let [id_list, exact, loose, words] = &mut self.names;
+        id_list.extend(ids.map(|id| (id.to_string(), k, 0)));
         for (n, label) in labels.enumerate() {
             let norm = names::normalise(label);
             if norm.is_empty() {
@@ -560,8 +582,9 @@ impl Builder {
     }
 
     /// Lists `to` under `from` in a relation: a record key for [`Part::By`], [`Part::About`],
-    /// [`Part::Involving`] and [`Part::MemberOf`], an organisation's index for
-    /// [`Part::RolesIn`], a place's for [`Part::At`], [`Part::RolesAt`] and [`Part::Parts`].
+    /// [`Part::Involving`], [`Part::Concern`] and [`Part::MemberOf`], an organisation's index
+    /// for [`Part::RolesIn`], a place's for [`Part::At`], [`Part::RolesAt`], [`Part::Parts`] and
+    /// [`Part::Based`].
     pub fn relate(&mut self, part: Part, from: u32, to: u32) {
         if let Some(slot) = (part as usize).checked_sub(self.names.len()) {
             self.lists[slot].push((from, to));
@@ -599,7 +622,7 @@ impl Builder {
                     .zip(&Part::ALL[4..])
                     .map(|(list, part)| {
                         let keys = match part {
-                            Part::At | Part::RolesAt | Part::Parts => places,
+                            Part::At | Part::RolesAt | Part::Parts | Part::Based => places,
                             Part::RolesIn => orgs,
                             _ => total,
                         };

@@ -2,12 +2,15 @@
 //! and (in [`view`]) the one way each record is shown.
 
 mod base;
+pub mod fields;
 pub mod index;
+pub mod provenance;
 mod records;
 pub mod table;
 pub mod view;
 
 pub use base::Base;
+pub use fields::RecordRef;
 pub use index::Indexes;
 pub use records::*;
 pub use table::Table;

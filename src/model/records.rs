@@ -123,6 +123,55 @@ impl EntityRef {
     }
 }
 
+/// How much a declaration counts, as Wikidata ranks statements: a preferred declaration's
+/// values are shown first; a deprecated one (a retracted or corrected report) is kept for `why`
+/// and `disputes`, but no query answers from it alone.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Rank {
+    Deprecated,
+    #[default]
+    Normal,
+    Preferred,
+}
+
+impl Rank {
+    pub const ALL: [Rank; 3] = [Rank::Preferred, Rank::Normal, Rank::Deprecated];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rank::Deprecated => "deprecated",
+            Rank::Normal => "normal",
+            Rank::Preferred => "preferred",
+        }
+    }
+}
+
+/// The declarations one record is merged from, when there are several: the same id declared in
+/// several files (each report saying what it says of one entity), or records `same_as` joins.
+/// Each declaration is kept as a record of its own kind, exactly as it was declared, so every
+/// statement can be traced to the declarations that make it. `None` on a record declared once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merged<T> {
+    /// Every declaration, in load order.
+    pub decls: Vec<T>,
+    /// The other ids that name the record (merged into it by `same_as`).
+    pub aka: Vec<Text>,
+}
+
 /// Where a record was read: a file of [`Base::files`] and the 1-based line of its first field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Origin {
@@ -130,7 +179,9 @@ pub struct Origin {
     pub line: u32,
 }
 
-/// What every cited record carries: its id, its sources, the sentence that supports it.
+/// What every cited record carries: its id, its sources, the sentence that supports it. On a
+/// record merged from several declarations: the sources of every declaration that counts, and
+/// the first declaration's evidence, notes and place; each declaration keeps its own.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: Text,
@@ -139,13 +190,22 @@ pub struct Meta {
     pub evidence: Option<Text>,
     pub notes: Option<Text>,
     pub origin: Origin,
+    /// The declaration's rank; a merged record's is its best declaration's.
+    pub rank: Rank,
+}
+
+/// Who published a source: an organisation of the base, or a name as free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Publisher {
+    Org(EntityRef),
+    Named(Text),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub id: Text,
     pub title: Text,
-    pub publisher: Option<Text>,
+    pub publisher: Option<Publisher>,
     pub published: Option<Date>,
     pub url: Option<Text>,
     /// The path to the full text, as the file wrote it (relative to that file).
@@ -160,16 +220,17 @@ pub struct Actor {
     pub name: Text,
     pub aliases: Vec<Text>,
     pub description: Text,
-    pub nationality: Option<u32>,
+    pub nationality: Option<EntityRef>,
     pub roles: Vec<Role>,
+    pub merged: Option<Box<Merged<Actor>>>,
 }
 
 /// A position a person holds or held, optionally in an organisation or a place.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub title: Text,
-    pub org: Option<u32>,
-    pub place: Option<u32>,
+    pub org: Option<EntityRef>,
+    pub place: Option<EntityRef>,
     pub term: Term,
 }
 
@@ -192,8 +253,9 @@ pub struct Organisation {
     pub kind: Text,
     pub description: Option<Text>,
     pub founded: Option<Date>,
-    pub based_in: Option<u32>,
+    pub based_in: Option<EntityRef>,
     pub members: Vec<Membership>,
+    pub merged: Option<Box<Merged<Organisation>>>,
 }
 
 /// One member of an organisation.
@@ -209,8 +271,9 @@ pub struct Place {
     pub name: Text,
     pub aliases: Vec<Text>,
     pub kind: Text,
-    pub part_of: Option<u32>,
+    pub part_of: Option<EntityRef>,
     pub description: Option<Text>,
+    pub merged: Option<Box<Merged<Place>>>,
 }
 
 /// Whether a quote's text is the speaker's own words or a paraphrase of them.
@@ -246,6 +309,7 @@ pub struct Quote {
     pub said: Option<Date>,
     pub context: Option<Text>,
     pub about: Refs,
+    pub merged: Option<Box<Merged<Quote>>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,9 +318,13 @@ pub struct Event {
     pub date: Date,
     pub title: Text,
     pub description: Option<Text>,
+    /// Who took part in it.
     pub involving: Refs,
-    /// Indices into [`Base::places`].
-    pub places: Ids,
+    /// What it concerned.
+    pub about: Refs,
+    /// Where it happened.
+    pub places: Refs,
+    pub merged: Option<Box<Merged<Event>>>,
 }
 
 /// A file a base was read from, as it was when read: its size, times, inode and device, which

@@ -1,33 +1,28 @@
 //! One view of each record, used wherever the record is shown: its kind label, its main text,
 //! the text fields that search looks in, and its JSON object. `who`, `why`, `search`, `export`,
-//! `timeline` and the site all go through these, so a record reads the same everywhere.
+//! `timeline` and the site all go through these, so a record reads the same everywhere. Each is
+//! a loop over the record's field table ([`super::fields`]).
 
-use super::{Base, EntityRef, Kind, Membership, Meta, QuoteKind, Role, Term};
+use super::fields::{self, Info, Item, Merge, RecordRef, Value};
+use super::provenance::{self, Statement};
+use super::{Base, EntityRef, Kind, Membership, QuoteKind, Role, Term};
 use crate::date::Date;
 use serde_json::{Map, Value as Json, json};
 use std::borrow::Cow;
 
 /// `actor`, or an organisation's or place's own kind (`organisation: military alliance`).
 pub fn kind_label(base: &Base, r: EntityRef) -> String {
-    match r.kind {
-        Kind::Organisation => format!("organisation: {}", base.organisations[r.idx as usize].kind),
-        Kind::Place => format!("place: {}", base.places[r.idx as usize].kind),
-        other => other.name().to_string(),
+    match base.get(r) {
+        RecordRef::Organisation(o) => format!("organisation: {}", o.kind),
+        RecordRef::Place(p) => format!("place: {}", p.kind),
+        other => other.kind().name().to_string(),
     }
 }
 
 /// The record's main text: what a person, organisation, place or event is, what a quote says,
 /// or a source's notes. The title or name is not repeated in it.
 pub fn main_text(base: &Base, r: EntityRef) -> Option<&str> {
-    let i = r.idx as usize;
-    match r.kind {
-        Kind::Actor => Some(&base.actors[i].description),
-        Kind::Organisation => base.organisations[i].description.as_deref(),
-        Kind::Place => base.places[i].description.as_deref(),
-        Kind::Event => base.events[i].description.as_deref(),
-        Kind::Quote => Some(&base.quotes[i].text),
-        Kind::Source => base.sources[i].notes.as_deref(),
-    }
+    base.get(r).main_text()
 }
 
 /// How a quote is introduced: `said` for the speaker's own words, `reportedly said` for a
@@ -42,108 +37,81 @@ pub fn quote_verb(kind: QuoteKind) -> &'static str {
 /// One line about a record, for timelines and lists that mix kinds: an event's title, who said
 /// a quote and what, a person's or organisation's name.
 pub fn summary(base: &Base, r: EntityRef) -> String {
-    match r.kind {
-        Kind::Quote => {
-            let q = &base.quotes[r.idx as usize];
-            format!(
-                "{} {}: {}",
-                base.label(q.speaker),
-                quote_verb(q.kind),
-                q.text
-            )
-        }
-        _ => base.label(r).to_string(),
+    match base.get(r) {
+        RecordRef::Quote(q) => format!(
+            "{} {}: {}",
+            base.label(q.speaker),
+            quote_verb(q.kind),
+            q.text
+        ),
+        other => other.label().to_string(),
     }
 }
 
 /// Every text field of a record that search looks in, each with its name as the fact file
-/// writes it (`roles[1].title`).
+/// writes it (`roles[1].title`), the prose of every declaration included.
 pub fn text_fields(base: &Base, r: EntityRef) -> Vec<(Cow<'static, str>, &str)> {
-    let i = r.idx as usize;
-    let mut out = Vec::new();
-    let push = |out: &mut Vec<_>, name: Cow<'static, str>, text| {
-        if let Some(t) = text {
-            out.push((name, t));
-        }
-    };
-    match r.kind {
-        Kind::Source => {
-            let s = &base.sources[i];
-            push(&mut out, "title".into(), Some(s.title.as_str()));
-            push(&mut out, "publisher".into(), s.publisher.as_deref());
-            push(&mut out, "notes".into(), s.notes.as_deref());
-        }
-        Kind::Actor => {
-            let a = &base.actors[i];
-            push(&mut out, "name".into(), Some(a.name.as_str()));
-            for alias in &a.aliases {
-                push(&mut out, "aliases".into(), Some(alias.as_str()));
+    let rec = base.get(r);
+    let mut out: Vec<(Cow<'static, str>, &str)> = Vec::new();
+    for (info, value) in rec.fields() {
+        match value {
+            Value::Text(t) if info.search => out.push((info.name.into(), t)),
+            Value::Texts(ts) if info.search => {
+                out.extend(ts.iter().map(|t| (Cow::from(info.name), t.as_str())));
             }
-            push(&mut out, "description".into(), Some(a.description.as_str()));
-            for (n, role) in a.roles.iter().enumerate() {
-                push(
-                    &mut out,
-                    format!("roles[{n}].title").into(),
-                    Some(role.title.as_str()),
-                );
-                push(
-                    &mut out,
-                    format!("roles[{n}].evidence").into(),
-                    role.term.evidence.as_deref(),
-                );
-                push(
-                    &mut out,
-                    format!("roles[{n}].notes").into(),
-                    role.term.notes.as_deref(),
-                );
+            Value::Roles(roles) => {
+                for (n, role) in roles.iter().enumerate() {
+                    out.push((format!("roles[{n}].title").into(), &role.title));
+                    term_texts(&mut out, &format!("roles[{n}]"), &role.term);
+                }
             }
-        }
-        Kind::Organisation => {
-            let o = &base.organisations[i];
-            push(&mut out, "name".into(), Some(o.name.as_str()));
-            for alias in &o.aliases {
-                push(&mut out, "aliases".into(), Some(alias.as_str()));
+            Value::Members(members) => {
+                for (n, m) in members.iter().enumerate() {
+                    term_texts(&mut out, &format!("members[{n}]"), &m.term);
+                }
             }
-            push(&mut out, "kind".into(), Some(o.kind.as_str()));
-            push(&mut out, "description".into(), o.description.as_deref());
-            for (n, m) in o.members.iter().enumerate() {
-                push(
-                    &mut out,
-                    format!("members[{n}].evidence").into(),
-                    m.term.evidence.as_deref(),
-                );
-                push(
-                    &mut out,
-                    format!("members[{n}].notes").into(),
-                    m.term.notes.as_deref(),
-                );
-            }
-        }
-        Kind::Place => {
-            let p = &base.places[i];
-            push(&mut out, "name".into(), Some(p.name.as_str()));
-            for alias in &p.aliases {
-                push(&mut out, "aliases".into(), Some(alias.as_str()));
-            }
-            push(&mut out, "kind".into(), Some(p.kind.as_str()));
-            push(&mut out, "description".into(), p.description.as_deref());
-        }
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            push(&mut out, "text".into(), Some(q.text.as_str()));
-            push(&mut out, "context".into(), q.context.as_deref());
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            push(&mut out, "title".into(), Some(e.title.as_str()));
-            push(&mut out, "description".into(), e.description.as_deref());
+            _ => {}
         }
     }
-    if let Some(meta) = base.meta(r) {
-        push(&mut out, "evidence".into(), meta.evidence.as_deref());
-        push(&mut out, "notes".into(), meta.notes.as_deref());
+    for (n, decl) in rec.declarations().into_iter().enumerate() {
+        let prefix = |name: &str| match rec.is_merged() {
+            true => Cow::Owned(format!("declarations[{n}].{name}")),
+            false => Cow::Owned(name.to_string()),
+        };
+        if rec.is_merged() {
+            for (info, value) in decl.fields() {
+                if let (Merge::Prose, Value::Text(t)) = (info.merge, value)
+                    && Some(t) != rec.field(info.name).and_then(text_of)
+                {
+                    out.push((prefix(info.name), t));
+                }
+            }
+        }
+        if let Some(meta) = decl.meta() {
+            for (name, text) in [("evidence", &meta.evidence), ("notes", &meta.notes)] {
+                if let Some(t) = text {
+                    out.push((prefix(name), t));
+                }
+            }
+        }
     }
     out
+}
+
+fn text_of(v: Value<'_>) -> Option<&str> {
+    match v {
+        Value::Text(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// The evidence and notes of a role or membership, for search.
+fn term_texts<'b>(out: &mut Vec<(Cow<'static, str>, &'b str)>, at: &str, term: &'b Term) {
+    for (name, text) in [("evidence", &term.evidence), ("notes", &term.notes)] {
+        if let Some(t) = text {
+            out.push((format!("{at}.{name}").into(), t));
+        }
+    }
 }
 
 /// A date as JSON: the text as written, or null.
@@ -155,8 +123,33 @@ fn sources_json(base: &Base, sources: &[u32]) -> Json {
     json!(base.source_ids(sources))
 }
 
-fn place_id(base: &Base, p: Option<u32>) -> Json {
-    p.map_or(Json::Null, |p| json!(base.id(EntityRef::place(p))))
+/// One field's value as JSON: text as written, dates as written, references as ids, roles and
+/// memberships as their own objects. `owner` is the id of the record the value belongs to.
+pub fn value_json(base: &Base, owner: &str, value: Value) -> Json {
+    match value {
+        Value::Text(t) => json!(t),
+        Value::Date(d) => json!(d.as_str()),
+        Value::Ref(r) => json!(base.id(r)),
+        Value::Refs(rs) => rs.iter().map(|&r| json!(base.id(r))).collect(),
+        Value::Texts(ts) => json!(ts),
+        Value::Roles(roles) => roles
+            .iter()
+            .map(|role| role_json(base, owner, role))
+            .collect(),
+        Value::Members(ms) => ms.iter().map(|m| membership_json(base, owner, m)).collect(),
+        Value::Absent => Json::Null,
+    }
+}
+
+/// One item of a value as JSON, as [`value_json`] writes it.
+pub fn item_json(base: &Base, owner: &str, item: Item) -> Json {
+    match item {
+        Item::Text(t) => json!(t),
+        Item::Date(d) => json!(d.as_str()),
+        Item::Ref(r) => json!(base.id(r)),
+        Item::Role(role) => role_json(base, owner, role),
+        Item::Member(m) => membership_json(base, owner, m),
+    }
 }
 
 /// An object with a role's or membership's term added: since, until, source, evidence, notes.
@@ -169,121 +162,108 @@ fn with_term(base: &Base, mut obj: Map<String, Json>, term: &Term) -> Json {
     Json::Object(obj)
 }
 
+/// The fields of a role, membership or record from its table, as JSON keys.
+fn table_json<T>(
+    base: &Base,
+    owner: &str,
+    table: &[fields::Field<T>],
+    of: &T,
+) -> Map<String, Json> {
+    table
+        .iter()
+        .map(|f| {
+            (
+                f.info.name.to_string(),
+                value_json(base, owner, (f.get)(of)),
+            )
+        })
+        .collect()
+}
+
 /// A role as JSON, the same wherever it appears: in its person's record, and in the people of an
 /// organisation or place.
-pub fn role_json(base: &Base, actor: u32, role: &Role) -> Json {
+pub fn role_json(base: &Base, actor: &str, role: &Role) -> Json {
     let mut obj = Map::new();
-    obj.insert("actor".into(), json!(base.id(EntityRef::actor(actor))));
-    obj.insert("title".into(), json!(role.title));
-    obj.insert(
-        "org".into(),
-        json!(role.org.map(|o| base.id(EntityRef::org(o)))),
-    );
-    obj.insert("place".into(), place_id(base, role.place));
+    obj.insert("actor".into(), json!(actor));
+    obj.extend(table_json(base, actor, fields::ROLE, role));
     with_term(base, obj, &role.term)
 }
 
 /// A membership as JSON, the same in its organisation's record and in its member's profile.
-pub fn membership_json(base: &Base, org: u32, m: &Membership) -> Json {
+pub fn membership_json(base: &Base, org: &str, m: &Membership) -> Json {
     let mut obj = Map::new();
-    obj.insert("org".into(), json!(base.id(EntityRef::org(org))));
-    obj.insert("member".into(), json!(base.id(m.member)));
+    obj.insert("org".into(), json!(org));
+    obj.extend(table_json(base, org, fields::MEMBER, m));
     with_term(base, obj, &m.term)
 }
 
+/// A statement as JSON: its value, its sources and rank.
+pub fn statement_json(base: &Base, owner: &str, st: &Statement) -> Json {
+    json!({
+        "value": item_json(base, owner, st.item),
+        "source": base.source_ids(&st.sources),
+        "rank": st.rank.name(),
+    })
+}
+
 /// A record as one JSON object: `record` says which kind it is, the other keys are the fact
-/// file's own fields with references as ids, then its sources, evidence, notes, and where it is
-/// written. This is the record's only JSON shape.
+/// file's own fields with references as ids, then its sources, evidence, notes, rank, and where
+/// it is written. A record merged from several declarations also has `same_as` (its other ids),
+/// `disputes` (each fact the declarations disagree on, with every value and its sources) and
+/// `declarations` (each declaration as its own object). This is the record's only JSON shape.
 pub fn json(base: &Base, r: EntityRef) -> Json {
-    let i = r.idx as usize;
-    let ids = |refs: &mut dyn Iterator<Item = EntityRef>| -> Json {
-        refs.map(|x| json!(base.id(x))).collect()
-    };
+    record_json(base, base.get(r), true)
+}
+
+fn record_json(base: &Base, rec: RecordRef, merged: bool) -> Json {
     let mut obj = Map::new();
-    obj.insert("record".into(), json!(r.kind.name()));
-    obj.insert("id".into(), json!(base.id(r)));
-    let fields = match r.kind {
-        Kind::Source => {
-            let s = &base.sources[i];
-            json!({
-                "title": s.title,
-                "publisher": s.publisher,
-                "published": date_json(s.published.as_ref()),
-                "url": s.url,
-                "text": s.text,
-                "notes": s.notes,
-            })
-        }
-        Kind::Actor => {
-            let a = &base.actors[i];
-            json!({
-                "name": a.name,
-                "aliases": a.aliases,
-                "description": a.description,
-                "nationality": place_id(base, a.nationality),
-                "roles": a.roles.iter().map(|role| role_json(base, r.idx, role)).collect::<Vec<_>>(),
-            })
-        }
-        Kind::Organisation => {
-            let o = &base.organisations[i];
-            json!({
-                "name": o.name,
-                "aliases": o.aliases,
-                "kind": o.kind,
-                "description": o.description,
-                "founded": date_json(o.founded.as_ref()),
-                "based_in": place_id(base, o.based_in),
-                "members": o.members.iter().map(|m| membership_json(base, r.idx, m)).collect::<Vec<_>>(),
-            })
-        }
-        Kind::Place => {
-            let p = &base.places[i];
-            json!({
-                "name": p.name,
-                "aliases": p.aliases,
-                "kind": p.kind,
-                "part_of": place_id(base, p.part_of),
-                "description": p.description,
-            })
-        }
-        Kind::Quote => {
-            let q = &base.quotes[i];
-            json!({
-                "speaker": base.id(q.speaker),
-                "text": q.text,
-                "kind": q.kind.name(),
-                "said": date_json(q.said.as_ref()),
-                "context": q.context,
-                "about": ids(&mut q.about.iter().copied()),
-            })
-        }
-        Kind::Event => {
-            let e = &base.events[i];
-            json!({
-                "date": e.date.as_str(),
-                "title": e.title,
-                "description": e.description,
-                "involving": ids(&mut e.involving.iter().copied()),
-                "places": ids(&mut e.places.iter().map(|&p| EntityRef::place(p))),
-            })
-        }
+    obj.insert("record".into(), json!(rec.kind().name()));
+    obj.insert("id".into(), json!(rec.id()));
+    obj.extend(fields_json(base, rec));
+    if let Some(meta) = rec.meta() {
+        obj.insert("source".into(), sources_json(base, &meta.sources));
+        obj.insert("evidence".into(), json!(meta.evidence));
+        obj.insert("notes".into(), json!(meta.notes));
+        obj.insert("rank".into(), json!(meta.rank.name()));
+    }
+    let origin = match rec.meta() {
+        Some(meta) => meta.origin,
+        None => match rec {
+            RecordRef::Source(s) => s.origin,
+            _ => super::Origin::default(),
+        },
     };
-    if let Json::Object(fields) = fields {
-        obj.extend(fields);
-    }
-    if let Some(Meta {
-        sources,
-        evidence,
-        notes,
-        ..
-    }) = base.meta(r)
-    {
-        obj.insert("source".into(), sources_json(base, sources));
-        obj.insert("evidence".into(), json!(evidence));
-        obj.insert("notes".into(), json!(notes));
-    }
-    let origin = base.origin(r);
     obj.insert("file".into(), json!(base.files.get(origin.file as usize)));
     obj.insert("line".into(), json!(origin.line));
+    if merged && rec.is_merged() {
+        obj.insert("same_as".into(), json!(rec.aka()));
+        let disputes: Map<String, Json> = provenance::disputes(rec)
+            .iter()
+            .map(|d| {
+                let values = d.values.iter().map(|v| statement_json(base, rec.id(), v));
+                (d.field.name.to_string(), values.collect())
+            })
+            .collect();
+        obj.insert("disputes".into(), Json::Object(disputes));
+        obj.insert(
+            "declarations".into(),
+            rec.declarations()
+                .into_iter()
+                .map(|d| record_json(base, d, false))
+                .collect(),
+        );
+    }
     Json::Object(obj)
+}
+
+fn fields_json(base: &Base, rec: RecordRef) -> Map<String, Json> {
+    rec.fields()
+        .into_iter()
+        .map(|(info, value)| (info.name.to_string(), value_json(base, rec.id(), value)))
+        .collect()
+}
+
+/// The fields of a kind, for callers that show them by their table (profiles, pages).
+pub fn infos(kind: Kind) -> Vec<&'static Info> {
+    fields::infos(kind)
 }

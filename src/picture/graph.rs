@@ -19,6 +19,10 @@ use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The most edges an SVG picture is laid out tidily for (crossings minimised); past it the
+/// layout is quick but rougher.
+pub const TIDY_EDGES: usize = 400;
+
 /// Font sizes of node and edge labels. The site shows a picture at its own size, scrolled.
 const NODE_FONT: usize = 14;
 const EDGE_FONT: usize = 12;

@@ -1,10 +1,12 @@
-//! Pictures of the base as SVG, drawn in-process: the timeline (with the `svg` crate) and the
-//! relation graph (laid out and drawn by `layout-rs`). No outside program is run.
+//! Pictures of the base: as SVG, drawn in-process, the timeline (with the `svg` crate) and the
+//! relation graph (laid out and drawn by `layout-rs`); and the relation graph as DOT and
+//! Mermaid text for other tools ([`text`]). No outside program is run.
 //!
 //! Every string from a fact file reaches a picture as escaped XML text, with control characters
 //! and bidirectional overrides shown as escapes (see [`crate::markup`]).
 
 pub mod graph;
+pub mod text;
 pub mod timeline;
 
 use crate::model::{EntityRef, Kind};

@@ -53,9 +53,11 @@ pub fn best_by_scan(
 ) -> Option<(Tier, Vec<EntityRef>)> {
     let mut best: Option<(Tier, Vec<EntityRef>)> = None;
     for r in base.all().filter(|r| kinds.contains(&r.kind)) {
-        let names =
-            std::iter::once(base.label(r)).chain(base.aliases(r).iter().map(|a| a.as_str()));
-        let Some(tier) = query.tier(base.id(r), names) else {
+        let rec = base.get(r);
+        let names = || std::iter::once(rec.label()).chain(rec.aliases().iter().map(|a| a.as_str()));
+        // Its id, and any other ids `same_as` gave it.
+        let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
+        let Some(tier) = ids.filter_map(|id| query.tier(id, names())).min() else {
             continue;
         };
         match &mut best {

@@ -1,7 +1,7 @@
 //! Why a question has no answer: the typed miss every query returns, and how it reads.
 
 use crate::text::article;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A record as a candidate is listed: id, name, kind.
@@ -67,14 +67,20 @@ impl fmt::Display for Miss {
                 found,
                 weaker,
             } => {
-                let kinds: BTreeSet<&str> = found
+                let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+                for c in found {
+                    *kinds.entry(c.kind_word()).or_default() += 1;
+                }
+                let named: Vec<String> = kinds
                     .iter()
-                    .map(|c| c.kind.split(':').next().unwrap_or(&c.kind))
+                    .map(|(kind, &n)| match n {
+                        1 => article(kind),
+                        n => format!("{n} {kind}s"),
+                    })
                     .collect();
-                let kinds: Vec<&str> = kinds.into_iter().collect();
                 let is = match found.as_slice() {
                     [one] => format!("'{query}' is {}", article(&one.kind_word())),
-                    _ => format!("'{query}' names {}", kinds.join(" and ")),
+                    _ => format!("'{query}' names {}", named.join(" and ")),
                 };
                 write!(f, "{is}, not {}", article(what))?;
                 if !weaker.is_empty() {
@@ -110,5 +116,44 @@ impl Candidate {
             .next()
             .unwrap_or(&self.kind)
             .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misses_read_as_sentences() {
+        let c = |id: &str, kind: &str| Candidate {
+            id: id.into(),
+            name: id.into(),
+            kind: kind.into(),
+        };
+        let wrong = |found: Vec<Candidate>| {
+            Miss::WrongKind {
+                query: "Avel".into(),
+                what: "organisation",
+                whats: "organisations",
+                found,
+                weaker: vec![],
+            }
+            .to_string()
+        };
+        let cases = [
+            (
+                vec![c("a", "place: city")],
+                "'Avel' is a place, not an organisation",
+            ),
+            (
+                vec![c("a", "place: city"), c("b", "place: region")],
+                "'Avel' names 2 places, not an organisation",
+            ),
+            (
+                vec![c("a", "place: city"), c("b", "actor")],
+                "'Avel' names an actor and a place, not an organisation",
+            ),
+        ];
+        crate::testing::table(&cases, wrong);
     }
 }

@@ -2,8 +2,9 @@
 //! relation as an edge (for `graph`). A place stands for itself and the places within it.
 
 use super::time::by_date;
-use crate::model::{Base, EntityRef, Kind, Membership, Role};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::model::fields::{Item, Value};
+use crate::model::{Base, EntityRef, Kind, Membership, Rank, Role};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A record and, for a place, every place within it at any depth: what a filter or a profile
 /// about the record counts as "about it".
@@ -36,12 +37,16 @@ pub struct Relations<'b> {
     pub people: Vec<(u32, &'b Role)>,
     /// Places directly part of a place.
     pub parts: Vec<u32>,
+    /// Organisations based at a place or a place within it.
+    pub based_here: Vec<u32>,
     /// Quotes the record said (a person, or an organisation's statements), oldest first.
     pub quotes_by: Vec<u32>,
     /// Quotes about the record, oldest first.
     pub quotes_about: Vec<u32>,
-    /// Events that involve the record or happened there, oldest first.
+    /// Events the record took part in or that happened there, oldest first.
     pub events: Vec<u32>,
+    /// Events about the record, oldest first.
+    pub events_about: Vec<u32>,
 }
 
 pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
@@ -60,6 +65,9 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
         rel.member_of
             .extend(org.members.iter().filter(|m| m.member == r).map(|m| (o, m)));
     }
+    if r.kind == Kind::Place {
+        rel.based_here = within(&scope, |x| index.based_at(x.idx));
+    }
     if r.kind == Kind::Organisation {
         let org = &base.organisations[r.idx as usize];
         rel.members = org.members.iter().map(|m| (r.idx, m)).collect();
@@ -72,10 +80,8 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
     for a in holders {
         for role in &base.actors[a as usize].roles {
             let held_here = match r.kind {
-                Kind::Organisation => role.org == Some(r.idx),
-                _ => role
-                    .place
-                    .is_some_and(|p| scope.contains(&EntityRef::place(p))),
+                Kind::Organisation => role.org == Some(r),
+                _ => role.place.is_some_and(|p| scope.contains(&p)),
             };
             if held_here {
                 rel.people.push((a, role));
@@ -88,6 +94,7 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
     rel.quotes_by = index.quotes_by(r);
     rel.quotes_about = within(&scope, |x| index.quotes_about(x));
     rel.events = events_touching(base, &scope);
+    rel.events_about = within(&scope, |x| index.events_about(x));
     by_date(&mut rel.quotes_by, |&q| {
         base.quotes[q as usize].said.as_ref()
     });
@@ -95,6 +102,9 @@ pub fn of(base: &Base, r: EntityRef) -> Relations<'_> {
         base.quotes[q as usize].said.as_ref()
     });
     by_date(&mut rel.events, |&e| Some(&base.events[e as usize].date));
+    by_date(&mut rel.events_about, |&e| {
+        Some(&base.events[e as usize].date)
+    });
     rel
 }
 
@@ -120,11 +130,10 @@ pub fn events_touching(base: &Base, scope: &BTreeSet<EntityRef>) -> Vec<u32> {
 /// Whether an event involves anything in `scope` or happened at a place in it.
 pub fn touches_event(base: &Base, e: u32, scope: &BTreeSet<EntityRef>) -> bool {
     let ev = &base.events[e as usize];
-    ev.involving.iter().any(|x| scope.contains(x))
-        || ev
-            .places
-            .iter()
-            .any(|&p| scope.contains(&EntityRef::place(p)))
+    ev.involving
+        .iter()
+        .chain(&ev.places)
+        .any(|x| scope.contains(x))
 }
 
 /// One relation between two records: from, to, and what it is.
@@ -144,8 +153,11 @@ pub fn drawn(kind: Kind) -> bool {
     )
 }
 
-/// Every relation between the records a picture draws. Quotes become one `spoke about` edge per
-/// speaker and subject, with how many quotes; relations to quotes and sources are not drawn.
+/// Every relation between the records a picture draws, from each reference field's table line
+/// ([`crate::model::fields`]): a role is drawn to its organisation and its place, labelled with
+/// its title. Quotes become one `spoke about` edge per speaker and subject, with how many quotes;
+/// relations to quotes and sources are not drawn. Records no query answers from (deprecated)
+/// are left out.
 pub fn edges(base: &Base) -> Vec<Edge> {
     let mut out = Vec::new();
     let mut push = |from: EntityRef, to: EntityRef, label: String| {
@@ -153,40 +165,38 @@ pub fn edges(base: &Base) -> Vec<Edge> {
             out.push(Edge { from, to, label });
         }
     };
-    for (i, a) in base.actors.iter().enumerate() {
-        let me = EntityRef::actor(i as u32);
-        if let Some(n) = a.nationality {
-            push(me, EntityRef::place(n), "national of".into());
+    for me in base.all().filter(|r| drawn(r.kind)) {
+        let rec = base.get(me);
+        if rec.rank() == Rank::Deprecated {
+            continue;
         }
-        for role in &a.roles {
-            if let Some(o) = role.org {
-                push(me, EntityRef::org(o), role.title.to_string());
+        for (info, value) in rec.fields() {
+            if let Value::Roles(roles) = value {
+                for role in roles {
+                    for at in role.org.into_iter().chain(role.place) {
+                        push(me, at, role.title.to_string());
+                    }
+                }
             }
-            if let Some(p) = role.place {
-                push(me, EntityRef::place(p), role.title.to_string());
+            let Some(edge) = info.edge else { continue };
+            for item in value.items() {
+                let other = match item {
+                    Item::Ref(x) => x,
+                    Item::Member(m) => m.member,
+                    _ => continue,
+                };
+                match edge.inward {
+                    true => push(other, me, edge.label.into()),
+                    false => push(me, other, edge.label.into()),
+                }
             }
-        }
-    }
-    for (i, o) in base.organisations.iter().enumerate() {
-        let org = EntityRef::org(i as u32);
-        for m in &o.members {
-            push(m.member, org, "member of".into());
-        }
-        if let Some(p) = o.based_in {
-            push(org, EntityRef::place(p), "based in".into());
-        }
-    }
-    for (i, p) in base.places.iter().enumerate() {
-        if let Some(parent) = p.part_of {
-            push(
-                EntityRef::place(i as u32),
-                EntityRef::place(parent),
-                "part of".into(),
-            );
         }
     }
     let mut spoke: BTreeMap<(EntityRef, EntityRef), usize> = BTreeMap::new();
-    for q in &base.quotes {
+    for (i, q) in base.quotes.iter().enumerate() {
+        if base.get(EntityRef::quote(i as u32)).rank() == Rank::Deprecated {
+            continue;
+        }
         for &about in &q.about {
             *spoke.entry((q.speaker, about)).or_default() += 1;
         }
@@ -199,16 +209,65 @@ pub fn edges(base: &Base) -> Vec<Edge> {
         };
         push(from, to, label);
     }
-    for (i, e) in base.events.iter().enumerate() {
-        let ev = EntityRef::event(i as u32);
-        for &who in &e.involving {
-            push(who, ev, "involved in".into());
-        }
-        for &p in &e.places {
-            push(ev, EntityRef::place(p), "in".into());
-        }
-    }
     out.sort();
     out.dedup();
     out
+}
+
+/// The edges of a picture, indexed by the records at their ends, so a neighbourhood costs what
+/// it holds rather than a pass over every edge.
+pub struct Adjacency<'e> {
+    edges: &'e [Edge],
+    by_record: BTreeMap<EntityRef, Vec<usize>>,
+}
+
+impl<'e> Adjacency<'e> {
+    pub fn new(edges: &'e [Edge]) -> Adjacency<'e> {
+        let mut by_record: BTreeMap<EntityRef, Vec<usize>> = BTreeMap::new();
+        for (i, e) in edges.iter().enumerate() {
+            by_record.entry(e.from).or_default().push(i);
+            if e.to != e.from {
+                by_record.entry(e.to).or_default().push(i);
+            }
+        }
+        Adjacency { edges, by_record }
+    }
+
+    fn of(&self, r: EntityRef) -> impl Iterator<Item = &'e Edge> + '_ {
+        self.by_record
+            .get(&r)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.edges[i])
+    }
+
+    /// The records within `depth` steps of `start`, following edges either way.
+    pub fn neighbourhood(&self, start: &[EntityRef], depth: u32) -> BTreeSet<EntityRef> {
+        let mut seen: BTreeSet<EntityRef> = start.iter().copied().collect();
+        let mut queue: VecDeque<(EntityRef, u32)> = start.iter().map(|&r| (r, 0)).collect();
+        while let Some((r, d)) = queue.pop_front() {
+            if d == depth {
+                continue;
+            }
+            for e in self.of(r) {
+                let next = if e.from == r { e.to } else { e.from };
+                if seen.insert(next) {
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        seen
+    }
+
+    /// The edges between records of `nodes`, in the order of [`edges`].
+    pub fn among(&self, nodes: &BTreeSet<EntityRef>) -> Vec<&'e Edge> {
+        let mut picked: Vec<usize> = nodes
+            .iter()
+            .flat_map(|r| self.by_record.get(r).into_iter().flatten().copied())
+            .filter(|&i| nodes.contains(&self.edges[i].from) && nodes.contains(&self.edges[i].to))
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        picked.into_iter().map(|i| &self.edges[i]).collect()
+    }
 }

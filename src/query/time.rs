@@ -44,10 +44,17 @@ impl Window {
     }
 
     /// Whether a record's date overlaps the window. An undated record is outside any bounded
-    /// window, since nothing says when it was.
+    /// window, since nothing says when it was. An interval open at one end says only on which
+    /// side of its known end the record falls: `../2022-01-08` ("by 8 January 2022") is within
+    /// `--until 2022-01-31` but not within `--since 2022-01-05` or `on 2022-01`, since nothing
+    /// says it happened after any day; `2019/..` the other way round.
     pub fn admits(&self, date: Option<&Date>) -> bool {
         match date {
-            Some(d) => d.overlaps(self.from, self.to),
+            Some(d) => match (d.start(), d.end()) {
+                (None, Some(end)) => self.from.is_none() && self.to.is_none_or(|t| end <= t),
+                (Some(start), None) => self.to.is_none() && self.from.is_none_or(|f| start >= f),
+                _ => d.overlaps(self.from, self.to),
+            },
             None => self.is_open(),
         }
     }
@@ -106,7 +113,7 @@ pub fn held(base: &Base, term: &Term) -> Option<Held> {
     Some(Held { from, to })
 }
 
-/// Orders records by date as SPEC.md says (start day, coarser first), undated last, then by
+/// Orders records by date as kz always does (start day, coarser first), undated last, then by
 /// file order, which `stable` sorting keeps.
 pub fn by_date<'a, T>(items: &mut [T], date: impl Fn(&T) -> Option<&'a Date>) {
     items.sort_by(|a, b| match (date(a), date(b)) {
@@ -182,5 +189,32 @@ mod tests {
         assert!(Window::default().admits_held(None));
         assert!(!w.admits_held(held(&base, &term(None, Some("2022-01-05")))));
         assert!(w.admits_held(held(&base, &term(Some("2002"), None))));
+    }
+
+    #[test]
+    fn an_interval_open_at_one_end_is_attested_on_its_known_end() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let between = |a: &str, b: &str| Window::between(&[d(a)], &[d(b)]);
+        let by = d("../2022-01-08");
+        let until = |a: &str| Window::between(&[], &[d(a)]);
+        let since = |a: &str| Window::between(&[d(a)], &[]);
+        let cases = [
+            (between("2022-01-05", "2022-01-06"), false),
+            (between("2022-01-08", "2022-01-31"), false),
+            (since("2022-01-05"), false),
+            (until("2021"), false),
+            (until("2022-01-31"), true),
+            (Window::of(&d("2022-01")), false),
+            (Window::default(), true),
+        ];
+        for (w, want) in cases {
+            assert_eq!(w.admits(Some(&by)), want, "{w:?}");
+        }
+        let after = d("2019/..");
+        assert!(since("2018").admits(Some(&after)));
+        assert!(!since("2021").admits(Some(&after)));
+        assert!(!Window::of(&d("2019")).admits(Some(&after)));
+        // A closed interval still overlaps.
+        assert!(Window::of(&d("2022-01-03")).admits(Some(&d("2022-01-02/2022-01-08"))));
     }
 }

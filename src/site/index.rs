@@ -6,7 +6,7 @@ use super::page::{self, date, list, section};
 use super::shared::Inputs;
 use crate::markup::{escape, script_json};
 use crate::model::view::kind_label;
-use crate::model::{Base, EntityRef, Kind};
+use crate::model::{Base, EntityRef, Kind, Publisher};
 use crate::names;
 use crate::text::plural;
 use serde_json::json;
@@ -63,8 +63,14 @@ pub fn page(base: &Base, cit: &Citations, inputs: &Inputs) -> String {
         .map(|s| {
             let src = &base.sources[s as usize];
             let mut item = link(base, EntityRef::source(s));
-            if let Some(p) = &src.publisher {
-                let _ = write!(item, " · {}", escape(p));
+            match &src.publisher {
+                Some(Publisher::Org(o)) => {
+                    let _ = write!(item, " · {}", link(base, *o));
+                }
+                Some(Publisher::Named(p)) => {
+                    let _ = write!(item, " · {}", escape(p));
+                }
+                None => {}
             }
             if let Some(d) = &src.published {
                 let _ = write!(item, " · {}", date(d));

@@ -6,52 +6,17 @@ use super::evidence::{Citations, FactAt};
 use super::page::{self, SHOWN, date, link, list, section};
 use crate::date::Date;
 use crate::markup::{escape, file_name};
+use crate::model::fields::{Item, Show, Value};
 use crate::model::view::{self, kind_label, main_text, quote_verb};
-use crate::model::{Base, EntityRef, Kind};
+use crate::model::{Base, EntityRef, Kind, provenance};
 use crate::query::relations;
 use crate::text::shorten;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// Keys of a JSON view that hold record ids.
-const REFS: [&str; 10] = [
-    "nationality",
-    "based_in",
-    "part_of",
-    "speaker",
-    "about",
-    "involving",
-    "places",
-    "org",
-    "place",
-    "member",
-];
-
-/// Keys of a JSON view that hold dates.
-const DATES: [&str; 6] = ["date", "founded", "published", "said", "since", "until"];
-
-/// Keys shown elsewhere on the page than the field list.
-const SHOWN_APART: [&str; 14] = [
-    "record",
-    "id",
-    "name",
-    "title",
-    "description",
-    "text",
-    "aliases",
-    "roles",
-    "members",
-    "source",
-    "evidence",
-    "notes",
-    "file",
-    "line",
-];
-
 pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> String {
     let rel = relations::of(base, r);
-    let json = view::json(base, r);
     let mut body = String::new();
     let _ = write!(
         body,
@@ -59,10 +24,8 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
         escape(base.label(r)),
         escape(&kind_label(base, r))
     );
-    if let Some(text) = main_text(base, r) {
-        let _ = writeln!(body, "<p class=\"lead\">{}</p>", escape(text));
-    }
-    body.push_str(&fields(base, &json, &SHOWN_APART));
+    body.push_str(&lead(base, r));
+    body.push_str(&fields(base, r, &[]));
     body.push_str(&own_evidence(base, r, cit));
     if has_graph {
         let _ = writeln!(
@@ -75,41 +38,129 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
             escape(base.label(r))
         );
     }
-    let mut anchors: BTreeSet<String> = BTreeSet::new();
+    body.push_str(&terms(base, r, &rel, cit));
+    body.push_str(&related(base, r, &rel, cit));
+    page::frame(
+        "../",
+        &format!("{} ({})", base.label(r), kind_label(base, r)),
+        &body,
+    )
+}
+
+/// The record's main text; where declarations give it differently, each one with its sources.
+fn lead(base: &Base, r: EntityRef) -> String {
+    let rec = base.get(r);
+    let Some(field) = rec.fields().into_iter().find(|(i, _)| i.show == Show::Main) else {
+        return String::new();
+    };
+    let mut texts: Vec<(&str, Vec<u32>)> = Vec::new();
+    for d in rec.declarations() {
+        if let Some(Value::Text(t)) = d.field(field.0.name) {
+            match texts.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, sources)) => sources.extend(d.sources()),
+                None => texts.push((t, d.sources().to_vec())),
+            }
+        }
+    }
+    let many = texts.len() > 1;
+    texts
+        .iter()
+        .map(|(t, sources)| {
+            let by = match many {
+                true => format!(
+                    " <span class=\"muted\">({})</span>",
+                    escape(&base.source_ids(sources).join(", "))
+                ),
+                false => String::new(),
+            };
+            format!("<p class=\"lead\">{}{by}</p>\n", escape(t))
+        })
+        .collect()
+}
+
+/// The roles and memberships a record states, each a fact with its evidence and sources.
+fn terms(base: &Base, r: EntityRef, rel: &relations::Relations, cit: &Citations) -> String {
     let roles: Vec<String> = rel
         .roles
         .iter()
         .enumerate()
-        .map(|(n, (a, role))| {
+        .map(|(n, (_, role))| {
             let at = FactAt {
                 page: r,
                 anchor: super::shared::role_anchor(n),
             };
-            let obj = view::role_json(base, *a, role);
+            let obj = view::role_json(base, base.id(r), role);
             term(base, cit, &at, &escape(&role.title), &obj)
         })
         .collect();
-    body.push_str(&section("roles", "Roles", list_or_empty("facts", &roles)));
     let members: Vec<String> = rel
         .members
         .iter()
         .enumerate()
-        .map(|(n, (o, m))| {
+        .map(|(n, (_, m))| {
             let at = FactAt {
                 page: r,
                 anchor: super::shared::member_anchor(n),
             };
-            let obj = view::membership_json(base, *o, m);
+            let obj = view::membership_json(base, base.id(r), m);
             term(base, cit, &at, &link(base, m.member), &obj)
         })
         .collect();
-    body.push_str(&section(
-        "members",
-        "Members",
-        list_or_empty("facts", &members),
-    ));
-    let people: Vec<String> = rel
-        .people
+    section("roles", "Roles", list_or_empty("facts", &roles))
+        + &section("members", "Members", list_or_empty("facts", &members))
+}
+
+/// What the base relates to the record: people with a role in it, what it is a member of, the
+/// places within it and organisations based there, quotes by and about it, and events.
+fn related(base: &Base, r: EntityRef, rel: &relations::Relations, cit: &Citations) -> String {
+    let people = people(base, rel);
+    let member_of = member_of(base, rel);
+    let links = |refs: &mut dyn Iterator<Item = EntityRef>| -> Vec<String> {
+        refs.map(|x| link(base, x)).collect()
+    };
+    let parts = links(&mut rel.parts.iter().map(|&p| EntityRef::place(p)));
+    let based = links(&mut rel.based_here.iter().map(|&o| EntityRef::org(o)));
+    let mut anchors: BTreeSet<String> = BTreeSet::new();
+    let mut quotes = |list: &[u32]| -> Vec<String> {
+        list.iter()
+            .enumerate()
+            .map(|(n, &q)| quote(base, cit, EntityRef::quote(q), r, &mut anchors, n < SHOWN))
+            .collect()
+    };
+    let said = quotes(&rel.quotes_by);
+    let about = quotes(&rel.quotes_about);
+    let events = |list: &[u32]| -> Vec<String> {
+        list.iter()
+            .filter(|&&e| EntityRef::event(e) != r)
+            .map(|&e| {
+                let ev = &base.events[e as usize];
+                format!("{} {}", date(&ev.date), link(base, EntityRef::event(e)))
+            })
+            .collect()
+    };
+    [
+        ("people", "People with a role here", "plain", people),
+        ("member-of", "Member of", "plain", member_of),
+        ("places-within", "Places within", "plain", parts),
+        ("based-here", "Organisations based here", "plain", based),
+        ("quotes", "Quotes", "quotes", said),
+        ("quoted-about", "Quoted about", "quotes", about),
+        ("events", "Events", "plain", events(&rel.events)),
+        (
+            "events-about",
+            "Events about",
+            "plain",
+            events(&rel.events_about),
+        ),
+    ]
+    .into_iter()
+    .map(|(id, title, class, items)| section(id, title, list_or_empty(class, &items)))
+    .collect()
+}
+
+/// The people with a role here, each linked to the role on their own page.
+fn people(base: &Base, rel: &relations::Relations) -> Vec<String> {
+    rel.people
         .iter()
         .map(|(a, role)| {
             let actor = EntityRef::actor(*a);
@@ -127,14 +178,12 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
                 held(role.term.since.as_ref(), role.term.until.as_ref())
             )
         })
-        .collect();
-    body.push_str(&section(
-        "people",
-        "People with a role here",
-        list_or_empty("plain", &people),
-    ));
-    let member_of: Vec<String> = rel
-        .member_of
+        .collect()
+}
+
+/// The organisations the record is a member of, each linked to the membership on its page.
+fn member_of(base: &Base, rel: &relations::Relations) -> Vec<String> {
+    rel.member_of
         .iter()
         .map(|(o, m)| {
             let org = EntityRef::org(*o);
@@ -151,59 +200,7 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
                 held(m.term.since.as_ref(), m.term.until.as_ref())
             )
         })
-        .collect();
-    body.push_str(&section(
-        "member-of",
-        "Member of",
-        list_or_empty("plain", &member_of),
-    ));
-    let parts: Vec<String> = rel
-        .parts
-        .iter()
-        .map(|&p| link(base, EntityRef::place(p)))
-        .collect();
-    body.push_str(&section(
-        "places-within",
-        "Places within",
-        list_or_empty("plain", &parts),
-    ));
-    let said: Vec<String> = rel
-        .quotes_by
-        .iter()
-        .enumerate()
-        .map(|(n, &q)| quote(base, cit, EntityRef::quote(q), r, &mut anchors, n < SHOWN))
-        .collect();
-    body.push_str(&section("quotes", "Quotes", list_or_empty("quotes", &said)));
-    let about: Vec<String> = rel
-        .quotes_about
-        .iter()
-        .enumerate()
-        .map(|(n, &q)| quote(base, cit, EntityRef::quote(q), r, &mut anchors, n < SHOWN))
-        .collect();
-    body.push_str(&section(
-        "quoted-about",
-        "Quoted about",
-        list_or_empty("quotes", &about),
-    ));
-    let events: Vec<String> = rel
-        .events
-        .iter()
-        .filter(|&&e| EntityRef::event(e) != r)
-        .map(|&e| {
-            let ev = &base.events[e as usize];
-            format!("{} {}", date(&ev.date), link(base, EntityRef::event(e)))
-        })
-        .collect();
-    body.push_str(&section(
-        "events",
-        "Events",
-        list_or_empty("plain", &events),
-    ));
-    page::frame(
-        "../",
-        &format!("{} ({})", base.label(r), kind_label(base, r)),
-        &body,
-    )
+        .collect()
 }
 
 /// A list, or nothing for no items.
@@ -229,73 +226,97 @@ fn held(since: Option<&Date>, until: Option<&Date>) -> String {
     }
 }
 
-/// The fields of a JSON view as a definition list, leaving out `skip`: references become links,
-/// dates read as people write them.
-pub fn fields(base: &Base, json: &Json, skip: &[&str]) -> String {
-    let Json::Object(map) = json else {
-        return String::new();
-    };
+/// A record's own fields as a definition list, by its field table: every field shown as a line
+/// but those in `skip`, references as links, dates as people write them, a value the sources
+/// dispute with the others and their sources; then its other ids, rank, and where it is written.
+pub fn fields(base: &Base, r: EntityRef, skip: &[&str]) -> String {
+    let rec = base.get(r);
     let mut out = String::new();
-    if let Some(Json::Array(aliases)) = map.get("aliases")
-        && !aliases.is_empty()
-    {
-        let names: Vec<String> = aliases
-            .iter()
-            .filter_map(Json::as_str)
-            .map(escape)
-            .collect();
-        let _ = writeln!(out, "<dt>also called</dt><dd>{}</dd>", names.join(", "));
-    }
-    for (key, value) in map {
-        if skip.contains(&key.as_str()) {
+    for (info, value) in rec.fields() {
+        if matches!(info.show, Show::Title | Show::Main | Show::Section)
+            || skip.contains(&info.name)
+            || value.is_absent()
+        {
             continue;
         }
-        let shown = value_html(base, key, value);
-        if !shown.is_empty() {
-            let _ = writeln!(
-                out,
-                "<dt>{}</dt><dd>{shown}</dd>",
-                escape(&key.replace('_', " "))
-            );
-        }
+        let label = match info.name {
+            "aliases" => "also called",
+            _ => info.label,
+        };
+        let mut shown = value
+            .items()
+            .into_iter()
+            .map(|i| item_html(base, i))
+            .collect::<Vec<_>>()
+            .join(", ");
+        shown.push_str(&disputed(base, rec, info.name));
+        let _ = writeln!(out, "<dt>{}</dt><dd>{shown}</dd>", escape(label));
     }
-    if let Some(id) = map.get("id").and_then(Json::as_str) {
-        let _ = writeln!(out, "<dt>id</dt><dd><code>{}</code></dd>", escape(id));
-    }
-    if let (Some(file), Some(line)) = (map.get("file").and_then(Json::as_str), map.get("line")) {
+    let _ = writeln!(out, "<dt>id</dt><dd><code>{}</code></dd>", escape(rec.id()));
+    if !rec.aka().is_empty() {
+        let ids: Vec<String> = rec.aka().iter().map(|a| escape(a)).collect();
         let _ = writeln!(
             out,
-            "<dt>written in</dt><dd><code>{}:{}</code></dd>",
-            escape(file),
-            escape(&line.to_string())
+            "<dt>same as</dt><dd><code>{}</code></dd>",
+            ids.join(", ")
         );
     }
-    if out.is_empty() {
-        return out;
+    if rec.rank() != crate::model::Rank::Normal {
+        let _ = writeln!(out, "<dt>rank</dt><dd>{}</dd>", rec.rank().name());
+    }
+    for d in rec.declarations() {
+        let origin = match (d.meta(), d) {
+            (Some(m), _) => m.origin,
+            (None, crate::model::RecordRef::Source(s)) => s.origin,
+            _ => continue,
+        };
+        if let Some(file) = base.files.get(origin.file as usize) {
+            let _ = writeln!(
+                out,
+                "<dt>written in</dt><dd><code>{}:{}</code></dd>",
+                escape(file),
+                origin.line
+            );
+        }
     }
     format!("<dl class=\"fields\">\n{out}</dl>\n")
 }
 
-/// One value of a JSON view as markup.
-fn value_html(base: &Base, key: &str, value: &Json) -> String {
-    match value {
-        Json::Null => String::new(),
-        Json::Array(items) => items
-            .iter()
-            .map(|v| value_html(base, key, v))
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-        Json::String(s) if REFS.contains(&key) => match base.lookup(s) {
-            Some(r) => link(base, r),
-            None => escape(s),
-        },
-        Json::String(s) if DATES.contains(&key) => match Date::parse(s) {
-            Ok(d) => date(&d),
-            Err(_) => escape(s),
-        },
-        Json::String(s) => escape(s),
-        other => escape(&other.to_string()),
+/// One item of a field as markup: a reference as a link, a date as people write it.
+fn item_html(base: &Base, item: Item) -> String {
+    match item {
+        Item::Ref(x) => link(base, x),
+        Item::Date(d) => date(d),
+        Item::Text(t) => escape(t),
+        Item::Role(role) => escape(&role.title),
+        Item::Member(m) => link(base, m.member),
+    }
+}
+
+/// The mark of a disputed field: every other value a source gives, with its sources.
+fn disputed(base: &Base, rec: crate::model::RecordRef, field: &str) -> String {
+    let others: Vec<String> = provenance::disputes(rec)
+        .iter()
+        .filter(|d| d.field.name == field)
+        .flat_map(|d| d.values.iter().skip(1))
+        .map(|st| {
+            format!(
+                "{} <span class=\"muted\">({}{})</span>",
+                item_html(base, st.item),
+                escape(&base.source_ids(&st.sources).join(", ")),
+                match st.rank {
+                    crate::model::Rank::Normal => String::new(),
+                    rank => format!("; {}", rank.name()),
+                }
+            )
+        })
+        .collect();
+    match others.is_empty() {
+        true => String::new(),
+        false => format!(
+            " <span class=\"disputed\">disputed: also {}</span>",
+            others.join("; ")
+        ),
     }
 }
 
@@ -370,11 +391,17 @@ fn term(base: &Base, cit: &Citations, at: &FactAt, headline: &str, obj: &Json) -
         escape(&at.anchor)
     );
     for key in ["org", "place"] {
-        if let Some(v) = obj.get(key) {
-            let shown = value_html(base, key, v);
-            if !shown.is_empty() {
-                let _ = write!(out, " · {} {shown}", if key == "org" { "in" } else { "at" });
-            }
+        if let Some(r) = obj
+            .get(key)
+            .and_then(Json::as_str)
+            .and_then(|id| base.lookup(id))
+        {
+            let _ = write!(
+                out,
+                " · {} {}",
+                if key == "org" { "in" } else { "at" },
+                link(base, r)
+            );
         }
     }
     let date_of = |k: &str| {

@@ -6,7 +6,7 @@ use super::page::{self, link, list, section};
 use super::record::fields;
 use super::shared::{Inputs, member_anchor, role_anchor};
 use crate::markup::{escape, file_name, safe_url};
-use crate::model::view::{self, main_text};
+use crate::model::view::main_text;
 use crate::model::{Base, EntityRef};
 use std::fmt::Write as _;
 
@@ -17,14 +17,7 @@ pub fn page(base: &Base, s: u32, cit: &Citations, inputs: &Inputs) -> String {
         "<h1>{}</h1>\n<p class=\"kind\">source</p>\n",
         escape(&source.title)
     );
-    let json = view::json(base, r);
-    body.push_str(&fields(
-        base,
-        &json,
-        &[
-            "record", "id", "title", "notes", "url", "text", "file", "line",
-        ],
-    ));
+    body.push_str(&fields(base, r, &["url", "text"]));
     if let Some(url) = &source.url {
         match safe_url(url) {
             Some(u) => {

@@ -552,3 +552,56 @@ fn the_built_in_base_is_cached_too() {
     assert_eq!(run(()), first);
     assert_eq!(snapshots(), 1);
 }
+
+/// A warm answer streams: a long export from a snapshot is not held back whole. If a damaged
+/// record is met after output began, the answer stops there with an error (never a wrong row),
+/// and the next run answers whole from a rebuilt snapshot.
+#[test]
+fn a_streamed_answer_stops_at_damage_and_is_right_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts");
+    std::fs::create_dir_all(&facts).unwrap();
+    let mut y = String::from(
+        "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    description: a\n    source: s\nquotes:\n",
+    );
+    for q in 0..6_000 {
+        y.push_str(&format!("  - id: q-{q}\n    speaker: a\n    kind: reported\n    text: Quote number {q} of many\n    source: s\n"));
+    }
+    std::fs::write(facts.join("base.yaml"), y).unwrap();
+    let s = Setup {
+        _dir: dir,
+        cache: facts.parent().unwrap().join("cache"),
+        facts,
+    };
+    let export = ["export", "--to", "jsonl"];
+    let truth = fresh(&s, &export);
+    s.kz().args(["check"]).run().success();
+    let snap = s.snapshots().pop().unwrap();
+    let good = std::fs::read(&snap).unwrap();
+    let mut stopped = 0;
+    for at in (good.len() / 4..good.len() * 3 / 4).step_by(good.len() / 7) {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x21;
+        std::fs::write(&snap, &bytes).unwrap();
+        let run = s.kz().args(export).run();
+        match run.code {
+            0 => assert_eq!(run.stdout, truth.1, "a byte at {at}"),
+            2 => {
+                stopped += 1;
+                assert!(
+                    run.stderr.contains("damaged part way through the answer"),
+                    "{}",
+                    run.stderr
+                );
+                assert!(
+                    truth.1.starts_with(&run.stdout) && run.stdout.len() < truth.1.len(),
+                    "what was written before the damage is right"
+                );
+            }
+            code => panic!("exit {code}: {}", run.stderr),
+        }
+        let again = s.kz().args(export).run().success();
+        assert_eq!(again.stdout, truth.1, "the next run is whole");
+    }
+    assert!(stopped > 0, "some damage was met after output began");
+}

@@ -101,9 +101,16 @@ fn profile_agrees(base: &Base, records: &[Value], record: &Value) {
         let p = &who[0];
         assert_eq!(&p["record"], &record["record"]);
         let listed = |key: &str| ids(p[key].as_array().unwrap(), "id");
-        // Events that involve it or happened there (places within count).
+        // Events it took part in or that happened there (places within count), and events
+        // about it.
         let events = base.json(&["events", "--involving", id]);
         assert_eq!(listed("events"), ids(&events, "id"), "events of {id}");
+        let concerning = base.json(&["events", "--about", id]);
+        assert_eq!(
+            listed("events_about"),
+            ids(&concerning, "id"),
+            "events about {id}"
+        );
         // Quotes it said, and quotes about it.
         let by = match kind {
             "actor" | "organisation" => ids(&base.json(&["quotes", "--by", id]), "id"),
@@ -180,6 +187,7 @@ fn profile_agrees(base: &Base, records: &[Value], record: &Value) {
         // Every dated quote and event of the profile is there on its date.
         for (key, what, date_key) in [
             ("events", "event", "date"),
+            ("events_about", "event", "date"),
             ("quotes", "quote", "said"),
             ("quoted_about", "quote", "said"),
         ] {
@@ -226,6 +234,7 @@ fn profile_agrees(base: &Base, records: &[Value], record: &Value) {
         };
         // The timeline of an event or a quote also holds the record itself, when dated.
         let mut events = dated("events", "date");
+        events.extend(dated("events_about", "date"));
         if kind == "event" {
             events.insert(id.to_string());
         }
@@ -309,7 +318,10 @@ fn model_edges(records: &[Value]) -> BTreeSet<(String, String, String)> {
             }
             "event" => {
                 for who in strings(&r["involving"]) {
-                    add(&who, id, "involved in".into());
+                    add(&who, id, "took part in".into());
+                }
+                for what in strings(&r["about"]) {
+                    add(id, &what, "about".into());
                 }
                 for p in strings(&r["places"]) {
                     add(id, &p, "in".into());
@@ -425,7 +437,7 @@ fn model_links(records: &[Value]) -> BTreeSet<(String, String)> {
                 out.insert(pair(&id, &x));
             }
         }
-        for key in ["about", "involving", "places"] {
+        for key in ["about", "involving", "places", "same_as"] {
             for x in strings(&r[key]) {
                 out.insert(pair(&id, &x));
             }
@@ -535,7 +547,10 @@ fn a_generated_base_agrees_with_itself() {
 
 /// A base that uses every kind of relation: people with dated and undated roles in
 /// organisations and places, members of every kind, places within places, organisations that
-/// speak, quotes about every kind of record, events that involve places.
+/// speak, quotes about every kind of record, events that involve places and are about records.
+/// A second file, citing another source, declares some of the same records again: more aliases
+/// and roles, the same quotes (corroborated), events on other dates (disputes), a deprecated
+/// declaration, and places joined to others by `same_as`.
 fn generated() -> Base {
     let dir = tempfile::tempdir().unwrap();
     let mut seed: u64 = 7;
@@ -590,8 +605,9 @@ fn generated() -> Base {
     y.push_str("events:\n");
     for e in 0..events {
         let who = [any(next(3), &mut next), any(next(3), &mut next)];
+        let topic = any(next(4), &mut next);
         y.push_str(&format!(
-            "  - id: event-{e}\n    date: 2022-01-{:02}\n    title: Event {e} happens\n    involving: [{}, {}]\n    places: [place-{}]\n    source: src\n",
+            "  - id: event-{e}\n    date: 2022-01-{:02}\n    title: Event {e} happens\n    involving: [{}, {}]\n    about: [{topic}]\n    places: [place-{}]\n    source: src\n",
             next(28) + 1, who[0], who[1], next(places)
         ));
     }
@@ -614,6 +630,29 @@ fn generated() -> Base {
         ));
     }
     std::fs::write(dir.path().join("base.yaml"), y).unwrap();
+    // The second report: the same records again, as another source tells them.
+    let mut m = String::from("sources:\n  - id: src-c\n    title: Third\n    published: 2022-03\n");
+    m.push_str("places:\n");
+    for p in (0..places).step_by(3) {
+        m.push_str(&format!("  - id: town-{p}\n    name: Town {p}\n    kind: city\n    same_as: [place-{p}]\n    source: src-c\n"));
+    }
+    m.push_str("actors:\n");
+    for a in (0..actors).step_by(4) {
+        m.push_str(&format!("  - id: actor-{a}\n    name: F. Lastname{a}\n    aliases: [Lastname{a}, Nick{a}]\n    description: Person {a}, as the third source tells it\n    source: src-c\n    roles:\n      - title: Head {a}\n        org: org-{}\n      - title: Spokesperson {a}\n        org: org-{}\n        since: 2021\n", next(orgs), next(orgs)));
+    }
+    m.push_str("events:\n");
+    for e in (0..events).step_by(3) {
+        let rank = ["normal", "preferred", "deprecated"][e / 3 % 3];
+        m.push_str(&format!(
+            "  - id: event-{e}\n    date: 2022-02-{:02}\n    title: Event {e} as told again\n    involving: [actor-{}]\n    places: [town-{}]\n    rank: {rank}\n    source: src-c\n",
+            next(28) + 1, next(actors), 3 * next(places.div_ceil(3))
+        ));
+    }
+    m.push_str("quotes:\n");
+    for q in (0..quotes).step_by(5) {
+        m.push_str(&format!("  - id: quote-{q}\n    speaker: {}\n    kind: reported\n    text: Statement number {q} as the third source reports it\n    source: src-c\n", if q % 4 == 0 { format!("org-{}", next(orgs)) } else { format!("actor-{}", next(actors)) }));
+    }
+    std::fs::write(dir.path().join("more.yaml"), m).unwrap();
     let facts = dir.path().display().to_string();
     Kz::new().args(["check", "--facts", &facts]).run().success();
     Base {

@@ -150,11 +150,15 @@ fn graphviz(dot: &str) -> String {
         "dot rejected the graph: {}\n{dot}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        out.stderr.is_empty(),
-        "dot warned: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Graphviz 2.43's spline router can warn that it is "unable to reclaim box space" on some
+    // layouts: a fault of its routing, which comes and goes with the shape of the base, not of
+    // the DOT kz writes. Any other warning fails.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("Unable to reclaim box space in spline routing"))
+        .collect();
+    assert!(warnings.is_empty(), "dot warned: {stderr}");
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -223,8 +227,9 @@ fn jsonl_export_has_every_record() {
         .collect();
     let check = Kz::new().args(["check"]).run().success().stdout;
     let count = |kind: &str| records.iter().filter(|r| r["record"] == kind).count();
+    // Kinds are vocabulary, not records, so the export does not count them.
     let summary = format!(
-        "ok: {} source, {} actors, {} organisations, {} places, {} quotes, {} events, 20 kinds in 7 files\n",
+        "ok: {} source, {} actors, {} organisations, {} places, {} quotes, {} events, ",
         count("source"),
         count("actor"),
         count("organisation"),
@@ -232,13 +237,14 @@ fn jsonl_export_has_every_record() {
         count("quote"),
         count("event")
     );
-    assert_eq!(summary, check);
+    assert!(check.starts_with(&summary), "{summary}\n{check}");
     let serdyukov = records
         .iter()
         .find(|r| r["id"] == "andrey-serdyukov")
         .unwrap();
     assert_eq!(serdyukov["record"], "actor");
-    assert_eq!(serdyukov["roles"][0]["org"], "csto");
+    let roles = serdyukov["roles"].as_array().unwrap();
+    assert!(roles.iter().any(|r| r["org"] == "csto"), "{roles:?}");
     assert_eq!(serdyukov["source"], serde_json::json!(["article"]));
 }
 
@@ -267,9 +273,23 @@ fn ntriples_parse_with_a_real_rdf_parser() {
     assert!(has(
         "<urn:kz:csto-troops-arrive> <urn:kz:vocab:date> \"2022-01-06\"^^<http://www.w3.org/2001/XMLSchema#date>"
     ));
-    assert!(has(
-        "<urn:kz:russian-peacekeepers-georgia-moldova> <urn:kz:vocab:date> \"199X\"^^<http://id.loc.gov/datatypes/edtf/EDTF>"
-    ));
+    // A date that is not one day (a decade, an interval, a qualified date) is typed as EDTF.
+    let events = Kz::new()
+        .args(["events", "-f", "json"])
+        .run()
+        .success()
+        .json();
+    let edtf = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["date"].as_str().unwrap().len() != 10)
+        .expect("an event dated other than by a day");
+    assert!(has(&format!(
+        "<urn:kz:{}> <urn:kz:vocab:date> \"{}\"^^<http://id.loc.gov/datatypes/edtf/EDTF>",
+        edtf["id"].as_str().unwrap(),
+        edtf["date"].as_str().unwrap()
+    )));
     // Hostile text is escaped into valid literals.
     let hostile = Kz::new()
         .fixture("hostile")

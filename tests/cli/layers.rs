@@ -14,25 +14,27 @@ fn layer(file: &str) -> &'static str {
         .unwrap_or(file)
         .trim_end_matches(".rs");
     match top {
-        "diag" | "text" | "date" | "names" | "markup" => "leaves",
+        "diag" | "text" | "date" | "names" | "markup" | "sentences" => "leaves",
         "model" => "model",
         "render" => "render",
         "load" => "load",
         "check" => "check",
         "query" => "query",
         "open" => "open",
-        "exit" => "exit",
+        "error" => "error",
         "context" => "context",
         "picture" => "picture",
         "site" => "site",
+        "write" => "write",
+        "draft" => "draft",
         _ => "command",
     }
 }
 
 /// What each layer may use besides itself. The command layer (`cli`, `cmd/`, `lib`, `main`) may
-/// use anything. `picture` and `site` see records through the model's views and relations
-/// through `query`, and only the command layer uses them: the site gets its pictures from the
-/// command that builds it.
+/// use anything. `picture`, `site` and `write` (the exports) see records through the model's
+/// views and relations through `query`, and only the command layer uses them: the site gets
+/// its pictures from the command that builds it.
 fn allowed(from: &str) -> &'static [&'static str] {
     match from {
         "leaves" => &[],
@@ -41,12 +43,12 @@ fn allowed(from: &str) -> &'static [&'static str] {
         "check" => &["leaves", "model", "load"],
         "query" => &["leaves", "model"],
         "open" => &["leaves", "model", "load", "check"],
-        "exit" => &["leaves", "query"],
+        "error" => &["leaves", "query"],
         "context" => &["leaves", "render", "open"],
-        "picture" | "site" => &["leaves", "model", "query"],
+        "picture" | "site" | "write" | "draft" => &["leaves", "model", "query"],
         _ => &[
-            "leaves", "model", "render", "load", "check", "query", "open", "exit", "context",
-            "picture", "site",
+            "leaves", "model", "render", "load", "check", "query", "open", "error", "context",
+            "picture", "site", "write", "draft",
         ],
     }
 }

@@ -23,8 +23,18 @@ fn run_line(line: &str) -> String {
         let words = shell_words(line);
         let mut c = Command::new(bin());
         c.args(&words[1..]);
+        // Commands that draw or export take no -f; `check` prints its report as at a terminal.
+        let plain = [
+            "check",
+            "graph",
+            "export",
+            "schema",
+            "site",
+            "man",
+            "completions",
+        ];
         if !words.iter().any(|w| w == "-f" || w.starts_with("--format"))
-            && !words.iter().any(|w| w == "check")
+            && !words.iter().any(|w| plain.contains(&w.as_str()))
         {
             c.args(["-f", "table"]);
         }

@@ -129,9 +129,18 @@ fn an_ambiguous_organisation_is_never_merged() {
     for id in ["csto", "collective-security-treaty", "nato"] {
         assert!(run.stderr.contains(&format!("\n  {id} ")), "{}", run.stderr);
     }
+    // How many organisations the word names depends on the shipped base; that they are listed
+    // and none is picked does not.
     assert!(
+        run.stderr.starts_with("kz: 'Treaty' matches ")
+            && run
+                .stderr
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(" organisations equally; give one of these ids:"),
+        "{}",
         run.stderr
-            .starts_with("kz: 'Treaty' matches 3 organisations equally")
     );
     Kz::new()
         .args(["members", "Kazakhstan"])
@@ -361,7 +370,13 @@ fn one_record_has_one_json_shape_everywhere() {
     assert!(member_of.as_array().unwrap().contains(&csto["members"][0]));
     let people = &json(&["who", "csto"])[0]["people"];
     let serdyukov = exported("andrey-serdyukov");
-    assert!(people.as_array().unwrap().contains(&serdyukov["roles"][0]));
+    let in_csto = serdyukov["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["org"] == "csto")
+        .expect("a role in the CSTO");
+    assert!(people.as_array().unwrap().contains(in_csto));
 }
 
 #[test]
