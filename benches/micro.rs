@@ -97,6 +97,7 @@ fn render_1000_rows(b: divan::Bencher, format: &str) {
         width: Some(120),
         header: true,
         terminal: false,
+        spreadsheet_safe: true,
     };
     b.bench(|| {
         let mut out = Vec::with_capacity(256 * 1024);

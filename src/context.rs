@@ -38,6 +38,12 @@ pub struct Global {
     #[arg(long, global = true)]
     pub no_header: bool,
 
+    /// Write CSV cells exactly. By default a cell a spreadsheet would run as a formula (one
+    /// that starts with =, +, -, @, a tab or a carriage return, and is not a plain number) gets
+    /// a ' in front
+    #[arg(long, global = true)]
+    pub raw_csv: bool,
+
     /// Parse the fact files even if a snapshot of them is cached [env: KZ_NO_CACHE]
     #[arg(long, global = true)]
     pub no_cache: bool,
@@ -112,6 +118,7 @@ impl Ctx {
                 width,
                 header: !global.no_header,
                 terminal,
+                spreadsheet_safe: !global.raw_csv,
             },
             format_given: global.format.is_some(),
             no_cache: global.no_cache,

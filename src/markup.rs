@@ -34,22 +34,54 @@ pub fn shown(text: &str) -> String {
     escape_cell(text).into_owned()
 }
 
+/// The longest file name (without its extension) kz writes: with `.html` it fits every common
+/// file system, eCryptfs's 143 bytes included, with room to spare in a path.
+pub const MAX_FILE_NAME: usize = 120;
+
 /// A file name, which is also its relative URL, for a record id. Checked ids are kebab-case, but
 /// any byte outside `[A-Za-z0-9_-]` is written `~XX` in hex, so no id can name another folder or a
 /// scheme. Not `%XX`: a browser decodes that in a link, and the link would miss the file.
+///
+/// A name that would be longer than [`MAX_FILE_NAME`] keeps its start and ends with `~~` and
+/// the 128-bit xxh3 hash of the whole id, which no shorter name can hold (every other `~` starts
+/// an escape); the names Windows reserves for devices (`con`, `nul`, `com1`, ...) get a `_`
+/// before them. So every id has one name, the same on every run, and no two ids share one.
 pub fn file_name(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
+    let mut out = String::with_capacity(id.len().min(MAX_FILE_NAME));
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             out.push(b as char);
         } else {
             let _ = write!(out, "~{b:02X}");
         }
+        if out.len() > MAX_FILE_NAME {
+            break;
+        }
     }
-    if out.is_empty() || out.starts_with('-') {
+    if out.is_empty() || out.starts_with('-') || is_device_name(&out) {
         out.insert(0, '_');
     }
+    if out.len() > MAX_FILE_NAME {
+        let hash = format!("~~{:032x}", xxhash_rust::xxh3::xxh3_128(id.as_bytes()));
+        let mut keep = MAX_FILE_NAME - hash.len();
+        // Not within an escape: `~XX` is whole or gone.
+        if let Some(at) = out[..keep].rfind('~').filter(|&at| at + 3 > keep) {
+            keep = at;
+        }
+        out.truncate(keep);
+        out.push_str(&hash);
+    }
     out
+}
+
+/// The names Windows gives its devices, in any case, which no file may have whatever its
+/// extension.
+fn is_device_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(lower.as_str(), "con" | "prn" | "aux" | "nul")
+        || (lower.len() == 4
+            && (lower.starts_with("com") || lower.starts_with("lpt"))
+            && lower.as_bytes()[3].is_ascii_digit())
 }
 
 /// An outside link a fact file gives (a source's `url`), if it is one a page may follow: only
@@ -120,8 +152,43 @@ mod tests {
             ("", "_"),
             ("-x", "_-x"),
             ("javascript:alert(1)", "javascript~3Aalert~281~29"),
+            ("con", "_con"),
+            ("nul", "_nul"),
+            ("com1", "_com1"),
+            ("lpt9", "_lpt9"),
+            ("console", "console"),
+            ("com10", "com10"),
         ];
         crate::testing::table(&cases, file_name);
+    }
+
+    #[test]
+    fn long_ids_get_short_stable_unique_names() {
+        let long = "a".repeat(300);
+        let name = file_name(&long);
+        assert_eq!(name.len(), MAX_FILE_NAME);
+        assert!(name.starts_with(&"a".repeat(80)), "{name}");
+        assert_eq!(name, file_name(&long), "the same on every call");
+        // Two ids that differ only past the cut have different names.
+        let other = format!("{}b", "a".repeat(299));
+        assert_ne!(file_name(&other), name);
+        // A name just within the limit is not hashed; one just past it is.
+        assert_eq!(
+            file_name(&"x".repeat(MAX_FILE_NAME)),
+            "x".repeat(MAX_FILE_NAME)
+        );
+        let past = file_name(&"x".repeat(MAX_FILE_NAME + 1));
+        assert!(past.contains("~~") && past.len() <= MAX_FILE_NAME);
+        assert_eq!(file_name(&"-".repeat(400)).len(), MAX_FILE_NAME);
+        // An escape is never cut in half, whatever the cut.
+        for pad in 0..4 {
+            let id = format!("{}{}", "y".repeat(pad), "é".repeat(200));
+            let name = file_name(&id);
+            assert!(name.len() <= MAX_FILE_NAME, "{name}");
+            let (head, _) = name.split_once("~~").unwrap();
+            let tildes = head.matches('~').count();
+            assert_eq!(head.len(), pad + 3 * tildes, "{name}");
+        }
     }
 
     #[test]

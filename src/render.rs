@@ -5,6 +5,7 @@ use crate::text::{escape_cell, escape_control, is_unsafe_control, replace_chars}
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table as Comfy, presets,
 };
+use serde::Serialize as _;
 use std::borrow::Cow;
 use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
@@ -44,6 +45,9 @@ pub struct Style {
     pub header: bool,
     /// Whether output goes to a terminal, so control characters must be shown escaped.
     pub terminal: bool,
+    /// Whether a CSV cell that a spreadsheet would run as a formula gets a `'` in front
+    /// ([`spreadsheet_safe`]); `--raw-csv` turns it off.
+    pub spreadsheet_safe: bool,
 }
 
 /// One cell of a row.
@@ -166,13 +170,81 @@ fn row_object(columns: &[&str], row: &Row) -> serde_json::Value {
 pub fn json(out: &mut dyn Write, values: &[serde_json::Value], lines: bool) -> io::Result<()> {
     if lines {
         for v in values {
-            serde_json::to_writer(&mut *out, v)?;
-            out.write_all(b"\n")?;
+            json_line(out, v)?;
         }
         Ok(())
     } else {
-        serde_json::to_writer_pretty(&mut *out, values)?;
+        let pretty = Escaping(serde_json::ser::PrettyFormatter::new());
+        values.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out, pretty,
+        ))?;
         out.write_all(b"\n")
+    }
+}
+
+/// Writes one JSON value on a line of its own (a line of JSON Lines).
+pub fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    let compact = Escaping(serde_json::ser::CompactFormatter);
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut *out, compact,
+    ))?;
+    out.write_all(b"\n")
+}
+
+/// A serde_json formatter that also writes DEL, the C1 controls and the bidirectional controls
+/// as `\uXXXX` escapes, which serde_json leaves raw. JSON reads them back unchanged, and no raw
+/// 8-bit CSI or override reaches a terminal or a pager, whether kz writes to one or the JSON is
+/// shown later.
+struct Escaping<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe_control(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                // Every such char is in the Basic Multilingual Plane: one escape.
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // The layout is the inner formatter's.
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
     }
 }
 
@@ -408,7 +480,10 @@ fn csv_rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
     }
     for row in &rows.rows {
         let cells = row.cells.iter().map(|c| {
-            let flat = c.flat();
+            let mut flat = c.flat();
+            if style.spreadsheet_safe {
+                flat = spreadsheet_safe(flat);
+            }
             if style.terminal {
                 escape_control(&flat).into_owned()
             } else {
@@ -420,14 +495,60 @@ fn csv_rows(out: &mut dyn Write, rows: &Rows, style: &Style) -> io::Result<()> {
     w.flush()
 }
 
+/// A CSV cell that a spreadsheet would read as a formula, made text by a `'` in front, as
+/// OWASP's guidance on CSV injection advises: one that starts with `=`, `+`, `-`, `@`, a tab, a
+/// carriage return or NUL. A plain number (`-5`, `+0.5`, `-0500`, `1e-3`) is left alone: a
+/// spreadsheet reads it as a number, never as a formula, and a script reading the CSV gets it
+/// unchanged.
+///
+/// A cell that already starts with `'`s before such text gets one more, so the change can be
+/// undone exactly: from a cell whose text after its leading `'`s is a formula, drop one `'`.
+pub fn spreadsheet_safe(cell: Cow<'_, str>) -> Cow<'_, str> {
+    if is_formula(cell.trim_start_matches('\'')) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        cell
+    }
+}
+
+/// Whether a spreadsheet would run `text` as a formula, by OWASP's list of first characters.
+fn is_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']) && !is_plain_number(text)
+}
+
+/// `[+-]digits[.digits][e[+-]digits]`, or with the digits after the point only.
+fn is_plain_number(text: &str) -> bool {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let whole = digits(rest);
+    let rest = &rest[whole..];
+    let (fraction, rest) = match rest.strip_prefix('.') {
+        Some(r) => (digits(r), &r[digits(r)..]),
+        None => (0, rest),
+    };
+    if whole + fraction == 0 {
+        return false;
+    }
+    match rest.strip_prefix(['e', 'E']) {
+        None => rest.is_empty(),
+        Some(exp) => {
+            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+            digits(exp) > 0 && digits(exp) == exp.len()
+        }
+    }
+}
+
 /// A field of a GitHub Markdown table. `\\` and `|` are escaped with a backslash, a newline
-/// becomes `<br>`, `<` and `&` become entities so that no text is read as HTML, and control
+/// becomes `<br>`, `<` and `&` become entities so that no text is read as HTML, `[` and `]` are
+/// escaped so that no text is read as a link or an image (`[x](javascript:…)`), and control
 /// characters are shown escaped. Every string can be read back exactly.
 pub fn markdown_field(text: &str) -> String {
     let escaped = replace_chars(text, |c| {
         Some(Cow::Borrowed(match c {
             '\\' => "\\\\",
             '|' => "\\|",
+            '[' => "\\[",
+            ']' => "\\]",
             '\n' => "<br>",
             '<' => "&lt;",
             '&' => "&amp;",
@@ -538,7 +659,90 @@ mod tests {
             ("\u{1b}", "\\u{1b}"),
             ("cr\r", "cr\\u{d}"),
             ("<br> & co", "&lt;br> &amp; co"),
+            ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+            (
+                "![](http://t.example/p.png)",
+                "!\\[\\](http://t.example/p.png)",
+            ),
+            ("alm\u{61c}", "alm\\u{61c}"),
         ];
         crate::testing::table(&cases, markdown_field);
+    }
+
+    #[test]
+    fn no_format_writes_a_raw_control_to_a_terminal() {
+        let nasty = "csi\u{9b}2J rlo\u{202e} rli\u{2067} alm\u{61c} del\u{7f} esc\u{1b}[1m";
+        let mut table = Rows::new(&["id", "name"]);
+        table.push(
+            vec![
+                Value::from(nasty),
+                Value::List(vec![nasty.into(), "b".into()]),
+            ],
+            vec![nasty.into()],
+        );
+        for format in [
+            Format::Table,
+            Format::Tsv,
+            Format::Csv,
+            Format::Json,
+            Format::Jsonl,
+            Format::Markdown,
+        ] {
+            let style = Style {
+                format,
+                color: false,
+                width: Some(80),
+                header: true,
+                terminal: true,
+                spreadsheet_safe: true,
+            };
+            let mut out = Vec::new();
+            super::rows(&mut out, &table, &style).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| is_unsafe_control(c) && !matches!(c, '\n' | '\t')),
+                "{format:?} writes a raw control:\n{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn formulas_are_made_text_for_spreadsheets() {
+        let cases = [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("\0x", "'\0x"),
+            ("-", "'-"),
+            ("--", "'--"),
+            ("-e5", "'-e5"),
+            ("-1-1", "'-1-1"),
+            ("- a list item", "'- a list item"),
+            // Plain numbers stay numbers.
+            ("-0500", "-0500"),
+            ("-5", "-5"),
+            ("+7", "+7"),
+            ("-1.5", "-1.5"),
+            ("-.5", "-.5"),
+            ("+1e-3", "+1e-3"),
+            ("-2E10", "-2E10"),
+            // Anything else is left alone.
+            ("a=b", "a=b"),
+            (" =1", " =1"),
+            ("'Tis", "'Tis"),
+            ("'", "'"),
+            ("'-5", "'-5"),
+            // A `'` before a formula gets another, so that dropping one gives the cell back.
+            ("'=1", "''=1"),
+            ("''-x", "'''-x"),
+            ("", ""),
+            ("2022-01-05", "2022-01-05"),
+        ];
+        crate::testing::table(&cases, |c| spreadsheet_safe(Cow::Borrowed(c)));
     }
 }

@@ -4,10 +4,19 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise text.
+/// Control characters (C0, DEL, C1) and the bidirectional controls that can disguise text:
+/// every character of Unicode's `Bidi_Control` property (the embeddings, overrides and isolates,
+/// LRM, RLM and the Arabic letter mark).
 pub fn is_unsafe_control(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+        )
 }
 
 fn escape_char(c: char) -> String {
@@ -181,7 +190,11 @@ mod tests {
             ("new\nline", "new\\nline"),
             ("\u{9b}csi", "\\u{9b}csi"),
             ("rtl\u{202e}txt", "rtl\\u{202e}txt"),
+            ("isolate\u{2067}d", "isolate\\u{2067}d"),
+            ("alm\u{61c}", "alm\\u{61c}"),
+            ("del\u{7f}", "del\\u{7f}"),
             ("Тоқаев", "Тоқаев"),
+            ("عربي", "عربي"),
         ];
         crate::testing::table(&cases, escape_control);
         assert_eq!(escape_cell("a\nb\u{1b}"), "a\nb\\u{1b}");

@@ -92,8 +92,7 @@ impl Run for Args {
         match self.to {
             ExportFormat::Jsonl => {
                 for r in base.all() {
-                    serde_json::to_writer(&mut *cx.out, &view::json(base, r))?;
-                    cx.out.write_all(b"\n")?;
+                    crate::render::json_line(cx.out, &view::json(base, r))?;
                 }
             }
             ExportFormat::Ntriples => {
@@ -124,8 +123,7 @@ fn statements(cx: &mut Cx<'_>, base: &Base) -> Result<(), crate::Error> {
         let rows = statements::rows(base, r);
         if !table {
             for row in rows {
-                serde_json::to_writer(&mut *cx.out, &row)?;
-                cx.out.write_all(b"\n")?;
+                crate::render::json_line(cx.out, &row)?;
             }
             continue;
         }

@@ -77,7 +77,9 @@ impl Run for Args {
             GraphFormat::Svg => {
                 let focus = start.filter(|s| s.len() == 1).map(|s| s[0]);
                 let tidy = shown.len() <= picture::graph::TIDY_EDGES;
-                picture::graph::svg(base, &nodes, &shown, focus, tidy) + "\n"
+                picture::graph::svg(base, &nodes, &shown, focus, tidy).map_err(|big| {
+                    crate::Error::Usage(too_big(big, self.id.as_deref(), self.depth))
+                })? + "\n"
             }
         };
         cx.out.write_all(text.as_bytes())?;
@@ -85,3 +87,19 @@ impl Run for Args {
     }
 }
 
+/// Why an SVG picture was refused, and how to draw a smaller one.
+fn too_big(big: picture::graph::TooBig, id: Option<&str>, depth: u32) -> String {
+    let narrow = match id {
+        None => "give an ID to draw its neighbourhood (`kz graph ID --depth 1 --to svg`)".to_string(),
+        Some(id) if depth > 1 => format!(
+            "draw fewer steps around it (`kz graph {id} --depth {} --to svg`)",
+            depth - 1
+        ),
+        Some(_) => "draw a record with fewer relations".to_string(),
+    };
+    format!(
+        "{big}; {narrow}, or draw it with Graphviz, which has no such limit (`kz graph{} --to dot | \
+         dot -Tsvg > graph.svg`)",
+        id.map(|id| format!(" {id} --depth {depth}")).unwrap_or_default()
+    )
+}

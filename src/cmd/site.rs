@@ -37,8 +37,11 @@ use std::path::{Path, PathBuf};
 /// only if it is http: or https:. Pages carry a Content-Security-Policy that allows only the
 /// site's own style sheet and scripts. Lists longer than 50 fold the rest under "N more".
 ///
-/// DIR must be missing, empty, or a site kz wrote before (it holds kz-site.txt), so kz site never
-/// writes over anything else. Over an old site, the old pages and pictures are removed first.
+/// DIR must be missing, empty, or a site kz wrote before. The site is built beside DIR and
+/// renamed into place; over an old site, kz replaces or removes only the files it wrote there
+/// (its list, kz-site.txt, names them with their hashes) and keeps every other file. A file of
+/// yours where the site needs the name (a changed style.css, a link named index.html) stops the
+/// build before anything is touched.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  kz site site/ && xdg-open site/index.html\n  kz site --facts my-facts/ /var/www/kz")]
 pub struct Args {
@@ -53,10 +56,8 @@ impl Run for Args {
     }
 
     fn run(&self, cx: &mut Cx<'_>) -> Result<(), crate::Error> {
-        check_target(&self.dir)?;
+        let target = site::Target::open(&self.dir).map_err(|e| Error::Usage(e.to_string()))?;
         let base = cx.base()?;
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| Error::io(e, format!("cannot create {}", self.dir.display())))?;
         let entries = timeline::entries(base);
         let link = |r: EntityRef| Some(format!("records/{}", site::href(base, r)));
         let timeline = picture::timeline::svg(
@@ -72,16 +73,18 @@ impl Run for Args {
         let tidy = all.len() <= 2 * TIDY_EDGES;
         let graph = |r: EntityRef| {
             let nodes = adjacency.neighbourhood(&[r], 1);
-            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES).then(|| {
-                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
-            })
+            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES)
+                .then(|| {
+                    picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
+                })
+                .and_then(Result::ok)
         };
         let inputs = site::Inputs {
             timeline,
             graph: &graph,
             texts: source_texts(base),
         };
-        let written = site::write(base, &self.dir, &inputs).map_err(|e| {
+        let written = site::write(base, &target, &inputs).map_err(|e| {
             Error::io(e, format!("cannot write the site into {}", self.dir.display()))
         })?;
         writeln!(
@@ -93,30 +96,26 @@ impl Run for Args {
             self.dir.display(),
             self.dir.join("index.html").display()
         )?;
-        Ok(())
-    }
-}
-
-/// Refuses a folder that holds anything but a site kz wrote, before any work.
-fn check_target(dir: &Path) -> Result<(), Error> {
-    match std::fs::read_dir(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::Usage(format!(
-            "cannot use {} for the site: {e}",
-            dir.display()
-        ))),
-        Ok(mut entries) => {
-            if entries.next().is_none() || dir.join(site::MARKER).is_file() {
-                Ok(())
-            } else {
-                Err(Error::Usage(format!(
-                    "{} is not empty and holds no site kz wrote ({} is missing); give an empty \
-                     or new folder",
-                    dir.display(),
-                    site::MARKER
-                )))
+        if !written.kept.is_empty() {
+            let named = 8;
+            let mut list = written.kept[..written.kept.len().min(named)].join(", ");
+            if written.kept.len() > named {
+                list.push_str(&format!(" and {} more", written.kept.len() - named));
             }
+            writeln!(
+                cx.out,
+                "kept {} that kz did not write: {list}",
+                plural(written.kept.len(), "file"),
+            )?;
         }
+        if let Some(left) = &written.left {
+            writeln!(
+                cx.out,
+                "left the old folder at {}: files appeared in it while the site was built",
+                left.display()
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -47,21 +47,100 @@ fn node_label(base: &Base, r: EntityRef) -> String {
     }
 }
 
-/// Draws `nodes` and the `edges` among them as an SVG document. `focus`, if given, is drawn
-/// with a heavier outline. `tidy` runs `layout-rs`'s rank and crossing optimisation, whose cost
-/// grows much faster than the graph: worth it for one picture, not for thousands.
+/// Past this many records or relations a picture is refused at once: the layout would take
+/// minutes, and even measuring its size (below) takes a second.
+pub const MAX_NODES: usize = 150;
+pub const MAX_EDGES: usize = 500;
+
+/// The most boxes layout-rs may have to place: records, edge labels and the bends of edges
+/// that cross ranks. Its placement costs about the square of that number, and more in a deep
+/// picture than in a wide one: 2,300 took 0.3 s, 3,500 took 1.2 s, 11,500 between 4 and 18 s.
+pub const MAX_ELEMENTS: usize = 3_000;
+
+/// The most boxes a picture is laid out tidily for (ranks and crossings optimised), whose cost
+/// grows faster still: a picture of 2,800 took 2.7 s tidily and 0.2 s roughly.
+const TIDY_ELEMENTS: usize = 1_000;
+
+/// A picture too big to lay out in good time: what it would hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooBig {
+    pub nodes: usize,
+    pub edges: usize,
+    /// The boxes its layout would place, where they were counted.
+    pub elements: Option<usize>,
+}
+
+impl std::fmt::Display for TooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a picture of {} and {} is too big to lay out in good time",
+            crate::text::plural(self.nodes, "record"),
+            crate::text::plural(self.edges, "relation"),
+        )?;
+        match self.elements {
+            Some(n) => write!(
+                f,
+                " (its layout has {n} boxes and bends to place; kz places at most {MAX_ELEMENTS})"
+            ),
+            None => write!(
+                f,
+                " (kz draws at most {MAX_NODES} records and {MAX_EDGES} relations)"
+            ),
+        }
+    }
+}
+
+/// Draws `nodes` and the `edges` among them as an SVG document, or says it is too big to. `focus`,
+/// if given, is drawn with a heavier outline. `tidy` asks for `layout-rs`'s rank and crossing
+/// optimisation, which a picture gets only while it is small (see [`TIDY_ELEMENTS`]).
 pub fn svg(
     base: &Base,
     nodes: &BTreeSet<EntityRef>,
     edges: &[&Edge],
     focus: Option<EntityRef>,
     tidy: bool,
-) -> String {
+) -> Result<String, TooBig> {
     if nodes.is_empty() {
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\" \
-                viewBox=\"0 0 200 40\"><text x=\"10\" y=\"24\">No relations.</text></svg>"
-            .to_string();
+        return Ok(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"40\" \
+             viewBox=\"0 0 200 40\"><text x=\"10\" y=\"24\">No relations.</text></svg>"
+                .to_string(),
+        );
     }
+    let mut too_big = TooBig {
+        nodes: nodes.len(),
+        edges: edges.len(),
+        elements: None,
+    };
+    if nodes.len() > MAX_NODES || edges.len() > MAX_EDGES {
+        return Err(too_big);
+    }
+    // What the layout will place, counted by lowering a copy as the layout does (without its
+    // optimisations, which cost as much as the layout).
+    let mut probe = visual(base, nodes, edges, focus);
+    probe.to_valid_dag();
+    probe.split_text_edges();
+    probe.split_long_edges(true);
+    let elements = probe.num_nodes();
+    if elements > MAX_ELEMENTS {
+        too_big.elements = Some(elements);
+        return Err(too_big);
+    }
+    let tidy = tidy && elements <= TIDY_ELEMENTS;
+    let mut graph = visual(base, nodes, edges, focus);
+    let mut writer = SVGWriter::new();
+    graph.do_it(false, !tidy, false, &mut writer);
+    Ok(stable_styles(writer.finalize()))
+}
+
+/// The picture as layout-rs sees it, before its layout.
+fn visual(
+    base: &Base,
+    nodes: &BTreeSet<EntityRef>,
+    edges: &[&Edge],
+    focus: Option<EntityRef>,
+) -> VisualGraph {
     let mut graph = VisualGraph::new(Orientation::LeftToRight);
     let mut handles = BTreeMap::new();
     for &r in nodes {
@@ -86,6 +165,8 @@ pub fn svg(
         );
         handles.insert(r, graph.add_node(element));
     }
+    let order = depth_first_order(nodes, edges);
+    let mut arrows = Vec::with_capacity(edges.len());
     for e in edges {
         let (Some(&from), Some(&to)) = (handles.get(&e.from), handles.get(&e.to)) else {
             continue;
@@ -104,11 +185,67 @@ pub fn svg(
             &None,
             &None,
         );
+        // Every edge goes from the earlier of its ends to the later, its arrow head kept at
+        // the record it points to.
+        let (a, b) = (order[&e.from], order[&e.to]);
+        if a < b {
+            arrows.push(((a, b), arrow, from, to));
+        } else {
+            arrows.push(((b, a), arrow.reverse(), to, from));
+        }
+    }
+    arrows.sort_by_key(|(ends, ..)| *ends);
+    for (_, arrow, from, to) in arrows {
         graph.add_edge(arrow, from, to);
     }
-    let mut writer = SVGWriter::new();
-    graph.do_it(false, !tidy, false, &mut writer);
-    stable_styles(writer.finalize())
+    // The checks re-verify the whole graph after every edge: quadratic at best.
+    graph.dag.set_validate(false);
+    graph
+}
+
+/// Each record's place in a depth-first order of the picture (reverse postorder, following
+/// edges the way they point, from records in their order): where the edges form no cycle,
+/// every edge goes from an earlier record to a later one, and where they do, the fewest edges
+/// a depth-first search finds turn back.
+///
+/// layout-rs looks for a cycle before adding each edge with a depth-first search that forgets
+/// the records it has been through, so its cost grows with the number of paths, exponentially
+/// (a picture of 144 records took over two minutes). Given edges from earlier to later records,
+/// in the order of their earlier ends, that search ends at once: the later end has no edges
+/// out yet.
+fn depth_first_order(nodes: &BTreeSet<EntityRef>, edges: &[&Edge]) -> BTreeMap<EntityRef, usize> {
+    let mut out: BTreeMap<EntityRef, Vec<EntityRef>> = BTreeMap::new();
+    for e in edges {
+        if e.from != e.to && nodes.contains(&e.from) && nodes.contains(&e.to) {
+            out.entry(e.from).or_default().push(e.to);
+        }
+    }
+    let mut seen: BTreeSet<EntityRef> = BTreeSet::new();
+    let mut post: Vec<EntityRef> = Vec::with_capacity(nodes.len());
+    for &root in nodes {
+        if !seen.insert(root) {
+            continue;
+        }
+        // (record, how many of its edges out have been followed)
+        let mut stack = vec![(root, 0usize)];
+        while let Some((r, next)) = stack.last_mut() {
+            let succ = out.get(r).map_or(&[][..], Vec::as_slice);
+            if let Some(&s) = succ.get(*next) {
+                *next += 1;
+                if seen.insert(s) {
+                    stack.push((s, 0));
+                }
+            } else {
+                post.push(*r);
+                stack.pop();
+            }
+        }
+    }
+    let n = post.len();
+    post.into_iter()
+        .enumerate()
+        .map(|(i, r)| (r, n - 1 - i))
+        .collect()
 }
 
 /// The SVG with the rules of its first `<style>` sorted: layout-rs writes them from a hash map,
@@ -147,10 +284,10 @@ mod tests {
             .collect();
         assert!(edges.len() > 3);
         let nodes: BTreeSet<EntityRef> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
-        let first = svg(&base, &nodes, &edges, Some(csto), true);
+        let first = svg(&base, &nodes, &edges, Some(csto), true).unwrap();
         assert!(first.contains("<style>"));
         for _ in 0..20 {
-            assert_eq!(svg(&base, &nodes, &edges, Some(csto), true), first);
+            assert_eq!(svg(&base, &nodes, &edges, Some(csto), true).unwrap(), first);
         }
     }
 }

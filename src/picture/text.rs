@@ -65,9 +65,24 @@ pub fn dot(base: &Base, nodes: &BTreeSet<EntityRef>, edges: &[&Edge]) -> String 
     s
 }
 
-/// Mermaid text inside `"..."`: quotes become `#quot;`, control characters are shown.
+/// Mermaid text inside `"..."`, inert: Mermaid reads a label as HTML (and a backquoted one as
+/// Markdown), so `< > &`, quotes, backquotes and `|` become its entity codes (`#60;`), as does
+/// `#` itself so that no text is read as a code; control characters are shown escaped.
 fn mermaid_str(text: &str) -> String {
-    escape_control(text).replace('"', "#quot;")
+    let shown = escape_control(text);
+    let inert = crate::text::replace_chars(&shown, |c| {
+        Some(std::borrow::Cow::Borrowed(match c {
+            '#' => "#35;",
+            '"' => "#quot;",
+            '<' => "#60;",
+            '>' => "#62;",
+            '&' => "#38;",
+            '`' => "#96;",
+            '|' => "#124;",
+            _ => return None,
+        }))
+    });
+    inert.into_owned()
 }
 
 pub fn mermaid(base: &Base, nodes: &BTreeSet<EntityRef>, edges: &[&Edge]) -> String {
@@ -111,6 +126,19 @@ mod tests {
     fn quoting() {
         assert_eq!(dot_str("a \"b\" \\ c"), "\"a \\\"b\\\" \\\\ c\"");
         assert_eq!(dot_str("bell\u{7}"), "\"bell\\\\u{7}\"");
-        assert_eq!(mermaid_str("say \"hi\""), "say #quot;hi#quot;");
+        let cases = [
+            ("say \"hi\"", "say #quot;hi#quot;"),
+            (
+                "<img src=x onerror=alert(1)>",
+                "#60;img src=x onerror=alert(1)#62;",
+            ),
+            ("a & b", "a #38; b"),
+            ("#quot; stays text", "#35;quot; stays text"),
+            ("`**md**`", "#96;**md**#96;"),
+            ("a|b", "a#124;b"),
+            ("two\nlines", "two\\nlines"),
+            ("alm\u{61c}", "alm\\u{61c}"),
+        ];
+        crate::testing::table(&cases, mermaid_str);
     }
 }

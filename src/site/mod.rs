@@ -9,65 +9,60 @@
 //! them with `picture`), so this module depends on nothing above the query layer.
 
 mod evidence;
+mod folder;
 mod index;
 mod page;
 mod record;
 mod shared;
 mod source;
 
+pub use folder::{MARKER, Target};
 pub use shared::{Inputs, has_page, href, quote_anchor};
 
 use crate::markup::file_name;
 use crate::model::{Base, EntityRef, Kind};
 use evidence::Citations;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::io;
-use std::path::Path;
-
-/// The file that marks a folder as a site kz wrote, so `kz site` may write over it again.
-pub const MARKER: &str = "kz-site.txt";
+use std::path::PathBuf;
 
 /// Past this many related records a page draws no relation picture: it would be unreadable.
 pub const MAX_GRAPH_NODES: usize = 40;
 
 /// What a build wrote.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Written {
     pub pages: usize,
     pub pictures: usize,
     /// Sentences marked as cited, over every source text.
     pub marked: usize,
+    /// The files in the folder that kz did not write, kept in the new site.
+    pub kept: Vec<String>,
+    /// Where the old folder was left, with files that appeared in it during the build.
+    pub left: Option<PathBuf>,
 }
 
-/// Writes the whole site into `dir`, which must exist. Over a site kz wrote before, the pages
-/// and pictures of the old one go first, so no page of a record since removed lingers.
-pub fn write(base: &Base, dir: &Path, inputs: &Inputs) -> io::Result<Written> {
-    let records_dir = dir.join("records");
-    let graphs_dir = dir.join("graphs");
-    if dir.join(MARKER).is_file() {
-        for old in [&records_dir, &graphs_dir] {
-            if old.is_dir() {
-                std::fs::remove_dir_all(old)?;
-            }
-        }
-    }
-    std::fs::create_dir_all(&records_dir)?;
-    std::fs::create_dir_all(&graphs_dir)?;
-    let citations = Citations::find(base, &inputs.texts);
-    std::fs::write(dir.join("style.css"), page::STYLE)?;
-    std::fs::write(dir.join("search.js"), page::SEARCH_JS)?;
-    std::fs::write(dir.join("search-index.js"), index::search_data(base))?;
-    std::fs::write(dir.join("timeline.svg"), &inputs.timeline)?;
-    std::fs::write(
-        dir.join("index.html"),
-        index::page(base, &citations, inputs),
-    )?;
-    std::fs::write(
-        dir.join(MARKER),
-        "Written by `kz site`. kz writes over this folder when asked to build a site into it \
-         again.\n",
-    )?;
+/// Writes the whole site in place of the folder `target`. It is built in a folder of its own and
+/// renamed into place, so a failed or stopped build leaves the old folder as it was; the files
+/// of the old site go, and every other file in it is kept (see [`folder`]).
+pub fn write(base: &Base, target: &Target, inputs: &Inputs) -> io::Result<Written> {
     let pages: Vec<EntityRef> = base.all().filter(|r| has_page(r.kind)).collect();
+    let names: BTreeSet<String> = pages
+        .iter()
+        .map(|&r| format!("records/{}.html", file_name(base.id(r))))
+        .collect();
+    target.refuse_conflicts(&names)?;
+    let build = target.build()?;
+    let citations = Citations::find(base, &inputs.texts);
+    build.write("style.css", page::STYLE.as_bytes())?;
+    build.write("search.js", page::SEARCH_JS.as_bytes())?;
+    build.write("search-index.js", index::search_data(base).as_bytes())?;
+    build.write("timeline.svg", inputs.timeline.as_bytes())?;
+    build.write(
+        "index.html",
+        index::page(base, &citations, inputs).as_bytes(),
+    )?;
     let counts = pages
         .par_iter()
         .map(|&r| -> io::Result<(usize, usize)> {
@@ -77,19 +72,22 @@ pub fn write(base: &Base, dir: &Path, inputs: &Inputs) -> io::Result<Written> {
                 _ => None,
             };
             if let Some(svg) = &graph {
-                std::fs::write(graphs_dir.join(format!("{name}.svg")), svg)?;
+                build.write(&format!("graphs/{name}.svg"), svg.as_bytes())?;
             }
             let html = match r.kind {
                 Kind::Source => source::page(base, r.idx, &citations, inputs),
                 _ => record::page(base, r, &citations, graph.is_some()),
             };
-            std::fs::write(records_dir.join(format!("{name}.html")), html)?;
+            build.write(&format!("records/{name}.html"), html.as_bytes())?;
             Ok((1, usize::from(graph.is_some())))
         })
         .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))?;
+    let finished = build.finish()?;
     Ok(Written {
         pages: counts.0 + 1,
         pictures: counts.1 + 1,
         marked: citations.marked(),
+        kept: finished.kept,
+        left: finished.left,
     })
 }

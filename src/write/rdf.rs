@@ -43,7 +43,9 @@ fn literal(text: &str) -> String {
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
-            c if c.is_control() => return Some(format!("\\u{:04X}", c as u32).into()),
+            c if crate::text::is_unsafe_control(c) => {
+                return Some(format!("\\u{:04X}", c as u32).into());
+            }
             _ => return None,
         }))
     });

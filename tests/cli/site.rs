@@ -548,10 +548,11 @@ fn a_site_is_written_only_where_kz_may() {
         std::fs::read_to_string(dir.path().join("thesis.tex")).unwrap(),
         "mine"
     );
-    // A site kz wrote may be written again, and the pages of the old one do not linger.
-    let site = build(None);
-    let stale = site.path().join("site/records/a-record-since-removed.html");
-    std::fs::write(&stale, "old").unwrap();
+    // A site kz wrote may be written again, and the pages of the old one do not linger: the
+    // fixture's pages go when the site is rebuilt from the built-in base.
+    let site = build(Some(&fixture("clean")));
+    let stale = site.path().join("site/records/ada-example.html");
+    assert!(stale.is_file());
     Kz::new()
         .args(["site", &site.path().join("site").display().to_string()])
         .run()
@@ -562,6 +563,54 @@ fn a_site_is_written_only_where_kz_may() {
             .join("site/records/andrey-serdyukov.html")
             .is_file()
     );
+}
+
+#[test]
+fn ids_of_any_length_get_file_names_that_fit_and_links_that_hold() {
+    // Two ids of 301 bytes, the same for their first 300: each gets its own short name.
+    let a = format!("{}-{}", "a".repeat(150), "b".repeat(150));
+    let b = format!("{}-{}c", "a".repeat(150), "b".repeat(149));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        format!(
+            "sources:\n  - id: src\n    title: S\nactors:\n  - id: {a}\n    name: Long A\n    \
+             description: d\n    source: src\n  - id: {b}\n    name: Long B\n    description: \
+             d\n    source: src\n  - id: con\n    name: Con\n    description: d\n    source: \
+             src\norganisations:\n  - id: o\n    name: O\n    kind: body\n    members:\n      \
+             - member: {a}\n      - member: {b}\n      - member: con\n    source: src\n"
+        ),
+    )
+    .unwrap();
+    let facts = dir.path().display().to_string();
+    Kz::new().args(["--facts", &facts, "check"]).run().success();
+    let built = build(Some(&facts));
+    let site = built.path().join("site");
+    let (pages, _) = check_links(&site);
+    for rel in files(&site).keys() {
+        let name = rel.rsplit('/').next().unwrap();
+        assert!(name.len() <= 130, "{rel}: {} bytes", name.len());
+        let stem = name.split('.').next().unwrap();
+        assert_ne!(
+            stem.to_ascii_lowercase(),
+            "con",
+            "{rel}: a Windows device name"
+        );
+    }
+    // Each long id has its page, under a different name, and the organisation links to both.
+    let text = |rel: &str| pages[rel].doc.root_element().text().collect::<String>();
+    let long: Vec<&String> = pages.keys().filter(|p| p.contains("~~")).collect();
+    assert_eq!(long.len(), 2, "{:?}", pages.keys());
+    let both: BTreeSet<String> = long.iter().map(|p| text(p)).collect();
+    assert!(both.iter().any(|t| t.contains("Long A")) && both.iter().any(|t| t.contains("Long B")));
+    let org = &pages["records/o.html"];
+    for page in &long {
+        let href = page.trim_start_matches("records/");
+        assert!(
+            org.refs.iter().any(|(_, url)| url == href),
+            "o.html lacks {href}"
+        );
+    }
 }
 
 /// Opens the site in Debian's Chromium, driven from Rust over the DevTools protocol (see
