@@ -7,6 +7,7 @@ mod convert;
 mod cycles;
 mod resolve;
 mod sink;
+mod suffixes;
 mod verbatim;
 
 pub use verbatim::{MAX_GAP, Verdicts, fold_for_match};
@@ -34,7 +35,7 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     } = raw;
     let mut sink = Sink::new(&index, broken_fields);
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
-    let texts = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
+    let checked = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
     let parts = convert::convert(records, &mut ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
     cycles::kinds(&parts, &mut sink);
@@ -51,7 +52,8 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     let mut base = assemble(parts).ok_or_else(|| Report::new(vec![internal()], 0))?;
     base.files = index.files.iter().map(|f| f.display.clone()).collect();
     base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
-    base.texts = texts;
+    base.texts = checked.inputs;
+    base.checked_texts = checked.texts;
     Ok(base)
 }
 

@@ -11,7 +11,10 @@ use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
 use anyhow::Context as _;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// Write a static website of the base into DIR: plain files that work from file:// and on any
 /// static host, with no server and nothing fetched from elsewhere.
@@ -60,7 +63,7 @@ impl Run for Args {
         let inputs = site::Inputs {
             timeline,
             graph: &graph,
-            texts: source_texts(base),
+            texts: source_texts(base)?,
         };
         let written = site::write(base, &self.dir, &inputs)
             .with_context(|| format!("cannot write the site into {}", self.dir.display()))?;
@@ -100,29 +103,27 @@ fn check_target(dir: &Path) -> Result<(), Failure> {
     }
 }
 
-/// The full text of each source: read from disk where `kz check` read it when it checked the
-/// base (so only a file inside the base), or from the texts built into kz for the built-in
-/// base. `None` where the base gives no text.
-fn source_texts(base: &Base) -> Vec<Option<String>> {
-    let builtin = load::builtin_sources();
-    base.sources
-        .iter()
-        .map(|s| {
-            let rel = s.text.as_deref()?;
-            let file = base.files.get(s.origin.file as usize)?;
-            let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
-            if let Ok(full) = std::path::absolute(&path)
-                && base.texts.iter().any(|t| t.path == full)
-            {
-                return std::fs::read_to_string(&full)
-                    .ok()
-                    .map(|t| t.trim_start_matches('\u{feff}').to_string());
+/// The full text of each source, exactly as `kz check` read it: held since the check, or, for a
+/// base read from a snapshot, read again through the same confined reader and used only if its
+/// bytes are the ones checked. A text that changed since marks the base damaged, so the command
+/// is run again on a base checked anew. `None` where the base gives no text.
+fn source_texts(base: &Base) -> anyhow::Result<Vec<Option<Arc<str>>>> {
+    let read: Vec<Option<Result<Arc<str>, load::TextError>>> = base
+        .checked_texts
+        .par_iter()
+        .map(|t| t.as_ref().map(load::checked_text))
+        .collect();
+    let mut texts = Vec::with_capacity(read.len());
+    for (s, text) in read.into_iter().enumerate() {
+        match text.transpose() {
+            Ok(text) => texts.push(text),
+            Err(err) => {
+                base.damage_flag().store(true, Ordering::Relaxed);
+                let id = &base.sources[s].id;
+                anyhow::bail!("cannot read the text of source `{id}` again: {err}");
             }
-            let want = load::normalise_path(&path);
-            builtin
-                .iter()
-                .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
-                .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
-        })
-        .collect()
+        }
+    }
+    texts.resize(base.sources.len(), None);
+    Ok(texts)
 }

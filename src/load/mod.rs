@@ -8,6 +8,7 @@
 //! instead, which is authoritative. Within a batch, items in kz's plain subset of YAML are read
 //! by the [`fast`] path, which gives the records serde_yaml would give.
 
+mod cachedir;
 pub mod fast;
 mod files;
 mod locate;
@@ -18,10 +19,11 @@ mod pieces;
 mod raw;
 mod salvage;
 pub mod snapshot;
+mod texts;
 
 pub use files::{
-    FactFile, FileOrigin, Listed, MAX_FILE_BYTES, TextError, builtin_files, builtin_sources,
-    list_paths, normalise_path, read_files, read_paths,
+    FactFile, FileOrigin, Listed, MAX_FILE_BYTES, builtin_files, builtin_sources, list_paths,
+    normalise_path, read_files, read_paths,
 };
 pub use locate::{At, Index, Located, Position, Seg};
 pub use pieces::Pieces;
@@ -29,6 +31,7 @@ pub use raw::{
     Cited, Common, List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation,
     RawPlace, RawQuote, RawRole, RawSource, SECTIONS, schema,
 };
+pub use texts::{ReadText, TextError, checked_text, read_relative as read_text};
 
 use crate::diag::{Code, Diagnostic};
 use locate::Unit;

@@ -4,6 +4,7 @@
 use super::index::{Builder, Built, Indexes, Part};
 use super::records::{Actor, Event, Organisation, Place, Quote, Source};
 use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Text};
+use super::source_text::CheckedText;
 use super::table::Table;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -26,6 +27,8 @@ pub struct Base {
     /// checked against, as they were when read: what tells a snapshot whether it is fresh.
     pub inputs: Vec<Input>,
     pub texts: Vec<Input>,
+    /// Each source's full text as the check read it, by source; `None` where it gives none.
+    pub checked_texts: Vec<Option<CheckedText>>,
     /// The indexes: built from the records on first use, or read with them from a snapshot.
     index: Lazy,
     /// Set when a record or index read in place turns out damaged: nothing read from this base
@@ -51,6 +54,7 @@ impl PartialEq for Base {
             && self.kinds == other.kinds
             && self.inputs == other.inputs
             && self.texts == other.texts
+            && self.checked_texts == other.checked_texts
     }
 }
 

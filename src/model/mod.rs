@@ -4,10 +4,12 @@
 mod base;
 pub mod index;
 mod records;
+mod source_text;
 pub mod table;
 pub mod view;
 
 pub use base::Base;
 pub use index::Indexes;
 pub use records::*;
+pub use source_text::{CheckedText, TextAt};
 pub use table::Table;
