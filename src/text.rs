@@ -403,6 +403,10 @@ impl<'h> Sweep<'h> {
                 return Swept::Found(first..end);
             }
             if n < last {
+                // Only the latest placement that ends behind the sweep can serve the next
+                // piece: the others are dropped, so each piece keeps at most its own length
+                // of placements.
+                self.settle(n, start);
                 self.ahead[n].push_back((end, first));
             } else if self.reached.iter().all(|&r| r) {
                 // Every piece of the part swept is reached: nothing more to learn.
@@ -412,19 +416,25 @@ impl<'h> Sweep<'h> {
         Swept::Crowded
     }
 
+    /// Moves the placements of piece `n` that end at or before `at` behind the sweep, keeping
+    /// the latest.
+    fn settle(&mut self, n: usize, at: usize) {
+        while let Some(&(end, first)) = self.ahead[n].front() {
+            if end > at {
+                break;
+            }
+            self.behind[n] = Some((end, first));
+            self.ahead[n].pop_front();
+        }
+    }
+
     /// Where the first piece starts for a placement of piece `n` at `start`, if one of piece
     /// `n - 1` ends at or before it and close enough.
     fn reach(&mut self, n: usize, start: usize) -> Option<usize> {
         let Some(before) = n.checked_sub(1) else {
             return Some(start);
         };
-        while let Some(&(end, first)) = self.ahead[before].front() {
-            if end > start {
-                break;
-            }
-            self.behind[before] = Some((end, first));
-            self.ahead[before].pop_front();
-        }
+        self.settle(before, start);
         let (end, first) = self.behind[before]?;
         (chars_between(self.hay, end, start) <= MAX_GAP).then_some(first)
     }
