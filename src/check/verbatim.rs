@@ -60,10 +60,23 @@ fn verdict_key(claim: &Claim, text_hash: u128) -> u128 {
 }
 
 /// A text longer than this that this many claims still have to be searched for in is indexed
-/// (a suffix array) rather than scanned once per claim: see benches/README.md, "The verbatim
-/// search", for the figures these come from.
-const INDEX_BYTES: usize = 256 * 1024;
-const INDEX_CLAIMS: usize = 64;
+/// (a suffix array) rather than scanned once per claim. Building the array costs about as much
+/// as 700 to 800 scans of the text, whatever its size (benches/README.md, "The verbatim
+/// search"); below 64 KiB either way takes a few milliseconds.
+const INDEX_BYTES: usize = 64 * 1024;
+const INDEX_CLAIMS: usize = 768;
+
+/// Whether to index a text of `bytes` bytes that `claims` claims are to be searched for in.
+/// `KZ_VERBATIM_INDEX=always` or `never` overrides the rule, for benchmarks.
+fn indexed(claims: usize, bytes: usize) -> bool {
+    static CHOICE: OnceLock<Option<bool>> = OnceLock::new();
+    let choice = CHOICE.get_or_init(|| match std::env::var_os("KZ_VERBATIM_INDEX")?.to_str()? {
+        "always" => Some(true),
+        "never" => Some(false),
+        _ => None,
+    });
+    choice.unwrap_or(claims >= INDEX_CLAIMS && bytes >= INDEX_BYTES)
+}
 
 /// A source text as read: its text and its bytes' hash, and, made on first need, its folded
 /// form and its index.
@@ -83,7 +96,7 @@ impl SourceText {
     /// How to search the folded text for the `claims` claims still to be searched for in it.
     fn search(&self, claims: usize) -> Search<'_> {
         let hay = self.folded();
-        let index = (claims >= INDEX_CLAIMS && hay.len() >= INDEX_BYTES)
+        let index = indexed(claims, hay.len())
             .then(|| {
                 self.index
                     .get_or_init(|| Suffixes::new(hay.as_bytes()))
