@@ -241,10 +241,14 @@ fn read_bounded(file: std::fs::File) -> Result<(Vec<u8>, std::fs::Metadata), Tex
     Ok((bytes, meta))
 }
 
+/// The text of a file's bytes, without a byte-order mark; not copied.
 fn decode(bytes: Vec<u8>) -> Result<String, TextError> {
-    String::from_utf8(bytes)
-        .map(|t| strip_bom(&t).to_string())
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()).into())
+    let mut text = String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
