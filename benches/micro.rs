@@ -55,7 +55,8 @@ fn parse_only(b: divan::Bencher, n: usize) {
 #[divan::bench(args = [10_000])]
 fn snapshot_load(b: divan::Bencher, n: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cache = kz::load::snapshot::Cache::at(dir.path().join("kz"));
+    let cache =
+        kz::load::snapshot::Cache::at(&dir.path().join("kz")).expect("a private cache folder");
     let base = kz::open::check_files(generated(n), Vec::new()).expect("clean");
     let key = kz::load::snapshot::Key::of([b"generated".as_slice()]);
     cache.store(key, &base, kz::load::snapshot::now_ns());

@@ -36,12 +36,12 @@ struct Pending {
     /// The pieces of the fact files, the ones worth keeping.
     names: Vec<String>,
     /// The verbatim verdicts this run reached, and whether they differ from those it was given.
-    verdicts: Vec<u128>,
+    verdicts: Vec<(u128, Option<String>)>,
     verdicts_changed: bool,
 }
 
-/// The name of the piece that keeps a base's verbatim verdicts.
-const VERDICTS: &str = "verdicts";
+/// The name of the piece that keeps a base's verbatim verdicts, found and not found.
+const VERDICTS: &str = "verdicts2";
 
 impl Opened {
     /// Stores the snapshot of a base this run parsed and found clean, and drops the parses of
@@ -140,16 +140,19 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
     };
     let pieces = cache.pieces(key);
     let (raw, names) = load::parse_cached(files, &pieces);
-    let known: Vec<u128> = pieces.get(VERDICTS).unwrap_or_default();
+    let known: Vec<(u128, Option<String>)> = pieces.get(VERDICTS).unwrap_or_default();
     let mut verdicts = Verdicts {
-        known: known.iter().copied().collect(),
-        passed: Vec::new(),
+        known: known.into_iter().collect(),
+        reached: Vec::new(),
     };
     let base = check_raw(raw, problems, &mut verdicts).map(|b| &*Box::leak(Box::new(b)));
-    verdicts.passed.sort_unstable();
-    verdicts.passed.dedup();
-    let verdicts_changed = verdicts.passed.len() != verdicts.known.len()
-        || verdicts.passed.iter().any(|v| !verdicts.known.contains(v));
+    verdicts.reached.sort_unstable_by_key(|v| v.0);
+    verdicts.reached.dedup_by_key(|v| v.0);
+    let verdicts_changed = verdicts.reached.len() != verdicts.known.len()
+        || verdicts
+            .reached
+            .iter()
+            .any(|(k, _)| !verdicts.known.contains_key(k));
     Opened {
         base,
         from_snapshot: false,
@@ -158,7 +161,7 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             key,
             built,
             names,
-            verdicts: verdicts.passed,
+            verdicts: verdicts.reached,
             verdicts_changed,
         }),
     }

@@ -271,6 +271,14 @@ mod tests {
 /// How far apart, in characters of the source, two pieces of an elided quote may be.
 pub const MAX_GAP: usize = 250;
 
+/// The most pieces an elided quote may have: a journalist's quote elides a few times, and each
+/// piece costs a pass over the source.
+pub const MAX_PIECES: usize = 32;
+
+/// The most placements of its pieces the matcher looks at for one quote, so that pieces found
+/// everywhere in a huge repetitive text cost a bounded time.
+pub const MAX_PLACEMENTS: usize = 1 << 24;
+
 /// Which piece of a quote could not be placed in its source, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Miss {
@@ -280,15 +288,32 @@ pub enum Miss {
     Apart(usize),
     /// There are no words to look for: the text is blank, or only elisions and insertions.
     Nothing,
+    /// The quote has this many pieces, more than [`MAX_PIECES`].
+    TooManyPieces(usize),
+    /// Its pieces appear more than [`MAX_PLACEMENTS`] times before a placement in order was
+    /// found or ruled out.
+    Crowded,
 }
 
 /// Where the pieces appear in `hay` in order, each starting within [`MAX_GAP`] characters of
 /// the end of the one before: the bytes from the start of the first piece to the end of the last,
 /// for the placement that ends first. Every placement of every piece is considered, overlapping
-/// ones too, so an early false start cannot hide a true match, and the work stays linear in the
-/// number of placements. `kz check` accepts a quote by this rule, and the site marks the
-/// sentences it spans. Pieces with no words in them are never found.
+/// ones too, so an early false start cannot hide a true match: each piece follows the closest
+/// placement of the one before it that ends before it starts. `kz check` accepts a quote by this
+/// rule, and the site marks the sentences it spans. Pieces with no words in them are never
+/// found.
+///
+/// The placements of all pieces are read in one sweep through the text, in order, and the
+/// sweep stops at the first placement of the last piece that completes the order. Each piece
+/// keeps only the placements that end within its own length of the sweep, so memory stays
+/// linear in the quote, not in the text; a quote of more than [`MAX_PIECES`] pieces is refused,
+/// and one whose pieces appear more than [`MAX_PLACEMENTS`] times stops there.
 pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> {
+    place(hay, pieces, MAX_PLACEMENTS)
+}
+
+/// [`found_in_order`], looking at no more than `budget` placements.
+fn place(hay: &str, pieces: &[&str], budget: usize) -> Result<Range<usize>, Miss> {
     if pieces.iter().all(|p| p.trim().is_empty()) {
         return Err(Miss::Nothing);
     }
@@ -298,39 +323,148 @@ pub fn found_in_order(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> 
             None => Err(Miss::Absent(0)),
         };
     }
-    // Each placement of the pieces so far, as (where the first piece starts, where the last
-    // ends), by ascending end.
-    let mut chains: Vec<(usize, usize)> = Vec::new();
-    let mut chars_before: Option<Vec<u32>> = None;
-    for (n, piece) in pieces.iter().enumerate() {
-        let starts = starts_of(hay.as_bytes(), piece.as_bytes());
-        if n == 0 {
-            chains = starts.map(|s| (s, s + piece.len())).collect();
-            if chains.is_empty() {
-                return Err(Miss::Absent(0));
-            }
-            continue;
-        }
-        let chars = chars_before.get_or_insert_with(|| char_positions(hay));
-        let mut next = Vec::new();
-        let mut any = false;
-        // The latest previous end at or before each start is the closest one.
-        let mut k = 0;
-        for start in starts {
-            any = true;
-            while k < chains.len() && chains[k].1 <= start {
-                k += 1;
-            }
-            if k > 0 && (chars[start] - chars[chains[k - 1].1]) as usize <= MAX_GAP {
-                next.push((chains[k - 1].0, start + piece.len()));
-            }
-        }
-        if next.is_empty() {
-            return Err(if any { Miss::Apart(n) } else { Miss::Absent(n) });
-        }
-        chains = next;
+    if pieces.len() > MAX_PIECES {
+        return Err(Miss::TooManyPieces(pieces.len()));
     }
-    Ok(chains.first().map_or(0..0, |&(start, end)| start..end))
+    // A piece that is nowhere in the text ends the search for those after it.
+    let absent = pieces
+        .iter()
+        .position(|p| memchr::memmem::find(hay.as_bytes(), p.as_bytes()).is_none());
+    let swept = &pieces[..absent.unwrap_or(pieces.len())];
+    if swept.is_empty() {
+        return Err(Miss::Absent(0));
+    }
+    match Sweep::new(hay, swept).run(absent.is_none(), budget) {
+        Swept::Found(span) => Ok(span),
+        Swept::Unreached(n) => Err(Miss::Apart(n)),
+        Swept::AllReached => Err(Miss::Absent(absent.unwrap_or(swept.len()))),
+        Swept::Crowded => Err(Miss::Crowded),
+    }
+}
+
+/// How a sweep ended.
+enum Swept {
+    /// Every piece in order: the span of the placement that ends first.
+    Found(Range<usize>),
+    /// Piece `n` was reached in order nowhere.
+    Unreached(usize),
+    /// Every piece swept was reached somewhere (the sweep was of a first part of the quote).
+    AllReached,
+    /// The budget of placements ran out first.
+    Crowded,
+}
+
+/// The state of one sweep of [`found_in_order`] through a text.
+struct Sweep<'h> {
+    hay: &'h [u8],
+    lens: Vec<usize>,
+    /// Each piece's next start, ascending, overlapping ones included.
+    starts: Vec<Box<dyn Iterator<Item = usize> + 'h>>,
+    next: Vec<Option<usize>>,
+    /// For each piece, its placements reached in order that end past the sweep, as (end, where
+    /// the first piece starts), ascending; and the latest that ends at or before the sweep.
+    ahead: Vec<std::collections::VecDeque<(usize, usize)>>,
+    behind: Vec<Option<(usize, usize)>>,
+    /// Whether any placement of each piece was reached in order.
+    reached: Vec<bool>,
+}
+
+impl<'h> Sweep<'h> {
+    fn new(hay: &'h str, pieces: &[&'h str]) -> Sweep<'h> {
+        let hay = hay.as_bytes();
+        let mut starts: Vec<Box<dyn Iterator<Item = usize> + 'h>> = pieces
+            .iter()
+            .map(|p| Box::new(starts_of(hay, p.as_bytes())) as Box<dyn Iterator<Item = usize>>)
+            .collect();
+        let next = starts.iter_mut().map(|s| s.next()).collect();
+        Sweep {
+            hay,
+            lens: pieces.iter().map(|p| p.len()).collect(),
+            starts,
+            next,
+            ahead: vec![Default::default(); pieces.len()],
+            behind: vec![None; pieces.len()],
+            reached: vec![false; pieces.len()],
+        }
+    }
+
+    /// The span of the first placement of every piece in order, if `complete`; else the pieces
+    /// are only a first part of the quote, swept to see how far they reach.
+    fn run(mut self, complete: bool, budget: usize) -> Swept {
+        let last = self.lens.len() - 1;
+        for _ in 0..budget {
+            // The piece whose next placement starts first.
+            let Some((n, start)) = self
+                .next
+                .iter()
+                .enumerate()
+                .filter_map(|(n, s)| Some((n, (*s)?)))
+                .min_by_key(|&(n, s)| (s, n))
+            else {
+                return match self.reached.iter().position(|r| !r) {
+                    Some(n) => Swept::Unreached(n),
+                    None => Swept::AllReached,
+                };
+            };
+            self.next[n] = self.starts[n].next();
+            let Some(first) = self.reach(n, start) else {
+                continue;
+            };
+            self.reached[n] = true;
+            let end = start + self.lens[n];
+            if n == last && complete {
+                return Swept::Found(first..end);
+            }
+            if n < last {
+                // Only the latest placement that ends behind the sweep can serve the next
+                // piece: the others are dropped, so each piece keeps at most its own length
+                // of placements.
+                self.settle(n, start);
+                self.ahead[n].push_back((end, first));
+            } else if self.reached.iter().all(|&r| r) {
+                // Every piece of the part swept is reached: nothing more to learn.
+                return Swept::AllReached;
+            }
+        }
+        Swept::Crowded
+    }
+
+    /// Moves the placements of piece `n` that end at or before `at` behind the sweep, keeping
+    /// the latest.
+    fn settle(&mut self, n: usize, at: usize) {
+        while let Some(&(end, first)) = self.ahead[n].front() {
+            if end > at {
+                break;
+            }
+            self.behind[n] = Some((end, first));
+            self.ahead[n].pop_front();
+        }
+    }
+
+    /// Where the first piece starts for a placement of piece `n` at `start`, if one of piece
+    /// `n - 1` ends at or before it and close enough.
+    fn reach(&mut self, n: usize, start: usize) -> Option<usize> {
+        let Some(before) = n.checked_sub(1) else {
+            return Some(start);
+        };
+        self.settle(before, start);
+        let (end, first) = self.behind[before]?;
+        (chars_between(self.hay, end, start) <= MAX_GAP).then_some(first)
+    }
+}
+
+/// How many characters lie between byte offsets `from` and `to` of a text, counted only as far
+/// as needed to compare with [`MAX_GAP`].
+fn chars_between(hay: &[u8], from: usize, to: usize) -> usize {
+    let bytes = to - from;
+    if bytes <= MAX_GAP {
+        return bytes;
+    }
+    if bytes > 4 * MAX_GAP {
+        return MAX_GAP + 1;
+    }
+    // A char is counted at its first byte: not a UTF-8 continuation byte.
+    hay[from..to].iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Every start of `piece` in `hay`, ascending, overlapping ones included (`aa` starts twice in
@@ -345,17 +479,123 @@ fn starts_of<'h>(hay: &'h [u8], piece: &'h [u8]) -> impl Iterator<Item = usize> 
     })
 }
 
-/// For each byte offset of `text` (and its end), how many chars come before it.
-fn char_positions(text: &str) -> Vec<u32> {
-    let mut out = vec![0u32; text.len() + 1];
-    let mut count = 0u32;
-    for (i, b) in text.bytes().enumerate() {
-        out[i] = count;
-        // A char is counted at its first byte: not a UTF-8 continuation byte.
-        if b & 0xC0 != 0x80 {
-            count += 1;
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    /// A text, a quote's pieces, and where they are placed.
+    type Case<'a> = (&'a str, &'a [&'a str], Result<Range<usize>, Miss>);
+
+    #[test]
+    fn pieces_in_order_and_close_as_before() {
+        let hay = "the protests began on January 2 over a hike in fuel prices but quickly \
+                   spread throughout the country";
+        let far = format!("alpha {} omega", "x ".repeat(200));
+        let cyrillic = format!("альфа {} омега", "ж".repeat(240));
+        let cases: &[Case] = &[
+            (hay, &["the protests began", "fuel prices"], Ok(0..58)),
+            (
+                hay,
+                &["fuel prices", "the protests began"],
+                Err(Miss::Apart(1)),
+            ),
+            (
+                hay,
+                &["the protests began", "oil prices"],
+                Err(Miss::Absent(1)),
+            ),
+            (hay, &["riots", "fuel"], Err(Miss::Absent(0))),
+            (&far, &["alpha", "omega"], Err(Miss::Apart(1))),
+            // 240 characters apart, in twice as many bytes: close enough.
+            (&cyrillic, &["альфа", "омега"], Ok(0..cyrillic.len())),
+            ("a b a c", &["a", "c"], Ok(4..7)),
+            ("baaa", &["ba", "aa"], Ok(0..4)),
+            // The closest earlier placement starts the span; the first to end wins.
+            ("x a x b y b", &["x", "b"], Ok(4..7)),
+            ("a b c a b c", &["a", "b", "c"], Ok(0..5)),
+            ("b c a", &["a", "b", "c"], Err(Miss::Apart(1))),
+            ("a b", &["a", "b", "zz"], Err(Miss::Absent(2))),
+            ("a c b", &["a", "c", "x", "b"], Err(Miss::Absent(2))),
+        ];
+        for (hay, pieces, want) in cases {
+            assert_eq!(found_in_order(hay, pieces), *want, "{pieces:?} in {hay:?}");
         }
     }
-    out[text.len()] = count;
-    out
+
+    #[test]
+    fn limits_bound_the_work() {
+        // Thousands of pieces: refused before any search.
+        let many = vec!["a"; 3000];
+        assert_eq!(found_in_order("a a", &many), Err(Miss::TooManyPieces(3000)));
+        // "a … a" against a long run of a's is found at once.
+        let run = "a ".repeat(1 << 20);
+        assert_eq!(found_in_order(&run, &["a", "a"]), Ok(0..3));
+        // Every piece everywhere but the last far away: the budget ends the sweep.
+        let crowded = format!("{}{} b", "a ".repeat(5000), "x".repeat(300));
+        assert_eq!(place(&crowded, &["a", "a", "b"], 1000), Err(Miss::Crowded));
+        assert_eq!(
+            place(&crowded, &["a", "a", "b"], 1 << 20),
+            Err(Miss::Apart(2))
+        );
+    }
+
+    /// The matcher before its limits: every placement of every piece kept in memory.
+    fn reference(hay: &str, pieces: &[&str]) -> Result<Range<usize>, Miss> {
+        if pieces.iter().all(|p| p.trim().is_empty()) {
+            return Err(Miss::Nothing);
+        }
+        let mut chars = vec![0usize];
+        for b in hay.bytes() {
+            chars.push(chars[chars.len() - 1] + usize::from(b & 0xC0 != 0x80));
+        }
+        let mut chains: Vec<(usize, usize)> = Vec::new();
+        for (n, piece) in pieces.iter().enumerate() {
+            let starts = starts_of(hay.as_bytes(), piece.as_bytes());
+            if n == 0 {
+                chains = starts.map(|s| (s, s + piece.len())).collect();
+                if chains.is_empty() {
+                    return Err(Miss::Absent(0));
+                }
+                continue;
+            }
+            let (mut next, mut any, mut k) = (Vec::new(), false, 0);
+            for start in starts {
+                any = true;
+                while k < chains.len() && chains[k].1 <= start {
+                    k += 1;
+                }
+                if k > 0 && chars[start] - chars[chains[k - 1].1] <= MAX_GAP {
+                    next.push((chains[k - 1].0, start + piece.len()));
+                }
+            }
+            if next.is_empty() {
+                return Err(if any { Miss::Apart(n) } else { Miss::Absent(n) });
+            }
+            chains = next;
+        }
+        Ok(chains.first().map_or(0..0, |&(start, end)| start..end))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// The sweep places every quote as the matcher before it did.
+        #[test]
+        fn the_sweep_agrees_with_keeping_every_placement(
+            hay in "[abж ]{0,700}",
+            pieces in proptest::collection::vec("[abж]{1,3}", 2..5),
+        ) {
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(found_in_order(&hay, &pieces), reference(&hay, &pieces));
+        }
+
+        /// The same where pieces lie far apart (runs of 60 letters between them).
+        #[test]
+        fn the_sweep_agrees_on_gaps(
+            hay in "(a|b|ж |жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx){0,40}",
+            pieces in proptest::collection::vec("[abж]{1,2}", 2..4),
+        ) {
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(found_in_order(&hay, &pieces), reference(&hay, &pieces));
+        }
+    }
 }

@@ -148,16 +148,22 @@ impl Convert<'_, '_> {
         // and where the kind is first declared.
         type Merged = (KindDecl, Option<(Text, At)>, At);
         let mut merged: Vec<Merged> = Vec::new();
+        // Each kind by its folded name, so a long vocabulary costs its length, not its square.
+        let mut by_name: rustc_hash::FxHashMap<String, usize> = Default::default();
         let fold = |t: &str| crate::names::normalise(t);
         for Located { raw: k, at } in raw {
             let Some(name) = self.required(at, &[Seg::Key("name")], "kind", k.name) else {
                 continue;
             };
             let broader = k.broader.filter(|b| !b.trim().is_empty());
-            let Some(entry) = merged
-                .iter_mut()
-                .find(|(d, _, _)| fold(&d.name) == fold(&name))
-            else {
+            let entry = match by_name.entry(fold(&name)) {
+                std::collections::hash_map::Entry::Occupied(e) => merged.get_mut(*e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(merged.len());
+                    None
+                }
+            };
+            let Some(entry) = entry else {
                 let decl = KindDecl {
                     name,
                     broader: None,
@@ -186,7 +192,6 @@ impl Convert<'_, '_> {
                 _ => {}
             }
         }
-        let names: Vec<String> = merged.iter().map(|(d, _, _)| fold(&d.name)).collect();
         let shown: Vec<Text> = merged.iter().map(|(d, _, _)| d.name.clone()).collect();
         let mut out = Vec::with_capacity(merged.len());
         let mut ats = Vec::with_capacity(merged.len());
@@ -197,13 +202,17 @@ impl Convert<'_, '_> {
                 continue;
             };
             ats.push(b_at);
-            match names.iter().position(|n| *n == fold(&b)) {
-                Some(i) => {
+            match by_name.get(&fold(&b)) {
+                Some(&i) => {
                     decl.broader = Some(i as u32);
                     out.push(Some(decl));
                 }
                 None => {
-                    let help = crate::names::closest(&b, shown.iter().map(|n| n.as_str()))
+                    // A suggestion compares with every kind: only for a problem to be shown.
+                    let shown_now = self.sink.diags.len() < crate::diag::SHOWN;
+                    let help = shown_now
+                        .then(|| crate::names::closest(&b, shown.iter().map(|n| n.as_str())))
+                        .flatten()
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| {
                             "declare it in `kinds:` too, with its own broader kind if any".into()

@@ -9,6 +9,7 @@ mod merge;
 mod notes;
 mod resolve;
 mod sink;
+mod suffixes;
 mod verbatim;
 
 pub use verbatim::{MAX_GAP, Verdicts, fold_for_match};
@@ -36,7 +37,7 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     } = raw;
     let mut sink = Sink::new(&index, broken_fields);
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
-    let texts = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
+    let checked = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
     let decls = convert::convert(records, &mut ids, &mut sink);
     let parts = merge::merge(decls, &ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
@@ -55,7 +56,8 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     base.notes = notes::disputes(&base, &ids, &index);
     base.files = index.files.iter().map(|f| f.display.clone()).collect();
     base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
-    base.texts = texts;
+    base.texts = checked.inputs;
+    base.checked_texts = checked.texts;
     Ok(base)
 }
 

@@ -4,12 +4,14 @@
 
 use super::resolve::{Ids, Want};
 use super::sink::Sink;
+use super::suffixes::Suffixes;
 use crate::diag::Code;
 use crate::load::{At, Cited, Index, Located, Records, Seg, TextError};
-use crate::model::Input;
+use crate::model::{CheckedText, Input, TextAt};
 use crate::model::{Kind, QuoteKind, Text};
-use crate::text::{Miss, found_in_order, quote_pieces as pieces};
+use crate::text::{MAX_PIECES, MAX_PLACEMENTS, Miss, found_in_order, quote_pieces as pieces};
 use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
 pub use crate::text::fold_for_match;
 
@@ -27,157 +29,286 @@ struct Claim<'r> {
     elided: bool,
 }
 
-/// Passed verdicts of the verbatim check, from earlier runs and this one. A verdict is found by
-/// a 128-bit hash of everything it depends on: the rules below, the claim's text, whether it may
-/// elide, and the bytes of the source text. So a claim already found in an unchanged text is not
-/// searched for again, and any change to either means a new search.
+/// Verdicts of the verbatim check, from earlier runs and this one. A verdict is found by a
+/// 128-bit hash of everything it depends on: the rules below, the claim's text, whether it may
+/// elide, and the bytes of the source text. So a claim already searched for in an unchanged text
+/// is not searched for again, whether it was found or not, and any change to either means a new
+/// search.
 #[derive(Debug, Default)]
 pub struct Verdicts {
-    /// What earlier runs found verbatim.
-    pub known: rustc_hash::FxHashSet<u128>,
-    /// What this run found verbatim, whether it searched or knew.
-    pub passed: Vec<u128>,
+    /// What earlier runs found: nothing for a claim found verbatim, or the help that explains
+    /// why it is not.
+    pub known: rustc_hash::FxHashMap<u128, Option<String>>,
+    /// What this run found, whether it searched or knew.
+    pub reached: Vec<(u128, Option<String>)>,
 }
 
-/// Bump when the verbatim rules change (folding, elision, [`MAX_GAP`]), so that no verdict
-/// reached under the old rules is trusted.
-const RULES: u32 = 2;
+/// Bump when the verbatim rules change (folding, elision, [`MAX_GAP`], the limits, the wording
+/// of a failed verdict's help), so that no verdict reached under the old rules is trusted.
+const RULES: u32 = 3;
 
 fn verdict_key(claim: &Claim, text_hash: u128) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&RULES.to_le_bytes());
     h.update(&(MAX_GAP as u64).to_le_bytes());
+    h.update(&(MAX_PIECES as u64).to_le_bytes());
+    h.update(&(MAX_PLACEMENTS as u64).to_le_bytes());
     h.update(&[claim.elided as u8]);
     h.update(&text_hash.to_le_bytes());
     h.update(claim.text.as_bytes());
     h.digest128()
 }
 
-/// A source text as read: its bytes' hash and, folded on first need, its text; and for a file
-/// on disk, what a snapshot watches.
+/// A text longer than this that this many claims still have to be searched for in is indexed
+/// (a suffix array) rather than scanned once per claim. Building the array costs about as much
+/// as 700 to 800 scans of the text, whatever its size (benches/README.md, "The verbatim
+/// search"); below 64 KiB either way takes a few milliseconds.
+const INDEX_BYTES: usize = 64 * 1024;
+const INDEX_CLAIMS: usize = 768;
+
+/// Whether to index a text of `bytes` bytes that `claims` claims are to be searched for in.
+/// `KZ_VERBATIM_INDEX=always` or `never` overrides the rule, for benchmarks.
+fn indexed(claims: usize, bytes: usize) -> bool {
+    static CHOICE: OnceLock<Option<bool>> = OnceLock::new();
+    let choice = CHOICE.get_or_init(|| match std::env::var_os("KZ_VERBATIM_INDEX")?.to_str()? {
+        "always" => Some(true),
+        "never" => Some(false),
+        _ => None,
+    });
+    choice.unwrap_or(claims >= INDEX_CLAIMS && bytes >= INDEX_BYTES)
+}
+
+/// A source text as read: its text and its bytes' hash, and, made on first need, its folded
+/// form and its index.
 struct SourceText {
-    raw: String,
+    raw: Arc<str>,
     hash: u128,
-    folded: std::sync::OnceLock<String>,
+    at: TextAt,
+    folded: OnceLock<String>,
+    index: OnceLock<Option<Suffixes>>,
 }
 
 impl SourceText {
     fn folded(&self) -> &str {
         self.folded.get_or_init(|| fold_for_match(&self.raw))
     }
+
+    /// How to search the folded text for the `claims` claims still to be searched for in it.
+    fn search(&self, claims: usize) -> Search<'_> {
+        let hay = self.folded();
+        let index = indexed(claims, hay.len())
+            .then(|| {
+                self.index
+                    .get_or_init(|| Suffixes::new(hay.as_bytes()))
+                    .as_ref()
+            })
+            .flatten();
+        Search { hay, index }
+    }
 }
 
-type Read = Result<(SourceText, Option<Input>), TextError>;
+/// A folded source text, and its index if it has one.
+struct Search<'t> {
+    hay: &'t str,
+    index: Option<&'t Suffixes>,
+}
+
+impl Search<'_> {
+    /// Whether the pieces are in the text, in order and close together.
+    fn find(&self, pieces: &[&str]) -> Result<(), Miss> {
+        match (pieces, self.index) {
+            ([one], Some(ix)) if !one.trim().is_empty() => {
+                match ix.contains(self.hay.as_bytes(), one.as_bytes()) {
+                    true => Ok(()),
+                    false => Err(Miss::Absent(0)),
+                }
+            }
+            _ => found_in_order(self.hay, pieces).map(drop),
+        }
+    }
+
+    /// How many bytes of `needle`'s start appear somewhere in the text (at a char boundary).
+    fn longest_prefix(&self, needle: &str) -> usize {
+        let Some(ix) = self.index else {
+            return longest_matching_prefix(self.hay, needle);
+        };
+        let mut n = ix.longest_prefix(self.hay.as_bytes(), needle.as_bytes());
+        while !needle.is_char_boundary(n) {
+            n -= 1;
+        }
+        n
+    }
+}
+
+/// Each source's text as read, or why it could not be, by source; `None` where it gives none.
+type Texts = Vec<Option<Result<SourceText, TextError>>>;
+
+/// What the verbatim check leaves for the base.
+pub(super) struct Checked {
+    /// The source texts read from disk, as they were when read: what a snapshot watches.
+    pub(super) inputs: Vec<Input>,
+    /// Each source's text as checked, by source.
+    pub(super) texts: Vec<Option<CheckedText>>,
+}
 
 /// Reads the source texts, then checks every claim against them in parallel, but for those
-/// `verdicts` already knows. Returns the texts read from disk, as they were when read, which a
-/// snapshot of the base must watch.
+/// `verdicts` already knows.
 pub(super) fn check(
     records: &Records,
     ids: &Ids,
     index: &Index,
     sink: &mut Sink,
     verdicts: &mut Verdicts,
-) -> Vec<Input> {
-    let read_texts: Vec<Option<Read>> = records
+) -> Checked {
+    let (texts, inputs) = read_texts(records, index);
+    report_unreadable(records, &texts, sink);
+    verdicts.reached.clear();
+    if texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
+        let claims = claims(records, ids);
+        let (outcomes, searched) = search(&claims, &texts, verdicts);
+        if std::env::var_os("KZ_VERBATIM_STATS").is_some_and(|v| v == "1") {
+            use std::io::Write as _;
+            let indexed = texts.iter().flatten().flatten();
+            let indexed = indexed.filter(|t| t.index.get().is_some_and(Option::is_some));
+            let _ = writeln!(
+                std::io::stderr(),
+                "kz: verbatim: {} verdicts, {searched} searched, {} texts indexed",
+                outcomes.len(),
+                indexed.count()
+            );
+        }
+        report_misses(records, &claims, outcomes, sink, verdicts);
+    }
+    let texts = texts
+        .into_iter()
+        .map(|t| {
+            let t = t?.ok()?;
+            Some(CheckedText::read(t.at, t.hash, t.raw))
+        })
+        .collect();
+    Checked { inputs, texts }
+}
+
+/// Every source's text, read in parallel, with the files read as a snapshot watches them.
+fn read_texts(records: &Records, index: &Index) -> (Texts, Vec<Input>) {
+    let read: Vec<Option<Result<crate::load::ReadText, TextError>>> = records
         .sources
         .par_iter()
         .map(|s| {
             let rel = s.raw.text.as_ref()?;
-            let file = &index.files[s.at.file as usize];
-            Some(file.read_relative(rel).map(|(raw, input)| {
-                let hash = input
-                    .as_ref()
-                    .map_or_else(|| xxhash_rust::xxh3::xxh3_128(raw.as_bytes()), |i| i.hash);
-                let text = SourceText {
-                    raw,
-                    hash,
-                    folded: std::sync::OnceLock::new(),
-                };
-                (text, input)
-            }))
+            Some(crate::load::read_text(
+                &index.files[s.at.file as usize],
+                rel,
+            ))
         })
         .collect();
-    let mut read = Vec::new();
-    let mut texts: Vec<Option<Result<SourceText, TextError>>> =
-        Vec::with_capacity(read_texts.len());
-    for text in read_texts {
-        texts.push(text.map(|t| {
-            t.map(|(text, input)| {
-                read.extend(input);
-                text
+    let mut inputs = Vec::new();
+    let texts = read
+        .into_iter()
+        .map(|t| {
+            t.map(|t| {
+                t.map(|t| {
+                    inputs.extend(t.input);
+                    SourceText {
+                        raw: Arc::from(t.text),
+                        hash: t.hash,
+                        at: t.at,
+                        folded: OnceLock::new(),
+                        index: OnceLock::new(),
+                    }
+                })
             })
-        }));
-    }
-    for (s, text) in records.sources.iter().zip(&texts) {
+        })
+        .collect();
+    (texts, inputs)
+}
+
+/// Reports each source whose text could not be read.
+fn report_unreadable(records: &Records, texts: &Texts, sink: &mut Sink) {
+    for (s, text) in records.sources.iter().zip(texts) {
+        let Some(Err(err)) = text else { continue };
         let rel = s.raw.text.as_deref().unwrap_or_default();
-        match text {
-            Some(Ok(_)) => {}
-            Some(Err(err)) => {
-                let id = s.raw.id.as_deref().unwrap_or_default();
-                let help = match err {
-                    TextError::Outside => {
-                        "a source's text must be inside the fact base: in the folder of the YAML \
-                         file that declares the source, or in the folder given to --facts"
-                    }
-                    TextError::Io(_) => {
-                        "`text` is a path relative to the YAML file that declares the source"
-                    }
-                };
-                sink.report(
-                    Code::SourceText,
-                    s.at,
-                    &[Seg::Key("text")],
-                    format!("cannot read the text of source `{id}` at `{rel}`: {err}"),
-                    Some(help.into()),
-                );
+        let id = s.raw.id.as_deref().unwrap_or_default();
+        let help = match err {
+            TextError::Outside => {
+                "a source's text must be inside the fact base: in the folder of the YAML file \
+                 that declares the source, or in the folder given to --facts"
             }
-            None => {}
+            TextError::Io(_) | TextError::Changed => {
+                "`text` is a path relative to the YAML file that declares the source"
+            }
+        };
+        sink.report(
+            Code::SourceText,
+            s.at,
+            &[Seg::Key("text")],
+            format!("cannot read the text of source `{id}` at `{rel}`: {err}"),
+            Some(help.into()),
+        );
+    }
+}
+
+/// One claim's verdict in one source: its key, and the help of a miss.
+type Outcome = (usize, u32, u128, Option<String>);
+
+/// Every claim's verdict in every source it cites that has a text: known, or searched for (in
+/// parallel, each text indexed first where many claims are to be searched for in it). Also
+/// returns how many were searched for.
+fn search(claims: &[Claim], texts: &Texts, verdicts: &Verdicts) -> (Vec<Outcome>, usize) {
+    let text = |s: u32| match texts.get(s as usize) {
+        Some(Some(Ok(t))) => Some(t),
+        _ => None,
+    };
+    let known = &verdicts.known;
+    let mut outcomes = Vec::new();
+    let mut pending: Vec<(usize, u32, u128)> = Vec::new();
+    for (n, claim) in claims.iter().enumerate() {
+        for &s in &claim.sources {
+            let Some(t) = text(s) else { continue };
+            let key = verdict_key(claim, t.hash);
+            match known.get(&key) {
+                Some(help) => outcomes.push((n, s, key, help.clone())),
+                None => pending.push((n, s, key)),
+            }
         }
     }
-    if !texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
-        return read;
+    let mut per_text = vec![0usize; texts.len()];
+    for &(_, s, _) in &pending {
+        per_text[s as usize] += 1;
     }
-    let claims = claims(records, ids);
-    let known = &verdicts.known;
-    let outcomes: Vec<(usize, u32, Result<u128, String>)> = claims
+    let searched: Vec<Outcome> = pending
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(n, claim)| {
-            let texts = &texts;
-            let mut needle: Option<String> = None;
-            claim.sources.iter().filter_map(move |&s| {
-                let Some(Some(Ok(text))) = texts.get(s as usize) else {
-                    return None;
+        .map(|&(n, s, key)| {
+            let claim = &claims[n];
+            let search = text(s).map(|t| t.search(per_text[s as usize]));
+            let help = search.and_then(|search| {
+                let needle = fold_for_match(claim.text);
+                let pieces = match claim.elided {
+                    true => pieces(&needle),
+                    false => vec![needle.as_str()],
                 };
-                let key = verdict_key(claim, text.hash);
-                if known.contains(&key) {
-                    return Some((n, s, Ok(key)));
-                }
-                let needle = needle.get_or_insert_with(|| fold_for_match(claim.text));
-                let pieces = if claim.elided {
-                    pieces(needle)
-                } else {
-                    vec![needle.as_str()]
-                };
-                let hay = text.folded();
-                let outcome = match found_in_order(hay, &pieces) {
-                    Ok(_) => Ok(key),
-                    Err(miss) => Err(explain(hay, &pieces, miss)),
-                };
-                Some((n, s, outcome))
-            })
+                let miss = search.find(&pieces).err()?;
+                Some(explain(&search, &pieces, miss))
+            });
+            (n, s, key, help)
         })
         .collect();
-    verdicts.passed.clear();
-    for (n, s, outcome) in outcomes {
-        let help = match outcome {
-            Ok(key) => {
-                verdicts.passed.push(key);
-                continue;
-            }
-            Err(help) => help,
-        };
+    let count = searched.len();
+    outcomes.extend(searched);
+    (outcomes, count)
+}
+
+/// Notes every verdict, and reports each claim not found verbatim.
+fn report_misses(
+    records: &Records,
+    claims: &[Claim],
+    outcomes: Vec<Outcome>,
+    sink: &mut Sink,
+    verdicts: &mut Verdicts,
+) {
+    for (n, s, key, help) in outcomes {
+        verdicts.reached.push((key, help.clone()));
+        let Some(help) = help else { continue };
         let claim = &claims[n];
         let source_id = records.sources[s as usize]
             .raw
@@ -190,7 +321,6 @@ pub(super) fn check(
         );
         sink.report(claim.code, claim.at, &claim.path, message, Some(help));
     }
-    read
 }
 
 /// The source indices a list of source ids names; unknown ids are reported by the conversion.
@@ -301,7 +431,7 @@ fn nested<'r, T: Cited>(
 }
 
 /// How a text that is not verbatim differs from its source, for the diagnostic's help.
-fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
+fn explain(search: &Search, pieces: &[&str], miss: Miss) -> String {
     let ordinal = |n: usize| match n + 1 {
         1 => "1st".to_string(),
         2 => "2nd".to_string(),
@@ -324,12 +454,12 @@ fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
         Miss::Nothing => {
             "it is blank; give the words of the source that support the record".to_string()
         }
-        Miss::Absent(n) if pieces.len() == 1 => mismatch_help(hay, pieces[n]),
+        Miss::Absent(n) if pieces.len() == 1 => mismatch_help(search, pieces[n]),
         Miss::Absent(n) => format!(
             "its {} piece, \"{}\", is not in the source; {}",
             ordinal(n),
             show(pieces[n]),
-            mismatch_help(hay, pieces[n])
+            mismatch_help(search, pieces[n])
         ),
         Miss::Apart(n) => format!(
             "its {} piece, \"{}\", is not found within {MAX_GAP} characters after the {} piece; \
@@ -338,12 +468,20 @@ fn explain(hay: &str, pieces: &[&str], miss: Miss) -> String {
             show(pieces[n]),
             ordinal(n - 1)
         ),
+        Miss::TooManyPieces(n) => format!(
+            "it is cut into {n} pieces by its elisions and insertions, more than the {MAX_PIECES} \
+             kz places in a source; split it into several quotes"
+        ),
+        Miss::Crowded => format!(
+            "its pieces appear more than {MAX_PLACEMENTS} times in the source before they could \
+             be placed in order; quote more words around each elision"
+        ),
     }
 }
 
 /// How a text differs from its source: where the longest matching start ends.
-fn mismatch_help(hay: &str, needle: &str) -> String {
-    let matched = longest_matching_prefix(hay, needle);
+fn mismatch_help(search: &Search, needle: &str) -> String {
+    let matched = search.longest_prefix(needle);
     let meaningful = needle[..matched].chars().count() >= 12.min(needle.chars().count() / 2).max(4);
     if !meaningful {
         return "no part of it matches the start of any passage; copy it from the source text"
@@ -425,6 +563,44 @@ mod tests {
         ];
         for (hay, pieces, want) in cases {
             assert_eq!(found_in_order(hay, pieces).map(|_| ()), *want, "{pieces:?}");
+        }
+    }
+
+    #[test]
+    fn an_indexed_text_gives_the_verdicts_of_a_scan() {
+        let hay = fold_for_match(
+            &"Токаев said the protests began on January 2 over a hike in \
+                   fuel prices. “We shouldn’t” — quickly spread. "
+                .repeat(3),
+        );
+        let ix = Suffixes::new(hay.as_bytes()).unwrap();
+        let scan = Search {
+            hay: &hay,
+            index: None,
+        };
+        let indexed = Search {
+            hay: &hay,
+            index: Some(&ix),
+        };
+        let claims = [
+            "the protests began",
+            "Токаев said",
+            "Токаев sad",
+            "fuel prices. \"We shouldn't\"",
+            "the protests began on January 3",
+            "riots",
+            "quickly spread … the protests",
+            "spread throughout",
+        ];
+        for claim in claims {
+            for elided in [false, true] {
+                let pieces = match elided {
+                    true => pieces(claim),
+                    false => vec![claim],
+                };
+                let verdict = |s: &Search| s.find(&pieces).map_err(|m| explain(s, &pieces, m));
+                assert_eq!(verdict(&indexed), verdict(&scan), "{claim:?}");
+            }
         }
     }
 }

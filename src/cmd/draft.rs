@@ -171,8 +171,9 @@ fn by_source(base: &Base, s: u32) -> Result<(String, Option<u32>, Cited), Error>
              the path of a text file inside the base"
         )));
     }
-    let text = source_text(base, source)
-        .ok_or_else(|| Error::Usage(format!("cannot read the text of source `{id}`")))?;
+    let text = source_text(base, s)?
+        .ok_or_else(|| Error::Usage(format!("cannot read the text of source `{id}`")))?
+        .to_string();
     let cited = Cited {
         path: None,
         published: source.published.as_ref().map(|d| d.to_string()),

@@ -10,7 +10,10 @@ use crate::query::relations::{Adjacency, edges};
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
-use std::path::{Path, PathBuf};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// Write a static website of the base into DIR: plain files that work from file:// and on any
 /// static host, with no server and nothing fetched from elsewhere.
@@ -82,7 +85,7 @@ impl Run for Args {
         let inputs = site::Inputs {
             timeline,
             graph: &graph,
-            texts: source_texts(base),
+            texts: source_texts(base)?,
         };
         let written = site::write(base, &target, &inputs).map_err(|e| {
             Error::io(e, format!("cannot write the site into {}", self.dir.display()))
@@ -119,29 +122,41 @@ impl Run for Args {
     }
 }
 
-/// The full text of each source: read from disk where `kz check` read it when it checked the
-/// base (so only a file inside the base), or from the texts built into kz for the built-in
-/// base. `None` where the base gives no text.
-fn source_texts(base: &Base) -> Vec<Option<String>> {
-    base.sources.iter().map(|s| source_text(base, s)).collect()
+/// The full text of each source, exactly as `kz check` read it: held since the check, or, for a
+/// base read from a snapshot, read again through the same confined reader and used only if its
+/// bytes are the ones checked. A text that changed since marks the base damaged, so the command
+/// is run again on a base checked anew. `None` where the base gives no text.
+fn source_texts(base: &Base) -> Result<Vec<Option<Arc<str>>>, Error> {
+    let read: Vec<Option<Result<Arc<str>, load::TextError>>> = base
+        .checked_texts
+        .par_iter()
+        .map(|t| t.as_ref().map(load::checked_text))
+        .collect();
+    let mut texts = Vec::with_capacity(read.len());
+    for (s, text) in read.into_iter().enumerate() {
+        match text.transpose() {
+            Ok(text) => texts.push(text),
+            Err(err) => {
+                base.damage_flag().store(true, Ordering::Relaxed);
+                let id = &base.sources[s].id;
+                return Err(Error::Damaged(format!(
+                    "cannot read the text of source `{id}` again: {err}"
+                )));
+            }
+        }
+    }
+    texts.resize(base.sources.len(), None);
+    Ok(texts)
 }
 
-/// The full text of one source, as [`source_texts`] reads it.
-pub(super) fn source_text(base: &Base, s: &crate::model::Source) -> Option<String> {
-    let rel = s.text.as_deref()?;
-    let file = base.files.get(s.origin.file as usize)?;
-    let file = file.strip_prefix(load::BUILTIN).unwrap_or(file);
-    let path = Path::new(file).parent().unwrap_or(Path::new("")).join(rel);
-    if let Ok(full) = std::path::absolute(&path)
-        && base.texts.iter().any(|t| t.path == full)
-    {
-        return std::fs::read_to_string(&full)
-            .ok()
-            .map(|t| t.trim_start_matches('\u{feff}').to_string());
-    }
-    let want = load::normalise_path(&path);
-    load::builtin_sources()
-        .iter()
-        .find(|(p, _)| load::normalise_path(Path::new(p)) == want)
-        .map(|(_, text)| text.trim_start_matches('\u{feff}').to_string())
+/// The full text of one source, exactly as `kz check` read it (see [`source_texts`]).
+pub(super) fn source_text(base: &Base, s: u32) -> Result<Option<Arc<str>>, Error> {
+    let Some(Some(checked)) = base.checked_texts.get(s as usize) else {
+        return Ok(None);
+    };
+    load::checked_text(checked).map(Some).map_err(|err| {
+        base.damage_flag().store(true, Ordering::Relaxed);
+        let id = &base.sources[s as usize].id;
+        Error::Damaged(format!("cannot read the text of source `{id}` again: {err}"))
+    })
 }

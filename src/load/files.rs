@@ -33,7 +33,7 @@ pub struct FactFile {
     lines: std::sync::OnceLock<Vec<usize>>,
 }
 
-mod builtin {
+pub(super) mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 }
 
@@ -68,7 +68,7 @@ fn is_fact_file(path: &Path) -> bool {
     )
 }
 
-fn strip_bom(text: &str) -> &str {
+pub(super) fn strip_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
@@ -179,17 +179,19 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
             format!("cannot read file: {err}"),
         ))
     };
-    // Stat before reading: a change after this is seen later, by the stat or by the hash.
-    let meta = std::fs::metadata(path).map_err(io)?;
+    // Stat before reading, the file opened: a change after this is seen later, by the stat or
+    // by the hash.
+    let file = open_regular(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     let size = meta.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(too_large(&display, size)));
     }
-    // Read at most one byte past the limit: a file that grows, or a device that never ends,
-    // cannot make kz read without bound.
+    // Read at most one byte past the limit: a file that grows cannot make kz read without
+    // bound.
     let mut bytes = Vec::with_capacity(size as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Box::new(too_large(&display, bytes.len() as u64)));
@@ -206,6 +208,22 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
     );
     file.input = Some(input);
     Ok(file)
+}
+
+/// Opens an input file for reading without waiting, and only if it is a regular file: a FIFO
+/// would make kz wait for ever, and a device may never end.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = rustix::fs::open(path, flags, Mode::empty())?;
+    super::cachedir::regular(fd).ok_or_else(not_regular)
+}
+
+fn not_regular() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "not a regular file (a FIFO, a device or a socket); kz reads only regular files",
+    )
 }
 
 fn too_large(display: &str, size: u64) -> Diagnostic {
@@ -295,63 +313,6 @@ impl FactFile {
         ))
     }
 
-    /// Reads a file named relative to this one (a source's `text`). The file must be inside
-    /// the fact base, after symbolic links are followed: in this file's folder or the folder
-    /// the base was given as. Anything else is refused unread, so a shared fact file cannot
-    /// make kz show another file of the machine.
-    pub fn read_relative(&self, rel: &str) -> Result<(String, Option<Input>), TextError> {
-        match &self.origin {
-            FileOrigin::Disk { path, root } => {
-                let folder = path.parent().unwrap_or(Path::new("."));
-                let named = folder.join(rel);
-                let full = named.canonicalize()?;
-                let inside = [folder, root.as_path()]
-                    .iter()
-                    .filter_map(|f| f.canonicalize().ok())
-                    .any(|f| full.starts_with(f));
-                if !inside {
-                    return Err(TextError::Outside);
-                }
-                let meta = std::fs::metadata(&full)?;
-                let mut bytes = Vec::new();
-                std::fs::File::open(&full)?
-                    .take(MAX_FILE_BYTES + 1)
-                    .read_to_end(&mut bytes)?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("over the limit of {MAX_FILE_BYTES} bytes for one source text"),
-                    )
-                    .into());
-                }
-                // Watched by the name the fact file gives, not where its links lead today, so
-                // a link pointed at another file is seen as a change.
-                let watched = std::path::absolute(&named).unwrap_or(full);
-                let input = Input::of(watched, &meta, xxh3_128(&bytes));
-                String::from_utf8(bytes)
-                    .map(|t| (strip_bom(&t).to_string(), Some(input)))
-                    .map_err(|e| {
-                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()).into()
-                    })
-            }
-            FileOrigin::Builtin(path) => {
-                let dir = Path::new(path).parent().unwrap_or(Path::new(""));
-                let want = normalise_path(&dir.join(rel));
-                builtin::FILES
-                    .iter()
-                    .find(|(p, _)| normalise_path(Path::new(p)) == want)
-                    .map(|(_, text)| (strip_bom(text).to_string(), None))
-                    .ok_or_else(|| {
-                        std::io::Error::new(
-                            std::io::ErrorKind::NotFound,
-                            "not in the built-in base",
-                        )
-                        .into()
-                    })
-            }
-        }
-    }
-
     /// A position moved inside the file: a parser may report the end of input one line past
     /// the last, or a column past the end of a line.
     pub fn clamp(&self, line: usize, column: usize) -> (usize, usize) {
@@ -372,29 +333,6 @@ impl FactFile {
         let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
         let text = &self.text[start..end];
         Some(text.strip_suffix('\r').unwrap_or(text))
-    }
-}
-
-/// Why a source's text could not be read.
-#[derive(Debug)]
-pub enum TextError {
-    /// The path leads outside the fact base; the file was not read.
-    Outside,
-    Io(std::io::Error),
-}
-
-impl From<std::io::Error> for TextError {
-    fn from(e: std::io::Error) -> TextError {
-        TextError::Io(e)
-    }
-}
-
-impl std::fmt::Display for TextError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TextError::Outside => f.write_str("it is outside the fact base, so kz did not read it"),
-            TextError::Io(e) => e.fmt(f),
-        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! instead, which is authoritative. Within a batch, items in kz's plain subset of YAML are read
 //! by the [`fast`] path, which gives the records serde_yaml would give.
 
+mod cachedir;
 pub mod fast;
 mod files;
 mod locate;
@@ -18,10 +19,11 @@ mod pieces;
 mod raw;
 mod salvage;
 pub mod snapshot;
+mod texts;
 
 pub use files::{
-    BUILTIN, FactFile, FileOrigin, Listed, MAX_FILE_BYTES, TextError, builtin_files,
-    builtin_sources, list_paths, normalise_path, read_files, read_paths,
+    BUILTIN, FactFile, FileOrigin, Listed, MAX_FILE_BYTES, builtin_files, builtin_sources,
+    list_paths, normalise_path, read_files, read_paths,
 };
 pub use locate::{At, Index, Located, Position, Seg};
 pub use pieces::Pieces;
@@ -29,6 +31,7 @@ pub use raw::{
     Cited, Common, List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation,
     RawPlace, RawQuote, RawRole, RawSource, SECTIONS, schema,
 };
+pub use texts::{ReadText, TextError, checked_text, read_relative as read_text};
 
 use crate::diag::{Code, Diagnostic};
 use locate::Unit;
@@ -430,6 +433,8 @@ fn parse_items<T: DeserializeOwned + Send>(
     Ok(records)
 }
 
+/// Parses a batch of items: all at once (by the fast path, or serde_yaml), or, when one of them
+/// is bad, one by one so that each problem is reported.
 fn parse_batch<T: DeserializeOwned>(
     file_idx: u32,
     file: &FactFile,
@@ -437,14 +442,7 @@ fn parse_batch<T: DeserializeOwned>(
     items: &[ItemSpan],
     fast: bool,
 ) -> Result<Batch<T>, NeedsWhole> {
-    let mut batch = Batch {
-        units: Vec::new(),
-        records: Vec::with_capacity(items.len()),
-        diagnostics: Vec::new(),
-        broken_ids: Vec::new(),
-        broken_fields: Vec::new(),
-        counts: fast::Counts::default(),
-    };
+    let mut batch = Batch::with_capacity(items.len());
     let (start, end) = (items[0].start, items[items.len() - 1].end);
     let fast_records = match fast {
         true => fast::read_batch::<T>(&file.text, items, &mut batch.counts),
@@ -454,95 +452,119 @@ fn parse_batch<T: DeserializeOwned>(
         Some(records) => Ok(records),
         None => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
     };
-    if let Ok(records) = read {
-        if records.len() != items.len() {
-            return Err(NeedsWhole);
+    let Ok(records) = read else {
+        // Some item in the batch is bad: parse them one by one to report each.
+        for item in items {
+            batch.item(file_idx, file, section, item)?;
         }
-        batch.units.push(Unit::Chunk {
-            end,
-            items: items.iter().map(|i| (i.start, i.line)).collect(),
-        });
-        let located = records.into_iter().zip(items).enumerate();
-        batch
-            .records
-            .extend(located.map(|(i, (raw, item))| Located {
-                raw,
-                at: At {
-                    file: file_idx,
-                    unit: 0,
-                    item: i as u32,
-                    line: item.line,
-                },
-            }));
         return Ok(batch);
+    };
+    if records.len() != items.len() {
+        return Err(NeedsWhole);
     }
-    // Some item in the batch is bad: parse them one by one to report each.
-    for item in items {
+    batch.units.push(Unit::Chunk {
+        end,
+        items: items.iter().map(|i| (i.start, i.line)).collect(),
+    });
+    let located = records.into_iter().zip(items).enumerate();
+    batch
+        .records
+        .extend(located.map(|(i, (raw, item))| Located {
+            raw,
+            at: At {
+                file: file_idx,
+                unit: 0,
+                item: i as u32,
+                line: item.line,
+            },
+        }));
+    Ok(batch)
+}
+
+impl<T: DeserializeOwned> Batch<T> {
+    fn with_capacity(items: usize) -> Batch<T> {
+        Batch {
+            units: Vec::new(),
+            records: Vec::with_capacity(items),
+            diagnostics: Vec::new(),
+            broken_ids: Vec::new(),
+            broken_fields: Vec::new(),
+            counts: fast::Counts::default(),
+        }
+    }
+
+    /// One item parsed on its own: its record, or its problem reported and what of it can be
+    /// salvaged.
+    fn item(
+        &mut self,
+        file_idx: u32,
+        file: &FactFile,
+        section: &str,
+        item: &ItemSpan,
+    ) -> Result<(), NeedsWhole> {
         let text = &file.text[item.start..item.end];
         match serde_yaml::from_str::<Vec<T>>(text) {
             Ok(mut records) if records.len() == 1 => {
-                let unit = batch.units.len() as u32;
-                batch.units.push(Unit::Chunk {
-                    end: item.end,
-                    items: vec![(item.start, item.line)],
-                });
                 let raw = records.pop().ok_or(NeedsWhole)?;
-                batch.records.push(Located {
-                    raw,
-                    at: At {
-                        file: file_idx,
-                        unit,
-                        item: 0,
-                        line: item.line,
-                    },
-                });
+                self.alone(file_idx, item, raw);
+                Ok(())
             }
-            Ok(_) => return Err(NeedsWhole),
+            Ok(_) => Err(NeedsWhole),
             Err(err) => {
                 // Well-formed YAML that does not fit the record: a record-level problem.
                 // Anything else needs the whole file to be understood.
                 serde_yaml::from_str::<IgnoredAny>(text).map_err(|_| NeedsWhole)?;
-                batch
-                    .diagnostics
+                self.diagnostics
                     .push(yaml_diag(file, &err, item.line as usize, Some(section)));
-                let Some((raw, problems)) = salvage::salvage::<T>(text) else {
-                    batch.broken_ids.extend(salvage_id(text));
-                    continue;
-                };
-                // The rest of the record is checked as usual; its first problem is the one just
-                // reported, and every other field set aside is reported here.
-                let unit = batch.units.len() as u32;
-                batch.units.push(Unit::Chunk {
-                    end: item.end,
-                    items: vec![(item.start, item.line)],
-                });
-                let at = At {
-                    file: file_idx,
-                    unit,
-                    item: 0,
-                    line: item.line,
-                };
-                for (n, problem) in problems.iter().enumerate() {
-                    let path = problem.path_text();
-                    batch
-                        .broken_fields
-                        .push((at, path.trim_start_matches('.').to_string()));
-                    if n > 0 {
-                        let pos = item_position(file, item, &problem.path);
-                        batch.diagnostics.push(message::set_aside_diag(
-                            file,
-                            &path,
-                            &problem.message,
-                            pos,
-                            section,
-                        ));
-                    }
-                }
-                batch.records.push(Located { raw, at });
+                self.salvage(file_idx, file, section, item);
+                Ok(())
             }
         }
     }
-    Ok(batch)
+
+    /// Adds a record read on its own, as a unit of its own; returns where it is.
+    fn alone(&mut self, file_idx: u32, item: &ItemSpan, raw: T) -> At {
+        let at = At {
+            file: file_idx,
+            unit: self.units.len() as u32,
+            item: 0,
+            line: item.line,
+        };
+        self.units.push(Unit::Chunk {
+            end: item.end,
+            items: vec![(item.start, item.line)],
+        });
+        self.records.push(Located { raw, at });
+        at
+    }
+
+    /// Keeps what can be read of a record that failed to deserialise (its first problem is
+    /// already reported), and reports every other field set aside. A record with nothing to
+    /// keep leaves its id, so references to it do not cascade.
+    fn salvage(&mut self, file_idx: u32, file: &FactFile, section: &str, item: &ItemSpan) {
+        let text = &file.text[item.start..item.end];
+        let Some((raw, problems)) = salvage::salvage::<T>(text) else {
+            self.broken_ids.extend(salvage_id(text));
+            return;
+        };
+        // The rest of the record is checked as usual.
+        let at = self.alone(file_idx, item, raw);
+        for (n, problem) in problems.iter().enumerate() {
+            let path = problem.path_text();
+            self.broken_fields
+                .push((at, path.trim_start_matches('.').to_string()));
+            if n > 0 {
+                let pos = item_position(file, item, &problem.path);
+                self.diagnostics.push(message::set_aside_diag(
+                    file,
+                    &path,
+                    &problem.message,
+                    pos,
+                    section,
+                ));
+            }
+        }
+    }
 }
 
 /// Where a field of an item is in its file (the item's own line when the field is not found).

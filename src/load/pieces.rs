@@ -7,24 +7,25 @@
 //! and renamed into place, and carries a checksum: a damaged or foreign piece is ignored and the
 //! file parsed again.
 
+use super::cachedir::{Dir, is_temporary};
+use rustix::fs::FileType;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The first bytes of a piece; bump the digit whenever the layout of raw records changes.
 const MAGIC: &[u8; 8] = b"KZPIECE1";
 
-/// The folder of pieces of one base.
-#[derive(Debug, Clone)]
+/// The folder of pieces of one base, in a cache folder of the user's own; none when it could not
+/// be made or is not the user's, and then nothing is kept.
+#[derive(Debug)]
 pub struct Pieces {
-    dir: PathBuf,
+    dir: Option<Dir>,
 }
 
 impl Pieces {
     /// The pieces kept in `dir`.
-    pub fn at(dir: PathBuf) -> Pieces {
+    pub fn in_dir(dir: Option<Dir>) -> Pieces {
         Pieces { dir }
     }
 
@@ -33,14 +34,10 @@ impl Pieces {
         format!("{hash:032x}")
     }
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
     /// What was kept under `name` (a file's [`Pieces::name_of`], or another part of the base's
     /// memory), if it is there and whole.
     pub fn get<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
-        let bytes = std::fs::read(self.path(name)).ok()?;
+        let bytes = self.dir.as_ref()?.read(name)?;
         let body = bytes.strip_prefix(MAGIC)?;
         let (sum, body) = body.split_first_chunk::<8>()?;
         if xxh3_64(body) != u64::from_le_bytes(*sum) {
@@ -52,40 +49,49 @@ impl Pieces {
     /// Keeps something under `name`. Failing to keep it only means it is worked out again next
     /// time.
     pub fn put<T: Serialize>(&self, name: &str, piece: &T) {
+        let Some(dir) = &self.dir else { return };
         let Ok(body) = postcard::to_stdvec(piece) else {
             return;
         };
         let sum = xxh3_64(&body).to_le_bytes();
-        let _ = write_atomically(&self.dir, &self.path(name), &[MAGIC, &sum, &body]);
+        let _ = dir.write(name, &[MAGIC, &sum, &body]);
     }
 
-    /// Removes every piece but those named.
+    /// Removes every piece but those named, and the temporary files of runs killed while
+    /// writing one. Only what kz made goes: a regular file that starts as a piece does, or a
+    /// stale temporary file of kz's naming; anything else in the folder is left alone.
     pub fn keep_only(&self, names: &[String]) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
+        let Some(dir) = &self.dir else { return };
         let keep: rustc_hash::FxHashSet<&str> = names.iter().map(String::as_str).collect();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            if !name.to_str().is_some_and(|n| keep.contains(n)) {
-                let _ = std::fs::remove_file(entry.path());
+        for e in dir.entries() {
+            if e.kind == FileType::RegularFile
+                && !keep.contains(e.name.as_str())
+                && made(dir, &e.name)
+            {
+                dir.remove(&e.name);
             }
         }
+        dir.prune_temporaries();
+    }
+
+    /// Removes every piece, and the folder once nothing else is in it.
+    pub(super) fn remove_all(parent: &Dir, name: &str) {
+        if let Some(dir) = parent.sub(name, false) {
+            Pieces { dir: Some(dir) }.keep_only(&[]);
+        }
+        parent.remove_dir(name);
     }
 }
 
-/// Writes a file in `dir` by a temporary file renamed into place, so no reader sees half of it.
-/// No fsync: a file torn by a crash fails its checksums and is rebuilt.
-pub(super) fn write_atomically(dir: &Path, path: &Path, parts: &[&[u8]]) -> Option<()> {
-    std::fs::create_dir_all(dir).ok()?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).ok()?;
-    let mut out = std::io::BufWriter::new(tmp);
-    for part in parts {
-        out.write_all(part).ok()?;
+/// Whether the file `name` is a piece kz made: it starts with the pieces' magic bytes.
+fn made(dir: &Dir, name: &str) -> bool {
+    use std::io::Read;
+    if is_temporary(name) {
+        return false;
     }
-    let tmp = out.into_inner().ok()?;
-    tmp.persist(path).ok()?;
-    Some(())
+    let mut head = [0u8; 8];
+    dir.open_file(name)
+        .is_some_and(|mut f| f.read_exact(&mut head).is_ok() && &head == MAGIC)
 }
 
 #[cfg(test)]
@@ -95,12 +101,12 @@ mod tests {
     #[test]
     fn a_kept_piece_reads_back_whole_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
-        let pieces = Pieces::at(dir.path().join("p"));
+        let pieces = Pieces::in_dir(Dir::open(&dir.path().join("p")).ok());
         let piece = (String::from("records"), vec![1u32, 2, 3]);
         pieces.put("7", &piece);
         pieces.put("8", &piece);
         assert_eq!(pieces.get::<(String, Vec<u32>)>("7"), Some(piece));
-        let path = pieces.path("7");
+        let path = dir.path().join("p/7");
         let good = std::fs::read(&path).unwrap();
         for at in 0..good.len() {
             let mut bytes = good.clone();
@@ -110,8 +116,13 @@ mod tests {
         }
         std::fs::write(&path, &good[..good.len() - 1]).unwrap();
         assert_eq!(pieces.get::<(String, Vec<u32>)>("7"), None, "cut short");
+        std::fs::write(dir.path().join("p/notes.txt"), "a user's file").unwrap();
         pieces.keep_only(&["8".to_string()]);
-        assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(dir.path().join("p")).unwrap().count(), 2);
         assert!(pieces.get::<(String, Vec<u32>)>("8").is_some());
+        assert!(
+            dir.path().join("p/notes.txt").exists(),
+            "not kz's: left alone"
+        );
     }
 }

@@ -13,11 +13,12 @@
 //! each record, and each 64 KiB block of an index section, carries its own checksum, verified
 //! when first read. A snapshot that is truncated, foreign, of another version or damaged is ignored and rebuilt.
 
+use super::cachedir::{Dir, Refused};
 use super::mapped;
-use super::pieces::{Pieces, write_atomically};
+use super::pieces::Pieces;
 use crate::model::index::Part;
 use crate::model::table::{Bytes, Table};
-use crate::model::{Base, Indexes, Input, KindDecl};
+use crate::model::{Base, CheckedText, Indexes, Input, KindDecl};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-const MAGIC: &[u8; 8] = b"KZSNAP\0\x06";
+const MAGIC: &[u8; 8] = b"KZSNAP\0\x07";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Snapshots kept in the cache folder; older ones are removed.
 const KEEP: usize = 16;
@@ -108,6 +109,8 @@ struct Meta {
     /// The records merged from several declarations.
     merged: Vec<crate::model::EntityRef>,
     notes: Vec<crate::diag::Diagnostic>,
+    /// Where each source's text was found and the hash of what the check read, by source.
+    checked_texts: Vec<Option<CheckedText>>,
 }
 
 /// The tags of a snapshot's sections.
@@ -127,10 +130,11 @@ struct SectionAt {
 /// Bytes per directory entry: tag, offset, length, checksum.
 const DIR_ENTRY: usize = 4 + 8 + 8 + 8;
 
-/// The cache folder: `$XDG_CACHE_HOME/kz` or `~/.cache/kz`.
-#[derive(Debug, Clone)]
+/// The cache folder: `$XDG_CACHE_HOME/kz` or `~/.cache/kz`, held open once it passed the check
+/// of [`Dir`]: the user's own, and writable by nobody else.
+#[derive(Debug)]
 pub struct Cache {
-    dir: PathBuf,
+    dir: Dir,
 }
 
 /// What the cache had for a key.
@@ -142,7 +146,9 @@ pub enum Found {
 }
 
 impl Cache {
-    /// The cache, unless turned off (`--no-cache`, `KZ_NO_CACHE`) or without a home for it.
+    /// The cache, unless turned off (`--no-cache`, `KZ_NO_CACHE`), without a home for it, or
+    /// in a folder kz must not trust: one of another user's, one others may write to, or a
+    /// symbolic link. Then kz runs without a cache and says why, once a run.
     pub fn open(disabled: bool) -> Option<Cache> {
         let off = std::env::var_os("KZ_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0");
         if disabled || off {
@@ -157,27 +163,33 @@ impl Cache {
                     .filter(|v| !v.is_empty())
                     .map(|h| PathBuf::from(h).join(".cache"))
             })?;
-        Some(Cache {
-            dir: base.join("kz"),
-        })
+        let path = base.join("kz");
+        match Dir::open(&path) {
+            Ok(dir) => Some(Cache { dir }),
+            Err(Refused::Io(_)) => None,
+            Err(why) => {
+                warn_once(&path, &why);
+                None
+            }
+        }
     }
 
-    /// A cache in the given folder.
-    pub fn at(dir: PathBuf) -> Cache {
-        Cache { dir }
+    /// A cache in the given folder, if it passes the same check.
+    pub fn at(dir: &Path) -> Option<Cache> {
+        Dir::open(dir).ok().map(|dir| Cache { dir })
     }
 
-    fn path(&self, key: Key) -> PathBuf {
-        self.dir.join(format!("{}.snap", key.hex()))
+    fn name(key: Key) -> String {
+        format!("{}.snap", key.hex())
     }
 
     /// The parsed files of the base stored under `key`, kept for its next rebuild.
     pub fn pieces(&self, key: Key) -> Pieces {
-        Pieces::at(self.dir.join(format!("{}.pieces", key.hex())))
+        Pieces::in_dir(self.dir.sub(&format!("{}.pieces", key.hex()), true))
     }
 
-    fn fresh_path(&self, key: Key) -> PathBuf {
-        self.dir.join(format!("{}.fresh", key.hex()))
+    fn fresh_name(key: Key) -> String {
+        format!("{}.fresh", key.hex())
     }
 
     /// The base stored under `key`, if the snapshot is whole and of this version, lists exactly
@@ -188,7 +200,7 @@ impl Cache {
     }
 
     fn try_load(&self, key: Key, files: &[PathBuf]) -> Option<Base> {
-        let file = std::fs::File::open(self.path(key)).ok()?;
+        let file = self.dir.open_file(&Cache::name(key))?;
         let bytes = mapped::map(&file)?;
         let snapshot = Snapshot::read(bytes, key)?;
         let verified = self.verified(key, snapshot.built).max(snapshot.built);
@@ -217,7 +229,7 @@ impl Cache {
     /// When every input of the snapshot built at `built` was last verified, if later.
     fn verified(&self, key: Key, built: i64) -> i64 {
         let read = || -> Option<i64> {
-            let bytes = std::fs::read(self.fresh_path(key)).ok()?;
+            let bytes = self.dir.read(&Cache::fresh_name(key))?;
             let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
             if xxh3_64(body).to_le_bytes() != sum || body.len() != 24 || &body[..8] != MAGIC {
                 return None;
@@ -235,7 +247,7 @@ impl Cache {
         body.extend_from_slice(&at.to_le_bytes());
         let sum = xxh3_64(&body);
         body.extend_from_slice(&sum.to_le_bytes());
-        let _ = write_atomically(&self.dir, &self.fresh_path(key), &[&body]);
+        let _ = self.dir.write(&Cache::fresh_name(key), &[&body]);
     }
 
     /// Stores a clean base under `key`; `built` is when its inputs were first looked at, before
@@ -253,6 +265,7 @@ impl Cache {
             texts: base.texts.clone(),
             merged: base.merged.clone(),
             notes: base.notes.clone(),
+            checked_texts: base.checked_texts.clone(),
         };
         let mut sections: Vec<(u32, Vec<u8>)> = vec![(META, postcard::to_stdvec(&meta).ok()?)];
         let tables = [
@@ -290,46 +303,68 @@ impl Cache {
         header.extend_from_slice(&sum.to_le_bytes());
         let mut parts: Vec<&[u8]> = vec![&header];
         parts.extend(sections.iter().map(|(_, b)| b.as_slice()));
-        write_atomically(&self.dir, &self.path(key), &parts)?;
-        let _ = std::fs::remove_file(self.fresh_path(key));
+        self.dir.write(&Cache::name(key), &parts)?;
+        self.dir.remove(&Cache::fresh_name(key));
         self.prune();
         Some(())
     }
 
-    /// Removes the files of all but the newest [`KEEP`] keys: snapshots, their sidecars and the
-    /// kept parses.
+    /// Removes the files of all but the newest [`KEEP`] keys (snapshots, their sidecars and the
+    /// kept parses), and the temporary files of runs killed while writing. Only names kz gives
+    /// are removed, and only through the folder's descriptor.
     pub fn prune(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
         // Each key's files (`.snap`, `.fresh`, `.pieces/`), by when the key was last written:
         // a base that never checks clean has pieces and no snapshot, and ages out the same way.
-        let mut keys: std::collections::HashMap<PathBuf, SystemTime> = Default::default();
-        for e in entries.flatten() {
-            let path = e.path();
-            if !path
-                .extension()
-                .is_some_and(|x| x == "snap" || x == "pieces")
-            {
-                continue;
-            }
-            let Some(time) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+        let mut keys: std::collections::HashMap<String, SystemTime> = Default::default();
+        for e in self.dir.entries() {
+            let Some((key, ext)) = e.name.split_once('.') else {
                 continue;
             };
-            let at = keys.entry(path.with_extension("")).or_insert(time);
-            *at = (*at).max(time);
+            let ours = match ext {
+                "snap" => e.kind == rustix::fs::FileType::RegularFile,
+                "pieces" => e.kind == rustix::fs::FileType::Directory,
+                _ => false,
+            };
+            if !ours || key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            let at = keys.entry(key.to_string()).or_insert(e.modified);
+            *at = (*at).max(e.modified);
         }
+        self.dir.prune_temporaries();
         if keys.len() <= KEEP {
             return;
         }
-        let mut keys: Vec<(SystemTime, PathBuf)> = keys.into_iter().map(|(k, t)| (t, k)).collect();
+        let mut keys: Vec<(SystemTime, String)> = keys.into_iter().map(|(k, t)| (t, k)).collect();
         keys.sort();
         for (_, key) in &keys[..keys.len() - KEEP] {
-            let _ = std::fs::remove_file(key.with_extension("snap"));
-            let _ = std::fs::remove_file(key.with_extension("fresh"));
-            let _ = std::fs::remove_dir_all(key.with_extension("pieces"));
+            self.dir.remove(&format!("{key}.snap"));
+            self.dir.remove(&format!("{key}.fresh"));
+            Pieces::remove_all(&self.dir, &format!("{key}.pieces"));
         }
     }
+}
+
+/// Says once a run, on stderr, why the cache folder is not used.
+fn warn_once(path: &Path, why: &Refused) {
+    use std::io::Write as _;
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let shown = crate::text::escape_control(&path.to_string_lossy()).into_owned();
+    let help = match why {
+        Refused::Writable(_) => format!(
+            "remove it, and kz makes it again for you alone (`rm -r {shown}`), or set \
+             XDG_CACHE_HOME to a folder of your own"
+        ),
+        _ => "set XDG_CACHE_HOME to a folder of your own, or pass --no-cache".to_string(),
+    };
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "kz: not using the cache folder {shown}: {why}; running without a cache. To fix this, \
+         {help}."
+    );
 }
 
 /// The time now, in nanoseconds since the Unix epoch.
@@ -411,7 +446,7 @@ fn freshness(input: &Input, verified: i64, stat: &mut Stat) -> Fresh {
 /// The xxh3-128 of a file's bytes, read in blocks, within the size limit of a fact file.
 fn hash_file(path: &Path) -> Option<u128> {
     use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
+    let file = super::files::open_regular(path).ok()?;
     let mut file = file.take(super::MAX_FILE_BYTES + 1);
     let mut h = Xxh3::new();
     let mut buf = [0u8; 64 * 1024];
@@ -480,6 +515,15 @@ impl Snapshot {
             return None;
         }
         let meta: Meta = postcard::from_bytes(meta_bytes).ok()?;
+        // A broader kind is a place in the list of kinds: one past its end is damage.
+        let kinds = meta.kinds.len();
+        if meta
+            .kinds
+            .iter()
+            .any(|k| k.broader.is_some_and(|b| b as usize >= kinds))
+        {
+            return None;
+        }
         Some(Snapshot {
             bytes,
             built,
@@ -532,6 +576,7 @@ impl Snapshot {
         base.texts = self.meta.texts;
         base.merged = self.meta.merged;
         base.notes = self.meta.notes;
+        base.checked_texts = self.meta.checked_texts;
         Some(base)
     }
 }
@@ -597,9 +642,9 @@ pub fn key_of_bytes(bytes: &[u8]) -> Option<Key> {
 /// The snapshot `store` would write for a clean base, in memory: for tests and fuzzing.
 pub fn encode_base(key: Key, base: &Base, built: i64) -> Option<Vec<u8>> {
     let dir = tempfile::tempdir().ok()?;
-    let cache = Cache::at(dir.path().to_path_buf());
+    let cache = Cache::at(&dir.path().join("kz"))?;
     cache.try_store(key, base, built)?;
-    std::fs::read(cache.path(key)).ok()
+    cache.dir.read(&Cache::name(key))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::fields::RecordRef;
 use super::index::{Builder, Built, Indexes, Part};
 use super::records::{Actor, Event, Organisation, Place, Quote, Source};
 use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Text};
+use super::source_text::CheckedText;
 use super::table::Table;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -32,6 +33,8 @@ pub struct Base {
     pub merged: Vec<EntityRef>,
     /// What `kz check` notes that is not a problem: each dispute between sources, located.
     pub notes: Vec<crate::diag::Diagnostic>,
+    /// Each source's full text as the check read it, by source; `None` where it gives none.
+    pub checked_texts: Vec<Option<CheckedText>>,
     /// The indexes: built from the records on first use, or read with them from a snapshot.
     index: Lazy,
     /// Set when a record or index read in place turns out damaged: nothing read from this base
@@ -59,6 +62,7 @@ impl PartialEq for Base {
             && self.texts == other.texts
             && self.merged == other.merged
             && self.notes == other.notes
+            && self.checked_texts == other.checked_texts
     }
 }
 

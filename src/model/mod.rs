@@ -6,6 +6,7 @@ pub mod fields;
 pub mod index;
 pub mod provenance;
 mod records;
+mod source_text;
 pub mod table;
 pub mod view;
 
@@ -13,4 +14,5 @@ pub use base::Base;
 pub use fields::RecordRef;
 pub use index::Indexes;
 pub use records::*;
+pub use source_text::{CheckedText, TextAt};
 pub use table::Table;

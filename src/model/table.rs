@@ -50,6 +50,9 @@ struct Mapped<T> {
     len: usize,
     chunks: Box<[Chunk<T>]>,
     damaged: Arc<AtomicBool>,
+    /// What a read past the end gives (an index that names a record the table does not have):
+    /// a default record, with the base marked damaged.
+    past_end: OnceLock<T>,
 }
 
 impl<T> Default for Table<T> {
@@ -93,6 +96,7 @@ impl<T: Record> Table<T> {
                 len,
                 chunks,
                 damaged,
+                past_end: OnceLock::new(),
             }),
         })
     }
@@ -155,8 +159,11 @@ impl<T: Record> Table<T> {
 
 impl<T: Record> Mapped<T> {
     fn get(&self, i: usize) -> &T {
-        let chunk = self.chunks[i / CHUNK]
-            .get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect::<Box<[_]>>());
+        let Some(chunk) = self.chunks.get(i / CHUNK).filter(|_| i < self.len) else {
+            self.damaged.store(true, Ordering::Relaxed);
+            return self.past_end.get_or_init(T::default);
+        };
+        let chunk = chunk.get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect::<Box<[_]>>());
         chunk[i % CHUNK].get_or_init(|| {
             self.decode(i).unwrap_or_else(|| {
                 self.damaged.store(true, Ordering::Relaxed);
@@ -278,5 +285,12 @@ mod tests {
         let flag = Arc::new(AtomicBool::new(false));
         assert!(Table::<Rec>::mapped(bytes.clone(), 0..32, 32..40, 3, flag.clone()).is_none());
         assert!(Table::<Rec>::mapped(bytes, 0..32, 32..41, 2, flag).is_none());
+        // A record past the end (an index of a damaged snapshot may name one): damage, not a
+        // panic.
+        let (table, damaged) = in_place(&records, |_| {});
+        for past in [10, 256, usize::MAX] {
+            assert_eq!(table[past], Rec::default());
+        }
+        assert!(damaged.load(Ordering::Relaxed));
     }
 }

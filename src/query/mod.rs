@@ -253,30 +253,34 @@ pub fn members(
 
 /// The kinds that `--kind asked` stands for: the kind itself and every kind declared beneath
 /// it, at any depth, as folded names. `None` when no record and no declaration uses the kind.
+/// Each kind is visited once, so a long chain of kinds costs its length.
 pub fn kinds_beneath(base: &Base, asked: &str, used: &[&Text]) -> Option<BTreeSet<String>> {
     let asked = names::normalise(asked);
-    let known = used.iter().any(|k| names::normalise(k) == asked)
-        || base
-            .kinds
-            .iter()
-            .any(|k| names::normalise(&k.name) == asked);
+    let folded: Vec<String> = base
+        .kinds
+        .iter()
+        .map(|k| names::normalise(&k.name))
+        .collect();
+    let known = folded.contains(&asked) || used.iter().any(|k| names::normalise(k) == asked);
     if !known {
         return None;
     }
-    let mut out = BTreeSet::from([asked]);
-    loop {
-        let before = out.len();
-        for k in &base.kinds {
-            if let Some(b) = k.broader
-                && out.contains(&names::normalise(&base.kinds[b as usize].name))
-            {
-                out.insert(names::normalise(&k.name));
-            }
-        }
-        if out.len() == before {
-            return Some(out);
+    let mut narrower: Vec<Vec<usize>> = vec![Vec::new(); folded.len()];
+    for (i, k) in base.kinds.iter().enumerate() {
+        if let Some(list) = k.broader.and_then(|b| narrower.get_mut(b as usize)) {
+            list.push(i);
         }
     }
+    let mut out = BTreeSet::from([asked.clone()]);
+    let mut todo: Vec<usize> = (0..folded.len()).filter(|&i| folded[i] == asked).collect();
+    while let Some(i) = todo.pop() {
+        for &n in &narrower[i] {
+            if out.insert(folded[n].clone()) {
+                todo.push(n);
+            }
+        }
+    }
+    Some(out)
 }
 
 /// How much of the base rests on one source.

@@ -66,7 +66,7 @@ struct Claim<'b> {
 
 impl Citations {
     /// Finds every claim of the base in the texts of the sources it cites.
-    pub fn find<'b>(base: &'b Base, texts: &[Option<String>]) -> Citations {
+    pub fn find<'b>(base: &'b Base, texts: &[Option<std::sync::Arc<str>>]) -> Citations {
         let mut facts = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
         let mut cited_by: Vec<Vec<usize>> = vec![Vec::new(); base.sources.len()];

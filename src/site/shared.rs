@@ -12,7 +12,7 @@ pub struct Inputs<'a> {
     pub graph: &'a (dyn Fn(EntityRef) -> Option<String> + Sync),
     /// The full text of each source, by index; `None` where the base gives none or it is not
     /// readable.
-    pub texts: Vec<Option<String>>,
+    pub texts: Vec<Option<std::sync::Arc<str>>>,
 }
 
 /// Whether a record gets a page of its own: every kind but quotes, which are shown (with an

@@ -199,7 +199,7 @@ fn a_remembered_verbatim_verdict_covers_only_the_same_words_in_the_same_text() {
     let kept = std::fs::read_dir(s.cache.join("kz"))
         .unwrap()
         .flatten()
-        .any(|e| e.path().join("verdicts").is_file());
+        .any(|e| e.path().join("verdicts2").is_file());
     assert!(kept, "the verdicts of the first check are kept");
     // Other words in the same text: searched again, and not found.
     s.edit("text: We built it to last", "text: We built it to stay");
@@ -604,4 +604,268 @@ fn a_streamed_answer_stops_at_damage_and_is_right_next_time() {
         assert_eq!(again.stdout, truth.1, "the next run is whole");
     }
     assert!(stopped > 0, "some damage was met after output began");
+}
+
+/// Another user on the same machine (issue #20): a cache folder kz did not make for the user
+/// alone is not used, and nothing in one is followed out of it.
+mod another_user {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+    use xxhash_rust::xxh3::xxh3_64;
+
+    /// Where each section of a snapshot lies: (tag, start, end), and where the header's
+    /// checksum is.
+    fn sections(b: &[u8]) -> (Vec<(u32, usize, usize)>, usize) {
+        let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
+        let vlen = u16::from_le_bytes(b[8..10].try_into().unwrap()) as usize;
+        let mut at = 10 + vlen + 16 + 8;
+        let count = u32_at(at) as usize;
+        at += 4;
+        let mut out = Vec::new();
+        for _ in 0..count {
+            let (tag, off, len) = (u32_at(at), u64_at(at + 4), u64_at(at + 12));
+            out.push((tag, off, off + len));
+            at += 28;
+        }
+        (out, at)
+    }
+
+    /// Recomputes every checksum of a snapshot whose bytes were changed, as someone forging
+    /// one would: each record's, each index block's, each section's and the header's.
+    fn reseal(b: &mut [u8]) {
+        let (sections, header_end) = sections(b);
+        let find = |tag: u32| sections.iter().find(|s| s.0 == tag).copied().unwrap();
+        for k in 0..6 {
+            let (_, e0, e1) = find(100 + k);
+            let (_, d0, _) = find(200 + k);
+            let mut start = 0;
+            for entry in (e0..e1).step_by(16) {
+                let end = u64::from_le_bytes(b[entry..entry + 8].try_into().unwrap()) as usize;
+                let sum = xxh3_64(&b[d0 + start..d0 + end]);
+                b[entry + 8..entry + 16].copy_from_slice(&sum.to_le_bytes());
+                start = end;
+            }
+        }
+        for &(tag, s0, s1) in &sections {
+            if tag >= 300 {
+                let blocks = u32::from_le_bytes(b[s0..s0 + 4].try_into().unwrap()) as usize;
+                let data = s0 + 4 + 8 * blocks;
+                for k in 0..blocks {
+                    let block = data + k * 65536..(data + (k + 1) * 65536).min(s1);
+                    let sum = xxh3_64(&b[block]);
+                    b[s0 + 4 + 8 * k..s0 + 12 + 8 * k].copy_from_slice(&sum.to_le_bytes());
+                }
+            }
+        }
+        let vlen = u16::from_le_bytes(b[8..10].try_into().unwrap()) as usize;
+        for (n, &(_, s0, s1)) in sections.iter().enumerate() {
+            let sum = xxh3_64(&b[s0..s1]);
+            let at = 10 + vlen + 16 + 8 + 4 + n * 28 + 20;
+            b[at..at + 8].copy_from_slice(&sum.to_le_bytes());
+        }
+        let sum = xxh3_64(&b[..header_end]);
+        b[header_end..header_end + 8].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    /// A snapshot of the clean fixture in which Ada's quote reads otherwise, every checksum
+    /// made to fit: what another user could leave in a cache folder they can write to.
+    fn forged(s: &Setup) -> (Vec<u8>, String) {
+        s.kz().args(["quotes"]).run().success();
+        let snap = s.snapshots().pop().unwrap();
+        let mut bytes = std::fs::read(&snap).unwrap();
+        let (from, to) = (b"We built it to last", b"We burnt it to dust");
+        let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+        bytes[at..at + to.len()].copy_from_slice(to);
+        reseal(&mut bytes);
+        let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
+        assert!(
+            kz::load::snapshot::verify_bytes(&bytes, key),
+            "a whole forgery"
+        );
+        let name = snap.file_name().unwrap().to_string_lossy().into_owned();
+        (bytes, name)
+    }
+
+    /// The forgery of [`forged`] put in a cache folder of mode `mode` (owned by `owner` if
+    /// given): kz must answer from the fact files, and say once why it ignores the folder.
+    fn refused(mode: u32, owner: Option<u32>, why: &str) {
+        let s = setup();
+        let (bytes, name) = forged(&s);
+        let kz_dir = s.cache.join("kz");
+        std::fs::remove_dir_all(&kz_dir).unwrap();
+        std::fs::create_dir(&kz_dir).unwrap();
+        std::fs::write(kz_dir.join(&name), &bytes).unwrap();
+        if let Some(uid) = owner {
+            std::os::unix::fs::chown(&kz_dir, Some(uid), Some(uid)).unwrap();
+        }
+        std::fs::set_permissions(&kz_dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        // The quote is the one the fact file gives, on every run, however kz reads it.
+        for args in [&["quotes", "-f", "tsv"][..], &["check"][..]] {
+            for _ in 0..2 {
+                let run = s.kz().args(args).run().success();
+                assert!(!run.stdout.contains("burnt"), "{}", run.stdout);
+                let said: Vec<&str> = run.stderr.lines().collect();
+                assert_eq!(said.len(), 1, "said once: {}", run.stderr);
+                assert!(
+                    said[0].starts_with("kz: not using the cache folder "),
+                    "{}",
+                    said[0]
+                );
+                assert!(said[0].contains(why), "{}", said[0]);
+                assert!(
+                    said[0].contains("XDG_CACHE_HOME"),
+                    "how to fix: {}",
+                    said[0]
+                );
+            }
+        }
+        let quotes = s.kz().args(["quotes", "-f", "tsv"]).run().stdout;
+        assert!(quotes.contains("We built it to last"), "{quotes}");
+        // kz wrote nothing into the folder.
+        let left: Vec<_> = std::fs::read_dir(&kz_dir).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1);
+    }
+
+    #[test]
+    fn a_forged_snapshot_in_a_folder_others_may_write_to_is_not_read() {
+        refused(0o777, None, "others may write to it (mode 777)");
+    }
+
+    /// Needs root, to give the folder to another user; skipped (visibly) otherwise, except
+    /// under CI, where the skip would hide the check of the owner.
+    #[test]
+    fn a_forged_snapshot_in_another_users_folder_is_not_read() {
+        if !rustix::process::geteuid().is_root() {
+            let why = "needs root to give a folder to another user (chown)";
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{why}");
+            eprintln!("SKIPPED a_forged_snapshot_in_another_users_folder_is_not_read: {why}");
+            return;
+        }
+        // nobody's folder, writable by nobody but them.
+        refused(0o755, Some(65534), "belongs to another user (uid 65534)");
+    }
+
+    #[test]
+    fn a_pieces_folder_swapped_for_a_link_is_neither_written_nor_emptied() {
+        let s = setup();
+        s.kz().args(["quotes"]).run().success();
+        let kz_dir = s.cache.join("kz");
+        let pieces = std::fs::read_dir(&kz_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "pieces"))
+            .unwrap();
+        // The user's documents, and the pieces folder made a link to them.
+        let docs = s.cache.parent().unwrap().join("Documents");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("thesis.txt"), "years of work").unwrap();
+        std::fs::write(
+            docs.join("0123456789abcdef0123456789abcdef"),
+            "a piece's name",
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&pieces).unwrap();
+        std::os::unix::fs::symlink(&docs, &pieces).unwrap();
+        for snap in s.snapshots() {
+            std::fs::remove_file(snap).unwrap();
+        }
+        // Parses again (no snapshot), keeps nothing through the link, stores a snapshot.
+        s.edit("We built it to last", "We built it to last");
+        s.kz().args(["quotes"]).run().success();
+        s.edit("name: Ada Example", "name: Ada Exemple");
+        s.kz().args(["who", "Ada"]).run().success();
+        let mut left: Vec<String> = std::fs::read_dir(&docs)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["0123456789abcdef0123456789abcdef", "thesis.txt"]);
+    }
+
+    #[test]
+    fn an_index_naming_a_record_past_the_end_is_damage_not_a_panic() {
+        let s = setup();
+        let want = fresh(&s, &["quotes", "--by", "ada-example", "-f", "json"]);
+        assert_eq!(want.0, 0);
+        let snap = s.snapshots().pop().unwrap_or_else(|| {
+            s.kz().args(["quotes"]).run().success();
+            s.snapshots().pop().unwrap()
+        });
+        let mut bytes = std::fs::read(&snap).unwrap();
+        // Every quote the speaker → quotes index lists becomes quote 999 of 1.
+        let (sections, _) = sections(&bytes);
+        let (_, s0, _) = sections.iter().find(|s| s.0 == 304).copied().unwrap();
+        let blocks = u32::from_le_bytes(bytes[s0..s0 + 4].try_into().unwrap()) as usize;
+        let data = s0 + 4 + 8 * blocks;
+        let keys = u32::from_le_bytes(bytes[data..data + 4].try_into().unwrap()) as usize;
+        let off = |k: usize| {
+            let at = data + 4 + 4 * k;
+            u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
+        };
+        let values = off(keys);
+        assert!(values > 0, "the index lists the quote");
+        for v in 0..values {
+            let at = data + 4 * (2 + keys + v);
+            bytes[at..at + 4].copy_from_slice(&999u32.to_le_bytes());
+        }
+        reseal(&mut bytes);
+        std::fs::write(&snap, &bytes).unwrap();
+        for _ in 0..2 {
+            let run = s
+                .kz()
+                .args(["quotes", "--by", "ada-example", "-f", "json"])
+                .run();
+            assert_eq!((run.code, &run.stdout), (want.0, &want.1), "{}", run.stderr);
+        }
+    }
+
+    #[test]
+    fn temporary_files_of_killed_runs_are_pruned_once_stale() {
+        use std::time::{Duration, SystemTime};
+        let s = setup();
+        s.kz().args(["quotes"]).run().success();
+        let kz_dir = s.cache.join("kz");
+        let pieces = std::fs::read_dir(&kz_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "pieces"))
+            .unwrap();
+        let old = SystemTime::now() - Duration::from_secs(2 * 3600);
+        let plant = |dir: &Path, name: &str, stale: bool| {
+            let path = dir.join(name);
+            std::fs::write(&path, vec![0u8; 4096]).unwrap();
+            if stale {
+                std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+            }
+        };
+        for dir in [&kz_dir, &pieces] {
+            plant(dir, ".tmpAbC123", true); // a killed run's, long ago
+            plant(dir, ".tmp0123456789abcdef", true);
+            plant(dir, ".tmpXyZ789", false); // a run still writing
+            plant(dir, ".tmp-notes", true); // not a name kz gives
+        }
+        // A run that stores a snapshot.
+        s.edit("name: Ada Example", "name: Ada Exemple");
+        s.kz().args(["who", "Ada"]).run().success();
+        for dir in [&kz_dir, &pieces] {
+            let names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".tmp"))
+                .collect();
+            let mut names = names;
+            names.sort();
+            assert_eq!(names, [".tmp-notes", ".tmpXyZ789"], "in {}", dir.display());
+        }
+    }
 }
