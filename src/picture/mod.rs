@@ -5,6 +5,7 @@
 //! Every string from a fact file reaches a picture as escaped XML text, with control characters
 //! and bidirectional overrides shown as escapes (see [`crate::markup`]).
 
+pub mod draw;
 pub mod graph;
 pub mod text;
 pub mod timeline;
@@ -13,7 +14,7 @@ use crate::model::{EntityRef, Kind};
 
 /// Where a picture's marks link to: a relative URL for a record, or none in a picture that
 /// stands alone.
-pub type Linker<'a> = &'a dyn Fn(EntityRef) -> Option<String>;
+pub type Linker<'a> = &'a (dyn Fn(EntityRef) -> Option<String> + Sync);
 
 /// The fill and stroke a kind of record is drawn with, the same as `kz graph --to dot|mermaid`.
 pub fn colours(kind: Kind) -> (&'static str, &'static str) {
