@@ -5,8 +5,7 @@ use crate::Error;
 use crate::load;
 use crate::model::{Base, EntityRef};
 use crate::picture;
-use crate::picture::graph::TIDY_EDGES;
-use crate::query::relations::{Adjacency, edges};
+use crate::query::relations::{Adjacency, Relation, edges};
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
@@ -20,7 +19,8 @@ use std::path::{Path, PathBuf};
 /// place, event and source has a page; quotes are shown, each with an anchor, on the pages of
 /// their speakers and subjects. Each source's text is a page in which every sentence a fact
 /// cites is marked and links back to those facts, and every fact's source link lands on its
-/// sentence. People, organisations and places have a relation picture.
+/// sentence. People, organisations and places have a relation picture: the record in the
+/// middle, the records one step from it around it, grouped by relation.
 ///
 /// DIR must be missing, empty, or a site kz wrote before (which it then writes over).
 #[derive(Debug, clap::Args)]
@@ -52,13 +52,22 @@ impl Run for Args {
         );
         let all = edges(base);
         let adjacency = Adjacency::new(&all);
-        // Thousands of pictures are drawn quickly rather than tidily.
-        let tidy = all.len() <= 2 * TIDY_EDGES;
+        // Links from a picture work both on the page that shows it and opened alone from
+        // `graphs/`: both folders sit side by side.
+        let record = |r: EntityRef| Some(format!("../records/{}", site::href(base, r)));
+        let more = |r: EntityRef, relation: Relation, outward: bool| {
+            let section = site::section_listing(relation, outward)
+                .map(|s| format!("#{s}"))
+                .unwrap_or_default();
+            Some(format!("../records/{}{section}", site::href(base, r)))
+        };
+        let links = picture::ego::Links {
+            record: Some(&record),
+            more: Some(&more),
+        };
         let graph = |r: EntityRef| {
-            let nodes = adjacency.neighbourhood(&[r], 1);
-            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES).then(|| {
-                picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
-            })
+            let touching = adjacency.touching(r);
+            (!touching.is_empty()).then(|| picture::ego::svg(base, r, &touching, &links))
         };
         let inputs = site::Inputs {
             timeline,

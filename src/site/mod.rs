@@ -15,6 +15,7 @@ mod record;
 mod shared;
 mod source;
 
+pub use record::section_listing;
 pub use shared::{Inputs, has_page, href, quote_anchor};
 
 use crate::markup::file_name;
@@ -26,9 +27,6 @@ use std::path::Path;
 
 /// The file that marks a folder as a site kz wrote, so `kz site` may write over it again.
 pub const MARKER: &str = "kz-site.txt";
-
-/// Past this many related records a page draws no relation picture: it would be unreadable.
-pub const MAX_GRAPH_NODES: usize = 40;
 
 /// What a build wrote.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +79,7 @@ pub fn write(base: &Base, dir: &Path, inputs: &Inputs) -> io::Result<Written> {
             }
             let html = match r.kind {
                 Kind::Source => source::page(base, r.idx, &citations, inputs),
-                _ => record::page(base, r, &citations, graph.is_some()),
+                _ => record::page(base, r, &citations, graph.as_deref()),
             };
             std::fs::write(records_dir.join(format!("{name}.html")), html)?;
             Ok((1, usize::from(graph.is_some())))
