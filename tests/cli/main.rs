@@ -15,6 +15,7 @@ mod fastpath;
 mod formats;
 mod hostile;
 mod layers;
+mod pictures;
 mod pipes;
 mod property;
 mod query;
