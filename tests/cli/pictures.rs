@@ -536,3 +536,25 @@ fn the_site_draws_its_pictures_into_the_pages() {
     let page = std::fs::read_to_string(site.join("records/kazakhstan.html")).unwrap();
     assert!(page.contains("<section id=\"events\">"));
 }
+
+/// The example pictures in `docs/` are what kz draws now. `KZ_BLESS=1` writes them again.
+#[test]
+fn the_example_pictures_in_docs_are_current() {
+    for (file, args) in [
+        ("docs/timeline.svg", &["timeline", "--to", "svg"][..]),
+        ("docs/tokayev.svg", &["graph", "Tokayev", "--to", "svg"]),
+        ("docs/graph.svg", &["graph", "--to", "svg"]),
+    ] {
+        let svg = run(args);
+        let path = crate::support::root().join(file);
+        if std::env::var_os("KZ_BLESS").is_some() {
+            std::fs::write(&path, &svg).unwrap();
+        }
+        let kept = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            kept == svg,
+            "{file} is not what `kz {}` draws: run the tests with KZ_BLESS=1",
+            args.join(" ")
+        );
+    }
+}
