@@ -13,7 +13,7 @@
 //! it replaces); a note says how many. `kz graph ID --depth 2` draws them.
 
 use super::draw::{document, finish, fit, num, wrap};
-use super::{Linker, colours, relation_colour};
+use super::{Linker, colours, record_frame, relation_colour};
 use crate::markup::shown;
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::{Edge, Relation};
@@ -544,25 +544,7 @@ fn focus_box(
 
 /// A neighbour's box, linked to its page.
 fn record_box(r: EntityRef, x: f64, y: f64, lines: &[Line], links: &Links, base: &Base) -> Group {
-    let (fill, stroke) = colours(r.kind);
-    let h = lines_height(lines);
-    let mut g = Group::new()
-        .add(Title::new(format!(
-            "{} ({})",
-            shown(base.label(r)),
-            r.kind.name()
-        )))
-        .add(
-            Rectangle::new()
-                .set("x", num(x))
-                .set("y", num(y))
-                .set("width", BOX_W)
-                .set("height", num(h))
-                .set("rx", if r.kind == Kind::Actor { 12 } else { 3 })
-                .set("fill", fill)
-                .set("stroke", stroke)
-                .set("stroke-width", 1.2),
-        );
+    let mut g = record_frame(base, r, (x, y, BOX_W, lines_height(lines)), 1.2);
     let mut line_y = y + PAD;
     for line in lines {
         let mut t = Text::new(line.text.clone())

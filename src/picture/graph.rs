@@ -13,7 +13,7 @@
 //! One record's own picture (one step from it) is an ego picture instead ([`super::ego`]).
 
 use super::draw::{self, document, fit, num, wrap};
-use super::{colours, ego, relation_colour};
+use super::{colours, ego, record_frame, relation_colour};
 use crate::markup::shown;
 use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::{Edge, Relation};
@@ -597,25 +597,9 @@ fn record_box(
     y: f64,
     focus: Option<EntityRef>,
 ) -> Group {
-    let (fill, stroke) = colours(r.kind);
-    let mut g = Group::new()
-        .set("class", format!("node {}", r.kind.name()))
-        .add(Title::new(format!(
-            "{} ({})",
-            shown(base.label(r)),
-            r.kind.name()
-        )))
-        .add(
-            Rectangle::new()
-                .set("x", num(x))
-                .set("y", num(y))
-                .set("width", num(slot.w))
-                .set("height", num(slot.h))
-                .set("rx", if r.kind == Kind::Actor { 12 } else { 3 })
-                .set("fill", fill)
-                .set("stroke", stroke)
-                .set("stroke-width", if Some(r) == focus { 3.0 } else { 1.0 }),
-        );
+    let stroke = if Some(r) == focus { 3.0 } else { 1.0 };
+    let mut g = record_frame(base, r, (x, y, slot.w, slot.h), stroke)
+        .set("class", format!("node {}", r.kind.name()));
     let mut line_y = y + PAD;
     for (text, size) in &slot.lines {
         g = g.add(
@@ -853,15 +837,21 @@ fn inversions(v: &mut [usize]) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_same_graph_gives_the_same_picture() {
+    /// The built-in base, its edges, and every record `kz graph` draws.
+    fn whole() -> (Base, Vec<Edge>, BTreeSet<EntityRef>) {
         let base = crate::open::check_files(crate::load::builtin_files(), Vec::new()).unwrap();
         let all = crate::query::relations::edges(&base);
-        let edges: Vec<&Edge> = all.iter().collect();
-        let nodes: BTreeSet<EntityRef> = base
+        let nodes = base
             .all()
             .filter(|r| crate::query::relations::drawn(r.kind))
             .collect();
+        (base, all, nodes)
+    }
+
+    #[test]
+    fn the_same_graph_gives_the_same_picture() {
+        let (base, all, nodes) = whole();
+        let edges: Vec<&Edge> = all.iter().collect();
         let first = svg(&base, &nodes, &edges, None, true);
         for _ in 0..5 {
             assert_eq!(svg(&base, &nodes, &edges, None, true), first);
@@ -870,13 +860,8 @@ mod tests {
 
     #[test]
     fn sweeping_cuts_crossings() {
-        let base = crate::open::check_files(crate::load::builtin_files(), Vec::new()).unwrap();
-        let all = crate::query::relations::edges(&base);
+        let (base, all, nodes) = whole();
         let edges: Vec<&Edge> = all.iter().collect();
-        let nodes: BTreeSet<EntityRef> = base
-            .all()
-            .filter(|r| crate::query::relations::drawn(r.kind))
-            .collect();
         let rough = Layered::new(&base, &nodes, &edges, false).crossings();
         let tidy = Layered::new(&base, &nodes, &edges, true).crossings();
         let mut plain = Layered::build(&base, &nodes, &edges, 0, 0);

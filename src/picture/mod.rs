@@ -13,8 +13,11 @@ pub mod graph;
 pub mod text;
 pub mod timeline;
 
-use crate::model::{EntityRef, Kind};
+use crate::markup::shown;
+use crate::model::{Base, EntityRef, Kind};
 use crate::query::relations::Relation;
+use draw::num;
+use svg::node::element::{Group, Rectangle, Title};
 
 /// Where a picture's marks link to: a relative URL for a record, or none in a picture that
 /// stands alone.
@@ -47,4 +50,32 @@ pub fn relation_colour(r: Relation) -> (&'static str, Option<&'static str>) {
         0 => (colour, None),
         _ => (colour, Some("6,3")),
     }
+}
+
+/// A record's box, labels to be added: a rectangle at `(x, y)`, `w` × `h`, filled and outlined
+/// by kind (a person's rounded), that says the record's name and kind when pointed at.
+fn record_frame(
+    base: &Base,
+    r: EntityRef,
+    (x, y, w, h): (f64, f64, f64, f64),
+    stroke: f64,
+) -> Group {
+    let (fill, line) = colours(r.kind);
+    Group::new()
+        .add(Title::new(format!(
+            "{} ({})",
+            shown(base.label(r)),
+            r.kind.name()
+        )))
+        .add(
+            Rectangle::new()
+                .set("x", num(x))
+                .set("y", num(y))
+                .set("width", num(w))
+                .set("height", num(h))
+                .set("rx", if r.kind == Kind::Actor { 12 } else { 3 })
+                .set("fill", fill)
+                .set("stroke", line)
+                .set("stroke-width", stroke),
+        )
 }
