@@ -6,8 +6,8 @@
 //! the relation's colour, with an arrowhead at the record each relation points to. The name of a
 //! relation is written once, as its group's heading, so no two labels meet. A group of more than
 //! [`SHOWN`] + 1 records shows its first [`SHOWN`] and a box saying how many more, linked to where
-//! they are listed. Groups fill the left column, then the right, in a fixed order of relations,
-//! split where the two columns come out closest in height.
+//! they are listed. Groups come in a fixed order of relations and are split between the left
+//! and the right column so that the columns come out as close in height as can be.
 //!
 //! Relations among the records around the middle are left out (the picture would be the poster
 //! it replaces); a note says how many. `kz graph ID --depth 2` draws them.
@@ -20,7 +20,7 @@ use crate::query::relations::{Edge, Relation};
 use crate::text::shorten;
 use svg::node::element::{Anchor, Group, Path, Polygon, Rectangle, Text, Title};
 
-/// The widest an ego picture is drawn.
+/// The widest an ego picture may be: it fits a page at a font size a person reads.
 pub const MAX_WIDTH: f64 = 1_200.0;
 
 /// How many records a group draws before it counts the rest.
@@ -46,6 +46,9 @@ const BOX_GAP: f64 = 8.0;
 const GROUP_GAP: f64 = 18.0;
 /// Up to this many groups, every way of splitting them between the columns is tried.
 const SPLIT_ALL: usize = 14;
+/// How wide every ego picture is drawn.
+const WIDTH: f64 = 2.0 * MARGIN + 2.0 * BOX_W + FOCUS_W + 2.0 * GAP;
+const _: () = assert!(WIDTH <= MAX_WIDTH);
 
 /// Where the marks of an ego picture link to.
 #[derive(Clone, Copy, Default)]
@@ -312,7 +315,7 @@ pub fn svg(base: &Base, focus: EntityRef, edges: &[&Edge], links: &Links) -> Str
     let left = column(base, &left_refs);
     let right = column(base, &right_refs);
 
-    let width = 2.0 * MARGIN + 2.0 * BOX_W + FOCUS_W + 2.0 * GAP;
+    let width = WIDTH;
     let left_x = MARGIN;
     let focus_x = MARGIN + BOX_W + GAP;
     let right_x = focus_x + FOCUS_W + GAP;

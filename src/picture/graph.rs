@@ -4,8 +4,8 @@
 //! The layout is the layered one Graphviz's `dot` uses, done plainly: cycles broken by turning
 //! back edges round, each record put in the layer after everything pointing at it (records that
 //! only point onwards pulled up to just before their nearest target), long edges led through
-//! the layers between, the order within each layer swept by barycentres to cut crossings (the
-//! order with fewest crossings found is kept), and the records of each layer placed level with
+//! the layers between, the order within each layer swept by barycentres and neighbours swapped
+//! to cut crossings (the order with fewest crossings found is kept), and the records of each layer placed level with
 //! their neighbours as far as their order allows. Edges are coloured by their kind of relation,
 //! which a legend names, and say the whole relation when pointed at; records are boxes coloured
 //! by kind, as in `kz graph --to dot`. Records related to nothing drawn are set out at the foot.
@@ -50,14 +50,21 @@ pub fn svg(
     focus: Option<EntityRef>,
     tidy: bool,
 ) -> String {
+    let one_step = |f: EntityRef| -> BTreeSet<EntityRef> {
+        let mut near: BTreeSet<EntityRef> = edges
+            .iter()
+            .filter_map(|e| match (e.from == f, e.to == f) {
+                (true, false) => Some(e.to),
+                (false, true) => Some(e.from),
+                _ => None,
+            })
+            .collect();
+        near.insert(f);
+        near
+    };
     if let Some(f) = focus
         && nodes.contains(&f)
-        && nodes.iter().all(|&r| {
-            r == f
-                || edges
-                    .iter()
-                    .any(|e| (e.from == f && e.to == r) || (e.to == f && e.from == r))
-        })
+        && nodes.is_subset(&one_step(f))
     {
         return ego::svg(base, f, edges, &ego::Links::default());
     }
