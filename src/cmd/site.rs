@@ -5,8 +5,7 @@ use crate::Error;
 use crate::load;
 use crate::model::{Base, EntityRef};
 use crate::picture;
-use crate::picture::graph::TIDY_EDGES;
-use crate::query::relations::{Adjacency, edges};
+use crate::query::relations::{Adjacency, Relation, edges};
 use crate::query::timeline;
 use crate::site;
 use crate::text::plural;
@@ -72,15 +71,22 @@ impl Run for Args {
         );
         let all = edges(base);
         let adjacency = Adjacency::new(&all);
-        // Thousands of pictures are drawn quickly rather than tidily.
-        let tidy = all.len() <= 2 * TIDY_EDGES;
+        // Links from a picture work both on the page that shows it and opened alone from
+        // `graphs/`: both folders sit side by side.
+        let record = |r: EntityRef| Some(format!("../records/{}", site::href(base, r)));
+        let more = |r: EntityRef, relation: Relation, outward: bool| {
+            let section = site::section_listing(relation, outward)
+                .map(|s| format!("#{s}"))
+                .unwrap_or_default();
+            Some(format!("../records/{}{section}", site::href(base, r)))
+        };
+        let links = picture::ego::Links {
+            record: Some(&record),
+            more: Some(&more),
+        };
         let graph = |r: EntityRef| {
-            let nodes = adjacency.neighbourhood(&[r], 1);
-            (nodes.len() > 1 && nodes.len() <= site::MAX_GRAPH_NODES)
-                .then(|| {
-                    picture::graph::svg(base, &nodes, &adjacency.among(&nodes), Some(r), tidy)
-                })
-                .and_then(Result::ok)
+            let touching = adjacency.touching(r);
+            (!touching.is_empty()).then(|| picture::ego::svg(base, r, &touching, &links))
         };
         let inputs = site::Inputs {
             timeline,

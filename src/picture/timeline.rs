@@ -1,8 +1,13 @@
 //! The timeline picture: the entries of `kz timeline` on a time axis, each as exact as its date.
 //!
 //! A day is a dot; a month, year or decade is a pale span with end ticks; an interval is a solid
-//! bar; an uncertain or approximate date has a dashed outline and says so in its label. Labels
-//! never collide: each mark and its label take a lane, first fit in order of start.
+//! bar; an uncertain or approximate date has a dashed outline and says so in its label.
+//!
+//! Rows run in date order, the order of `kz timeline`, top to bottom, as a chronology is read.
+//! A fact shares the row of the one before it only when it fits after it, so the picture read
+//! row by row, left to right, is still the chronology. A label goes right of its mark, or left
+//! where the right has no room, and wraps (up to [`LABEL_LINES`] lines) rather than run off the
+//! picture; the picture is never wider than [`MAX_WIDTH`] unless a label needs it.
 //!
 //! The axis is piecewise: every date's start and end is a break, each stretch between breaks gets
 //! a width that grows with the logarithm of its length, and a stretch that no date covers is cut
@@ -11,10 +16,10 @@
 //! counts per kind of fact instead of one labelled mark each.
 
 use super::Linker;
+use super::draw::{self, fit, num, wrap_even};
 use crate::date::{Date, Precision};
 use crate::markup::shown;
 use crate::query::timeline::{Entry, What};
-use crate::text::shorten;
 use std::collections::BTreeMap;
 use svg::Document;
 use svg::node::element::{Anchor, Circle, Group, Line, Rectangle, Text, Title};
@@ -36,14 +41,26 @@ impl Default for Options<'_> {
     }
 }
 
+/// The widest a timeline is drawn, unless a label needs more.
+pub const MAX_WIDTH: f64 = 1_100.0;
+/// The most lines a label wraps to; past them it is cut, and its tooltip has it whole.
+pub const LABEL_LINES: usize = 3;
+
 const LANE: f64 = 20.0;
 const MARGIN: f64 = 16.0;
 const AXIS_Y: f64 = 58.0;
 const FIRST_LANE: f64 = 86.0;
-const CHAR_W: f64 = 6.3;
-const LABEL_CHARS: usize = 72;
+/// The labels' font size, and the height of each line of a label.
+const SIZE: f64 = 12.0;
+const LINE_H: f64 = 15.0;
+/// The most character widths on a line of a label, and the fewest a label is wrapped to.
+const LABEL_CHARS: usize = 96;
+const MIN_CHARS: usize = 24;
+/// Between a mark and its label, and between two facts on one row.
+const LABEL_GAP: f64 = 6.0;
+const ROW_GAP: f64 = 14.0;
 const GAP_W: f64 = 26.0;
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif";
+const SMALL: f64 = 10.0;
 
 /// The colour a kind of fact is drawn in.
 fn colour(what: What) -> &'static str {
@@ -123,6 +140,16 @@ impl Scale {
     fn last(&self) -> f64 {
         self.xs.last().copied().unwrap_or(MARGIN)
     }
+
+    /// Squeezes the axis, evenly, to end at `right` at the furthest.
+    fn squeeze(&mut self, left: f64, right: f64) {
+        let width = self.last() - left;
+        if width > right - left && width > 0.0 {
+            for x in &mut self.xs {
+                *x = left + (*x - left) * (right - left) / width;
+            }
+        }
+    }
 }
 
 /// One entry placed on the axis.
@@ -130,10 +157,32 @@ struct Mark<'e, 'b> {
     entry: &'e Entry<'b>,
     x0: f64,
     x1: f64,
-    lane: usize,
-    label: String,
-    /// Whether the label is drawn left of the mark (near the end of the axis).
+    /// The top of its row.
+    y: f64,
+    lines: Vec<String>,
+    /// Whether the label is drawn left of the mark (where the right has no room).
     left: bool,
+}
+
+impl Mark<'_, '_> {
+    fn label_width(&self) -> f64 {
+        self.lines
+            .iter()
+            .map(|l| draw::width(l, SIZE))
+            .fold(0.0, f64::max)
+    }
+
+    /// Where the mark and its label begin and end.
+    fn extent(&self) -> (f64, f64) {
+        match self.left {
+            true => (self.x0 - LABEL_GAP - self.label_width(), self.x1),
+            false => (self.x0, self.x1 + LABEL_GAP + self.label_width()),
+        }
+    }
+
+    fn height(&self) -> f64 {
+        (self.lines.len() as f64 * LINE_H + 5.0).max(LANE)
+    }
 }
 
 /// Draws the entries (in the order `kz timeline` lists them) as an SVG document.
@@ -158,89 +207,81 @@ pub fn svg(entries: &[Entry], opts: &Options) -> String {
     if entries.len() > opts.max_marks {
         return density(entries, &spans);
     }
-    let scale = Scale::new(&spans, MARGIN + 4.0);
+    let left = MARGIN + 4.0;
+    let mut scale = Scale::new(&spans, left);
+    scale.squeeze(left, MAX_WIDTH - MARGIN - 40.0);
+    let limit = MAX_WIDTH - MARGIN;
     let mut marks: Vec<Mark> = entries
         .iter()
         .zip(&spans)
         .map(|(entry, &(a, b))| {
-            let label = shorten(
-                &shown(&format!("{} · {}", entry.date.human(), entry.summary)),
-                LABEL_CHARS,
-            );
+            let x0 = scale.x(a);
+            let x1 = scale.x(b).max(x0 + 3.0);
+            let (lines, left) = label(entry, x0, x1, limit);
             Mark {
                 entry,
-                x0: scale.x(a),
-                x1: scale.x(b).max(scale.x(a) + 3.0),
-                lane: 0,
-                label,
-                left: false,
+                x0,
+                x1,
+                y: 0.0,
+                lines,
+                left,
             }
         })
         .collect();
-    // A label that would run past the end of the axis goes left of its mark, if it fits there.
-    let axis_end = scale.last();
-    for m in &mut marks {
-        let width = m.label.chars().count() as f64 * CHAR_W;
-        m.left = m.x1 + 6.0 + width > axis_end + 40.0 && m.x0 - 6.0 - width >= MARGIN;
-    }
-    let lanes = assign_lanes(&mut marks);
+    let bottom = rows(&mut marks);
     let right = marks
         .iter()
-        .map(|m| label_end(m))
-        .fold(scale.last(), f64::max)
+        .map(|m| m.extent().1)
+        .fold(scale.last() + 30.0, f64::max)
+        .max(legend_width(entries))
         + MARGIN;
-    let height = FIRST_LANE + lanes as f64 * LANE + 70.0;
+    let height = bottom + 70.0;
     let mut doc = frame(right, height, entries.len());
-    doc = doc.add(axis(&scale, height - 70.0));
+    doc = doc.add(axis(&scale, bottom, right));
     for m in &marks {
         doc = doc.add(mark(m, opts));
     }
-    doc.add(legend(entries, height - 52.0)).to_string()
+    draw::finish(doc.add(legend(entries, height - 52.0)))
 }
 
-/// How wide a mark's label is drawn.
-fn label_width(m: &Mark) -> f64 {
-    m.label.chars().count() as f64 * CHAR_W
-}
-
-/// Where a mark and its label end on the right.
-fn label_end(m: &Mark) -> f64 {
-    if m.left {
-        m.x1
+/// A fact's label, wrapped to the room on the side it goes: right of the mark where it fits on
+/// one line, else left where it fits there, else on the roomier side, wrapped.
+fn label(entry: &Entry, x0: f64, x1: f64, limit: f64) -> (Vec<String>, bool) {
+    let text = shown(&format!("{} · {}", entry.date.human(), entry.summary));
+    let right_room = limit - (x1 + LABEL_GAP);
+    let left_room = x0 - LABEL_GAP - MARGIN;
+    let chars = |room: f64| fit(room, SIZE).clamp(MIN_CHARS, LABEL_CHARS);
+    let whole = draw::units(&text);
+    let left = if whole <= LABEL_CHARS && draw::width(&text, SIZE) <= right_room {
+        false
+    } else if whole <= LABEL_CHARS && draw::width(&text, SIZE) <= left_room {
+        true
     } else {
-        m.x1 + 6.0 + label_width(m)
-    }
+        // The roomier side; the left only if a line of the fewest characters fits there.
+        left_room > right_room && left_room >= draw::width(&"x".repeat(MIN_CHARS), SIZE)
+    };
+    let room = if left { left_room } else { right_room };
+    (wrap_even(&text, chars(room), LABEL_LINES), left)
 }
 
-/// Where a mark and its label begin on the left.
-fn label_start(m: &Mark) -> f64 {
-    if m.left {
-        m.x0 - 6.0 - label_width(m)
-    } else {
-        m.x0
-    }
-}
-
-/// Gives each mark the first lane free at its start, in order of start; returns how many lanes.
-fn assign_lanes(marks: &mut [Mark]) -> usize {
-    let mut order: Vec<usize> = (0..marks.len()).collect();
-    order.sort_by(|&a, &b| label_start(&marks[a]).total_cmp(&label_start(&marks[b])));
-    let mut ends: Vec<f64> = Vec::new();
-    for i in order {
-        let start = label_start(&marks[i]);
-        let end = label_end(&marks[i]) + 10.0;
-        match ends.iter().position(|&e| e <= start) {
-            Some(lane) => {
-                ends[lane] = end;
-                marks[i].lane = lane;
-            }
-            None => {
-                marks[i].lane = ends.len();
-                ends.push(end);
-            }
+/// Sets each mark's row, top to bottom in the order given: a mark shares the row of the one
+/// before when it begins after that one's label ends, else opens the next row. Returns the
+/// bottom of the last row.
+fn rows(marks: &mut [Mark]) -> f64 {
+    let mut top = FIRST_LANE - LANE / 2.0;
+    let mut row_h = 0.0;
+    let mut row_end = f64::INFINITY;
+    for m in marks.iter_mut() {
+        let (start, end) = m.extent();
+        if start < row_end + ROW_GAP {
+            top += row_h;
+            row_h = 0.0;
         }
+        m.y = top;
+        row_h = f64::max(row_h, m.height());
+        row_end = end;
     }
-    ends.len()
+    top + row_h
 }
 
 /// The document, its white ground, and its accessible title, also drawn as its heading.
@@ -249,35 +290,23 @@ fn frame(width: f64, height: f64, n: usize) -> Document {
         "Timeline of {n} dated fact{}",
         if n == 1 { "" } else { "s" }
     );
-    Document::new()
-        .set("viewBox", (0, 0, width.ceil() as i64, height.ceil() as i64))
-        .set("width", width.ceil() as i64)
-        .set("height", height.ceil() as i64)
-        .set("role", "img")
-        .set("font-family", FONT)
-        .set("font-size", 11)
-        .add(Title::new(about.clone()))
-        .add(
-            Rectangle::new()
-                .set("width", "100%")
-                .set("height", "100%")
-                .set("fill", "#ffffff"),
-        )
-        .add(
-            Text::new(about)
-                .set("x", MARGIN)
-                .set("y", 24)
-                .set("font-size", 15)
-                .set("font-weight", "bold")
-                .set("fill", "#111827"),
-        )
+    let width = width.max(MARGIN * 2.0 + draw::width(&about, 15.0 * 1.1));
+    draw::document(width, height, &about, SIZE).add(
+        Text::new(about)
+            .set("x", MARGIN)
+            .set("y", 24)
+            .set("font-size", 15)
+            .set("font-weight", "bold")
+            .set("fill", "#111827"),
+    )
 }
 
 /// The axis line, a tick and a label at each break (labels that would collide are left out),
 /// the cut gaps, and a faint guide down through the lanes.
-fn axis(scale: &Scale, bottom: f64) -> Group {
+fn axis(scale: &Scale, bottom: f64, width: f64) -> Group {
     let mut g = Group::new().set("class", "axis");
     let mut last_label_end = f64::MIN;
+    let mut last_year = None;
     for (i, (&day, &x)) in scale.breaks.iter().zip(&scale.xs).enumerate() {
         if let Some(&next_x) = scale.xs.get(i + 1) {
             let mut line = Line::new()
@@ -301,36 +330,50 @@ fn axis(scale: &Scale, bottom: f64) -> Group {
                 .set("stroke", "#e5e7eb")
                 .set("stroke-width", 1),
         );
-        let label = tick_label(day);
-        let width = label.chars().count() as f64 * CHAR_W * 0.9;
-        if x - width / 2.0 > last_label_end + 4.0 {
+        let label = tick_label(day, last_year);
+        let label_w = draw::width(&label, SMALL);
+        // Centred on its tick, but kept inside the picture.
+        let centre = x.min(width - label_w / 2.0 - 2.0).max(label_w / 2.0 + 2.0);
+        if centre - label_w / 2.0 > last_label_end + 4.0 {
+            last_year = year(day);
             g = g.add(
                 Text::new(label)
-                    .set("x", x)
+                    .set("x", num(centre))
                     .set("y", AXIS_Y - 8.0)
                     .set("text-anchor", "middle")
-                    .set("font-size", 10)
+                    .set("font-size", SMALL)
                     .set("fill", "#374151"),
             );
-            last_label_end = x + width / 2.0;
+            last_label_end = centre + label_w / 2.0;
         }
     }
     g
 }
 
-/// A break's label: a year for 1 January, a month for the first of a month, else a day.
-fn tick_label(day: i64) -> String {
-    use chrono::{Datelike, NaiveDate};
-    let Some(d) = i32::try_from(day)
+/// The date of a day (in days of the common era).
+fn date_of(day: i64) -> Option<chrono::NaiveDate> {
+    i32::try_from(day)
         .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-    else {
+        .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+}
+
+fn year(day: i64) -> Option<i32> {
+    use chrono::Datelike;
+    date_of(day).map(|d| d.year())
+}
+
+/// A break's label: a year for 1 January, a month for the first of a month, else a day, with
+/// its year unless the label before it (`last`) was in the same year.
+fn tick_label(day: i64, last: Option<i32>) -> String {
+    use chrono::Datelike;
+    let Some(d) = date_of(day) else {
         return String::new();
     };
     match (d.month(), d.day()) {
         (1, 1) => d.format("%Y").to_string(),
         (_, 1) => d.format("%b %Y").to_string(),
-        _ => d.format("%-d %b").to_string(),
+        _ if last == Some(d.year()) => d.format("%-d %b").to_string(),
+        _ => d.format("%-d %b %Y").to_string(),
     }
 }
 
@@ -338,7 +381,7 @@ fn tick_label(day: i64) -> String {
 fn mark(m: &Mark, opts: &Options) -> Group {
     let e = m.entry;
     let c = colour(e.what);
-    let y = FIRST_LANE + m.lane as f64 * LANE;
+    let y = m.y + LANE / 2.0;
     let doubtful = e.date.is_uncertain() || e.date.is_approximate();
     let interval = e.date.as_str().contains('/');
     let point = !interval && e.date.precision() == Precision::Day;
@@ -393,17 +436,20 @@ fn mark(m: &Mark, opts: &Options) -> Group {
         e.summary
     ));
     let (x, anchor) = if m.left {
-        (m.x0 - 6.0, "end")
+        (m.x0 - LABEL_GAP, "end")
     } else {
-        (m.x1 + 6.0, "start")
+        (m.x1 + LABEL_GAP, "start")
     };
-    let body = shape.add(Title::new(full)).add(
-        Text::new(m.label.clone())
-            .set("x", x)
-            .set("y", y + 4.0)
-            .set("text-anchor", anchor)
-            .set("fill", "#111827"),
-    );
+    let mut body = shape.add(Title::new(full));
+    for (i, line) in m.lines.iter().enumerate() {
+        body = body.add(
+            Text::new(line.clone())
+                .set("x", num(x))
+                .set("y", num(y + 4.0 + i as f64 * LINE_H))
+                .set("text-anchor", anchor)
+                .set("fill", "#111827"),
+        );
+    }
     let href = opts.link.and_then(|link| link(e.record));
     let g = Group::new().set("class", format!("mark {}", e.what.name().replace(' ', "-")));
     match href {
@@ -412,21 +458,45 @@ fn mark(m: &Mark, opts: &Options) -> Group {
     }
 }
 
-/// The colours of the kinds of fact drawn, what each shape means, and how the axis is spaced.
-fn legend(entries: &[Entry], y: f64) -> Group {
-    let mut g = Group::new().set("class", "legend").set("font-size", 10);
-    let mut x = MARGIN;
-    let mut seen: Vec<&str> = Vec::new();
+/// What the legend says each shape means, and how the axis is spaced.
+const SHAPES: &str = "dot: a day · pale span: a month, year or decade · bar: an interval · dashed: uncertain or \
+     approximate";
+const SCALE: &str = "The axis is not to scale: long stretches are compressed, and dotted \
+                     stretches hold no dated fact.";
+
+/// The kinds of fact drawn, each once (a role's start and end as one), with their names.
+fn kinds_drawn(entries: &[Entry]) -> Vec<(What, &'static str)> {
+    let mut seen: Vec<(What, &'static str)> = Vec::new();
     for e in entries {
         let name = match e.what {
             What::RoleStart | What::RoleEnd => "role",
             What::MembershipStart | What::MembershipEnd => "membership",
             other => other.name(),
         };
-        if seen.contains(&name) {
-            continue;
+        if !seen.iter().any(|&(_, n)| n == name) {
+            seen.push((e.what, name));
         }
-        seen.push(name);
+    }
+    seen
+}
+
+/// How wide the legend is drawn.
+fn legend_width(entries: &[Entry]) -> f64 {
+    let swatches: f64 = kinds_drawn(entries)
+        .iter()
+        .map(|(_, name)| 24.0 + draw::width(name, SMALL))
+        .sum();
+    MARGIN
+        + swatches
+            .max(draw::width(SHAPES, SMALL))
+            .max(draw::width(SCALE, SMALL))
+}
+
+/// The colours of the kinds of fact drawn, what each shape means, and how the axis is spaced.
+fn legend(entries: &[Entry], y: f64) -> Group {
+    let mut g = Group::new().set("class", "legend").set("font-size", SMALL);
+    let mut x = MARGIN;
+    for (what, name) in kinds_drawn(entries) {
         g = g
             .add(
                 Rectangle::new()
@@ -434,7 +504,7 @@ fn legend(entries: &[Entry], y: f64) -> Group {
                     .set("y", y - 8.0)
                     .set("width", 10)
                     .set("height", 10)
-                    .set("fill", colour(e.what)),
+                    .set("fill", colour(what)),
             )
             .add(
                 Text::new(name)
@@ -442,38 +512,32 @@ fn legend(entries: &[Entry], y: f64) -> Group {
                     .set("y", y + 1.0)
                     .set("fill", "#374151"),
             );
-        x += 24.0 + name.len() as f64 * CHAR_W;
+        x += 24.0 + draw::width(name, SMALL);
     }
     g.add(
-        Text::new(
-            "dot: a day · pale span: a month, year or decade · bar: an interval · dashed: \
-             uncertain or approximate",
-        )
-        .set("x", MARGIN)
-        .set("y", y + 18.0)
-        .set("fill", "#4b5563"),
+        Text::new(SHAPES)
+            .set("x", MARGIN)
+            .set("y", y + 18.0)
+            .set("fill", "#4b5563"),
     )
     .add(
-        Text::new(
-            "The axis is not to scale: long stretches are compressed, and dotted stretches \
-             hold no dated fact.",
-        )
-        .set("x", MARGIN)
-        .set("y", y + 34.0)
-        .set("fill", "#4b5563"),
+        Text::new(SCALE)
+            .set("x", MARGIN)
+            .set("y", y + 34.0)
+            .set("fill", "#4b5563"),
     )
 }
 
 /// A picture for no entries at all.
 fn empty() -> String {
-    frame(420.0, 70.0, 0)
-        .add(
+    draw::finish(
+        frame(420.0, 70.0, 0).add(
             Text::new("No dated facts.")
                 .set("x", MARGIN)
                 .set("y", 52)
                 .set("fill", "#4b5563"),
-        )
-        .to_string()
+        ),
+    )
 }
 
 /// How wide the axis of a summary picture may be.
@@ -500,12 +564,7 @@ fn density(entries: &[Entry], spans: &[(i64, i64)]) -> String {
         .map(|(a, b)| (a, month_start(b)))
         .collect();
     let mut scale = Scale::new(&months, left);
-    let width = scale.last() - left;
-    if width > DENSITY_WIDTH {
-        for x in &mut scale.xs {
-            *x = left + (*x - left) * DENSITY_WIDTH / width;
-        }
-    }
+    scale.squeeze(left, left + DENSITY_WIDTH);
     let spans = &months;
     let mut rows: Vec<What> = entries.iter().map(|e| e.what).collect();
     rows.sort();
@@ -520,9 +579,14 @@ fn density(entries: &[Entry], spans: &[(i64, i64)]) -> String {
         slot.2 = e.date;
     }
     let most = buckets.values().map(|b| b.0).max().unwrap_or(1) as f64;
-    let right = scale.last() + 40.0;
+    let note = format!(
+        "{} dated facts are too many to label one by one: the shading shows how many start in \
+         each stretch of time. The axis is not to scale.",
+        entries.len()
+    );
+    let right = (scale.last() + 40.0).max(2.0 * MARGIN + draw::width(&note, SMALL));
     let height = FIRST_LANE + rows.len() as f64 * LANE * 1.5 + 70.0;
-    let mut doc = frame(right, height, entries.len()).add(axis(&scale, height - 70.0));
+    let mut doc = frame(right, height, entries.len()).add(axis(&scale, height - 70.0, right));
     for (r, what) in rows.iter().enumerate() {
         doc = doc.add(
             Text::new(what.name())
@@ -560,18 +624,15 @@ fn density(entries: &[Entry], spans: &[(i64, i64)]) -> String {
                 .add(Title::new(shown(&tip))),
         );
     }
-    let note = format!(
-        "{} dated facts are too many to label one by one: the shading shows how many start in \
-         each stretch of time. The axis is not to scale.",
-        entries.len()
-    );
-    doc.add(
-        Text::new(note)
-            .set("x", MARGIN)
-            .set("y", height - 30.0)
-            .set("fill", "#4b5563"),
+    draw::finish(
+        doc.add(
+            Text::new(note)
+                .set("x", MARGIN)
+                .set("y", height - 30.0)
+                .set("font-size", SMALL)
+                .set("fill", "#4b5563"),
+        ),
     )
-    .to_string()
 }
 
 #[cfg(test)]
@@ -596,11 +657,13 @@ mod tests {
         use chrono::{Datelike, NaiveDate};
         let day = |y, m, d| i64::from(NaiveDate::from_ymd_opt(y, m, d).unwrap().num_days_from_ce());
         let cases = [
-            (day(1992, 1, 1), "1992"),
-            (day(2022, 1, 1), "2022"),
-            (day(2022, 2, 1), "Feb 2022"),
-            (day(2022, 1, 5), "5 Jan"),
+            ((day(1992, 1, 1), None), "1992"),
+            ((day(2022, 1, 1), Some(2021)), "2022"),
+            ((day(2022, 2, 1), Some(2022)), "Feb 2022"),
+            ((day(2022, 1, 5), Some(2022)), "5 Jan"),
+            ((day(2022, 1, 5), Some(2021)), "5 Jan 2022"),
+            ((day(2022, 1, 5), None), "5 Jan 2022"),
         ];
-        crate::testing::table(&cases, tick_label);
+        crate::testing::table(&cases, |(d, last)| tick_label(d, last));
     }
 }

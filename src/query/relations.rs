@@ -136,12 +136,74 @@ pub fn touches_event(base: &Base, e: u32, scope: &BTreeSet<EntityRef>) -> bool {
         .any(|x| scope.contains(x))
 }
 
-/// One relation between two records: from, to, and what it is.
+/// One relation between two records: from, to, what it says, and what kind of relation it is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Edge {
     pub from: EntityRef,
     pub to: EntityRef,
+    /// What DOT and Mermaid write on the edge: the field's relation, a role's title, or
+    /// `spoke about (3)`.
     pub label: String,
+    pub relation: Relation,
+}
+
+/// The kind of relation an edge is, which pictures group and colour edges by: a reference
+/// field's (named by its table line), a role, or quotes (with how many).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    Field(&'static str),
+    Role,
+    Spoke(usize),
+}
+
+impl Relation {
+    /// What the relation is called, the same for every edge of its kind: `took part in`,
+    /// `role in`, `spoke about`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Field(label) => label,
+            Relation::Role => "role in",
+            Relation::Spoke(_) => "spoke about",
+        }
+    }
+
+    /// The kind of relation without its count, to group edges by.
+    pub fn kind(self) -> Relation {
+        match self {
+            Relation::Spoke(_) => Relation::Spoke(0),
+            other => other,
+        }
+    }
+
+    /// Where the kind of relation is in [`Relation::all`], so pictures give each kind the same
+    /// place and colour everywhere.
+    pub fn slot(self) -> usize {
+        let kind = self.kind();
+        Relation::all()
+            .iter()
+            .position(|&r| r == kind)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Every kind of relation an edge can be, in a fixed order: roles, then each reference
+    /// field's in the order of the field tables, then quotes.
+    pub fn all() -> &'static [Relation] {
+        static ALL: std::sync::OnceLock<Vec<Relation>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let mut out = vec![Relation::Role];
+            for kind in Kind::ALL {
+                for info in crate::model::fields::infos(kind) {
+                    if let Some(edge) = info.edge
+                        && !out.contains(&Relation::Field(edge.label))
+                    {
+                        out.push(Relation::Field(edge.label));
+                    }
+                }
+            }
+            out.push(Relation::Spoke(0));
+            out
+        })
+    }
 }
 
 /// The kinds a relation picture draws: quotes are drawn as who spoke about whom, sources not at
@@ -160,9 +222,14 @@ pub fn drawn(kind: Kind) -> bool {
 /// are left out.
 pub fn edges(base: &Base) -> Vec<Edge> {
     let mut out = Vec::new();
-    let mut push = |from: EntityRef, to: EntityRef, label: String| {
+    let mut push = |from: EntityRef, to: EntityRef, label: String, relation: Relation| {
         if drawn(from.kind) && drawn(to.kind) {
-            out.push(Edge { from, to, label });
+            out.push(Edge {
+                from,
+                to,
+                label,
+                relation,
+            });
         }
     };
     for me in base.all().filter(|r| drawn(r.kind)) {
@@ -174,7 +241,7 @@ pub fn edges(base: &Base) -> Vec<Edge> {
             if let Value::Roles(roles) = value {
                 for role in roles {
                     for at in role.org.into_iter().chain(role.place) {
-                        push(me, at, role.title.to_string());
+                        push(me, at, role.title.to_string(), Relation::Role);
                     }
                 }
             }
@@ -185,9 +252,10 @@ pub fn edges(base: &Base) -> Vec<Edge> {
                     Item::Member(m) => m.member,
                     _ => continue,
                 };
+                let relation = Relation::Field(edge.label);
                 match edge.inward {
-                    true => push(other, me, edge.label.into()),
-                    false => push(me, other, edge.label.into()),
+                    true => push(other, me, edge.label.into(), relation),
+                    false => push(me, other, edge.label.into(), relation),
                 }
             }
         }
@@ -207,7 +275,7 @@ pub fn edges(base: &Base) -> Vec<Edge> {
         } else {
             format!("spoke about ({n})")
         };
-        push(from, to, label);
+        push(from, to, label, Relation::Spoke(n));
     }
     out.sort();
     out.dedup();
@@ -239,6 +307,11 @@ impl<'e> Adjacency<'e> {
             .into_iter()
             .flatten()
             .map(|&i| &self.edges[i])
+    }
+
+    /// The edges with `r` at either end, in the order of [`edges`].
+    pub fn touching(&self, r: EntityRef) -> Vec<&'e Edge> {
+        self.of(r).collect()
     }
 
     /// The records within `depth` steps of `start`, following edges either way.

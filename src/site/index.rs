@@ -91,8 +91,10 @@ pub fn page(base: &Base, cit: &Citations, inputs: &Inputs) -> String {
         "timeline",
         "Timeline",
         format!(
-            "<p class=\"muted\">Every dated fact, as <code>kz timeline</code> lists it. \
-             <a href=\"timeline.svg\">The picture alone</a>.</p>\n<div class=\"scroll\">\n{}\n</div>\n",
+            "<figure class=\"picture\">\n{}\n<figcaption class=\"muted\">Every dated fact, \
+             in the order <code>kz timeline</code> lists them, top to bottom. \
+             <a href=\"timeline.svg\">The picture alone, at full size</a>.</figcaption>\n\
+             </figure>\n",
             inputs.timeline
         ),
     ));

@@ -17,6 +17,7 @@ mod shared;
 mod source;
 
 pub use folder::{MARKER, Target};
+pub use record::section_listing;
 pub use shared::{Inputs, has_page, href, quote_anchor};
 
 use crate::markup::file_name;
@@ -26,9 +27,6 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::PathBuf;
-
-/// Past this many related records a page draws no relation picture: it would be unreadable.
-pub const MAX_GRAPH_NODES: usize = 40;
 
 /// What a build wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -76,7 +74,7 @@ pub fn write(base: &Base, target: &Target, inputs: &Inputs) -> io::Result<Writte
             }
             let html = match r.kind {
                 Kind::Source => source::page(base, r.idx, &citations, inputs),
-                _ => record::page(base, r, &citations, graph.is_some()),
+                _ => record::page(base, r, &citations, graph.as_deref()),
             };
             build.write(&format!("records/{name}.html"), html.as_bytes())?;
             Ok((1, usize::from(graph.is_some())))

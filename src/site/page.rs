@@ -111,11 +111,9 @@ mark:target { background: #fde047; outline: 2px solid #ca8a04; }
 .backlinks a { margin-left: .2rem; }
 article.text p { max-width: 42rem; }
 figure { margin: 1rem 0; }
-figure.graph { overflow-x: auto; border: 1px solid var(--line); }
-figure.graph img { display: block; max-width: none; }
-figure.graph figcaption { padding: .3rem .6rem; }
-.scroll { overflow-x: auto; border: 1px solid var(--line); }
-.scroll svg { display: block; }
+figure.picture { border: 1px solid var(--line); }
+figure.picture svg { display: block; max-width: 100%; height: auto; }
+figure.picture figcaption { padding: .3rem .6rem; border-top: 1px solid var(--line); }
 .counts { display: flex; flex-wrap: wrap; gap: .5rem; padding: 0; list-style: none; }
 .counts li { background: #f1f5f9; border-radius: .4rem; padding: .3rem .7rem; }
 .columns { columns: 16rem; }

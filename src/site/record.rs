@@ -9,13 +9,15 @@ use crate::markup::{escape, file_name};
 use crate::model::fields::{Item, Show, Value};
 use crate::model::view::{self, kind_label, main_text, quote_verb};
 use crate::model::{Base, EntityRef, Kind, provenance};
-use crate::query::relations;
+use crate::query::relations::{self, Relation};
 use crate::text::shorten;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> String {
+/// The page; `graph` is the record's relation picture, drawn into the page (so its links and
+/// tooltips work) and linked to alone at full size.
+pub fn page(base: &Base, r: EntityRef, cit: &Citations, graph: Option<&str>) -> String {
     let rel = relations::of(base, r);
     let mut body = String::new();
     let _ = write!(
@@ -27,15 +29,15 @@ pub fn page(base: &Base, r: EntityRef, cit: &Citations, has_graph: bool) -> Stri
     body.push_str(&lead(base, r));
     body.push_str(&fields(base, r, &[]));
     body.push_str(&own_evidence(base, r, cit));
-    if has_graph {
+    if let Some(svg) = graph {
         let _ = writeln!(
             body,
-            "<figure class=\"graph\"><img src=\"../graphs/{}.svg\" alt=\"Relations of {}\" \
-             loading=\"lazy\"><figcaption class=\"muted\">Relations of {} within one step \
-             (scroll sideways for the rest).</figcaption></figure>",
-            file_name(base.id(r)),
+            "<figure class=\"picture graph\" id=\"relations\">\n{svg}\n<figcaption \
+             class=\"muted\">What {} is related to, one step out, grouped by relation. \
+             <a href=\"../graphs/{}.svg\">The picture alone, at full size</a>.</figcaption>\n\
+             </figure>",
             escape(base.label(r)),
-            escape(base.label(r))
+            file_name(base.id(r)),
         );
     }
     body.push_str(&terms(base, r, &rel, cit));
@@ -76,6 +78,27 @@ fn lead(base: &Base, r: EntityRef) -> String {
             format!("<p class=\"lead\">{}{by}</p>\n", escape(t))
         })
         .collect()
+}
+
+/// The section of a record's page that lists the records a relation joins it to, for a
+/// relation picture's "N more" (`outward`: the relation points from the record to them).
+/// `None` where the page lists them in its fields, or not at all.
+pub fn section_listing(relation: Relation, outward: bool) -> Option<&'static str> {
+    Some(match (relation, outward) {
+        (Relation::Role, true) => "roles",
+        (Relation::Role, false) => "people",
+        (Relation::Spoke(_), true) => "quotes",
+        (Relation::Spoke(_), false) => "quoted-about",
+        (Relation::Field(label), outward) => match (label, outward) {
+            ("member of", true) => "member-of",
+            ("member of", false) => "members",
+            ("part of", false) => "places-within",
+            ("based in", false) => "based-here",
+            ("took part in", true) | ("in", false) => "events",
+            ("about", false) => "events-about",
+            _ => return None,
+        },
+    })
 }
 
 /// The roles and memberships a record states, each a fact with its evidence and sources.

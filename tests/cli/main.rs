@@ -19,6 +19,7 @@ mod hostile;
 mod inert;
 mod layers;
 mod picture_cost;
+mod pictures;
 mod pins;
 mod pipes;
 mod property;
