@@ -292,6 +292,8 @@ pub fn visit(chromium: &Path, site: &Path, shots: &Path) -> anyhow::Result<Value
     for (name, rel) in [
         ("index", "index.html"),
         ("serdyukov", "records/andrey-serdyukov.html"),
+        ("csto", "records/csto.html"),
+        ("article", "records/article.html"),
     ] {
         for width in [1280u32, 390] {
             let (page, _) = tab(&browser, &outside)?;
@@ -324,6 +326,12 @@ pub fn visit(chromium: &Path, site: &Path, shots: &Path) -> anyhow::Result<Value
             std::fs::write(&file, &png)?;
             let scroll_width = eval(&page, "document.documentElement.scrollWidth")?;
             let client_width = eval(&page, "document.documentElement.clientWidth")?;
+            let mut layout = serde_json::Map::new();
+            for (check, js) in LAYOUT {
+                let found = eval(&page, &format!("JSON.stringify({js})"))?;
+                let found: Value = serde_json::from_str(found.as_str().unwrap_or("null"))?;
+                layout.insert((*check).into(), found);
+            }
             page.close(false)?;
             let colours = colours(&counter, &png)?;
             screenshots.push(json!({
@@ -332,6 +340,7 @@ pub fn visit(chromium: &Path, site: &Path, shots: &Path) -> anyhow::Result<Value
                 "file": file,
                 "scrollWidth": scroll_width,
                 "clientWidth": client_width,
+                "layout": layout,
                 "image": colours,
             }));
         }
@@ -346,6 +355,37 @@ pub fn visit(chromium: &Path, site: &Path, shots: &Path) -> anyhow::Result<Value
         "ms": started.elapsed().as_millis() as u64,
     }))
 }
+
+/// What a reader would see wrong on a page, each as what it finds (an empty list is right):
+/// something wider than the window, a picture's label outside its picture, a record box's text
+/// outside its box, relation labels over each other, timeline marks out of date order, a
+/// picture wider than the page.
+const LAYOUT: [(&str, &str); 6] = [
+    (
+        "overflow",
+        "(() => { const w = document.documentElement.clientWidth; const out = []; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect(); if (r.width > 0 && r.right > w + 0.5 && window.getComputedStyle(e).position !== 'fixed') out.push(e.tagName + ' ends at ' + Math.round(r.right)); } return out.slice(0, 10); })()",
+    ),
+    (
+        "labels_outside_pictures",
+        "[...document.querySelectorAll('svg')].flatMap(svg => { const b = svg.getBoundingClientRect(); return [...svg.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect(); return r.width > 0 && (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5); }).map(t => t.textContent.trim()); })",
+    ),
+    (
+        "labels_outside_boxes",
+        "[...document.querySelectorAll('svg g.node, svg g.more, svg g.focus')].flatMap(g => { const rect = g.querySelector('rect'); if (!rect) return []; const r = rect.getBoundingClientRect(); return [...g.querySelectorAll('text')].filter(t => { const b = t.getBoundingClientRect(); return b.left < r.left - 0.5 || b.right > r.right + 0.5 || b.top < r.top - 0.5 || b.bottom > r.bottom + 0.5; }).map(t => t.textContent.trim()); })",
+    ),
+    (
+        "relation_labels_overlap",
+        "(() => { const ls = [...document.querySelectorAll('svg text.relation')].map(t => [t.textContent.trim(), t.getBoundingClientRect()]); const out = []; ls.forEach(([a, r], i) => ls.slice(i + 1).forEach(([b, q]) => { if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) out.push(a + ' / ' + b); })); return out; })()",
+    ),
+    (
+        "timeline_out_of_order",
+        "(() => { const ms = [...document.querySelectorAll('svg g.mark')].map(m => m.querySelector('circle, rect').getBoundingClientRect()); const out = []; ms.forEach((r, i) => { if (i > 0) { const p = ms[i - 1]; const py = p.top + p.height / 2, y = r.top + r.height / 2; if (y < py - 0.5 || (Math.abs(y - py) <= 0.5 && r.left <= p.left)) out.push('mark ' + i + ' is above or left of mark ' + (i - 1)); } }); return out; })()",
+    ),
+    (
+        "pictures_wider_than_the_page",
+        "[...document.querySelectorAll('figure.picture svg')].filter(s => s.getBoundingClientRect().width > document.documentElement.clientWidth).map(s => { const t = s.querySelector('title'); return t ? t.textContent : 'a picture'; })",
+    ),
+];
 
 /// A PNG's size and how many colours every seventh pixel holds, decoded by the browser.
 fn colours(counter: &Tab, png: &[u8]) -> anyhow::Result<Value> {

@@ -658,7 +658,8 @@ fn a_real_browser_loads_searches_and_screenshots_the_site() {
         "typing the alias Андрей Сердюков finds Serdyukov: {search}"
     );
     let shots_taken = r["screenshots"].as_array().unwrap();
-    assert_eq!(shots_taken.len(), 4);
+    // The index, a person, an organisation and a source, each at 1280 and 390 pixels.
+    assert_eq!(shots_taken.len(), 8);
     for s in shots_taken {
         assert!(
             s["image"]["colours"].as_u64().unwrap() > 20,
@@ -670,6 +671,15 @@ fn a_real_browser_loads_searches_and_screenshots_the_site() {
             s["scrollWidth"].as_u64() <= s["clientWidth"].as_u64(),
             "the page scrolls sideways: {s}"
         );
+        for (check, found) in s["layout"].as_object().unwrap() {
+            assert_eq!(
+                found,
+                &serde_json::json!([]),
+                "{check} on {} at {}: {found}",
+                s["name"],
+                s["width"]
+            );
+        }
     }
     // KZ_BLESS=1 refreshes the README's screenshot and timeline picture.
     if std::env::var_os("KZ_BLESS").is_some() {
