@@ -242,3 +242,61 @@ fn what_happened_by_a_date_is_not_shown_on_days_it_may_not_have() {
             .any(|e| e["id"] == "crimea-annexation")
     );
 }
+
+#[test]
+fn the_site_shows_every_source_of_a_record_and_no_path_of_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let facts = std::fs::canonicalize(fixture("strike")).unwrap();
+    Kz::new()
+        .args(["--facts", &facts.display().to_string(), "site"])
+        .args([site.display().to_string()])
+        .run()
+        .success();
+    let page = std::fs::read_to_string(site.join("records/strike-began.html")).unwrap();
+    // The value shown with the sources that state it, and the disputed one, marked.
+    assert!(
+        page.contains(
+            "(courier-0310, harbour-0309)</span> <span class=\"disputed\">disputed: also"
+        ),
+        "{page}"
+    );
+    // Each declaration's evidence, its source linking to the sentence that source gives.
+    for (source, evidence) in [
+        (
+            "courier-0308",
+            "Teachers in Port Avel walked out on Tuesday",
+        ),
+        ("courier-0310", "The strike began on Monday, March 4."),
+        (
+            "harbour-0309",
+            "The strike by Port Avel teachers began on Monday, March 4",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!(
+                "<blockquote class=\"evidence\">{evidence}</blockquote>"
+            )),
+            "{evidence}"
+        );
+        assert!(
+            page.contains(&format!("href=\"{source}.html#s-")),
+            "{source} links to a sentence"
+        );
+    }
+    assert!(page.contains("<span class=\"rank\">deprecated</span>"));
+    // No page says where the base sits on this machine.
+    let root = facts.display().to_string();
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_string();
+            assert!(
+                !text.contains(&root),
+                "{} names {root}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(page.contains("<code>courier-0308.yaml:"), "{page}");
+}
