@@ -300,3 +300,37 @@ fn the_site_shows_every_source_of_a_record_and_no_path_of_the_machine() {
     }
     assert!(page.contains("<code>courier-0308.yaml:"), "{page}");
 }
+
+#[test]
+fn why_shows_the_sentence_a_quote_without_evidence_is_found_in() {
+    let run = strike()
+        .args(["why", "velt-not-go-back", "-f", "json"])
+        .run()
+        .success();
+    let found = run.json()[0]["found"].clone();
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0]["source"], "courier-0308");
+    assert_eq!(
+        found[0]["sentence"],
+        "\"We will not go back until the council listens,\" said union leader Mara Velt."
+    );
+    let text =
+        std::fs::read_to_string(format!("{}/texts/courier-0308.txt", fixture("strike"))).unwrap();
+    let (start, end) = (
+        found[0]["start"].as_u64().unwrap() as usize,
+        found[0]["end"].as_u64().unwrap() as usize,
+    );
+    let chars: String = text.chars().skip(start).take(end - start).collect();
+    assert_eq!(chars, found[0]["sentence"].as_str().unwrap());
+    let table = strike()
+        .args(["why", "velt-not-go-back", "-f", "table"])
+        .run()
+        .success();
+    assert!(!table.stdout.contains("(none given)"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("found in  courier-0308"),
+        "{}",
+        table.stdout
+    );
+}
