@@ -5,7 +5,9 @@ use super::{Cx, Run};
 use crate::model::{Base, view};
 use crate::render::{Format, Rows, Value};
 use crate::write::rdf::{Triples, is_iri};
+use crate::query::cite::Cited;
 use crate::write::statements;
+use std::sync::{Arc, OnceLock};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,8 +121,21 @@ impl Run for Args {
 fn statements(cx: &mut Cx<'_>, base: &Base) -> Result<(), crate::Error> {
     let mut style = cx.ctx.style;
     let table = matches!(style.format, Format::Csv | Format::Tsv) && cx.ctx.format_given;
+    // Each source's text as the check read it, folded and cut into sentences on first use.
+    let texts: Vec<Option<Arc<str>>> = (0..base.sources.len() as u32)
+        .map(|s| super::site::source_text(base, s))
+        .collect::<Result<_, _>>()?;
+    let cited: Vec<OnceLock<Option<Cited>>> = texts.iter().map(|_| OnceLock::new()).collect();
+    let locate = |s: u32, claim: &str, elided: bool| {
+        let c = cited[s as usize]
+            .get_or_init(|| texts[s as usize].as_deref().map(Cited::new))
+            .as_ref()?;
+        let span = c.find(claim, elided)?;
+        let sentence = c.sentence_of(claim, elided).unwrap_or(span.clone());
+        Some((c.text[sentence.clone()].to_string(), c.chars(&sentence), c.chars(&span)))
+    };
     for r in base.all() {
-        let rows = statements::rows(base, r);
+        let rows = statements::rows(base, r, &locate);
         if !table {
             for row in rows {
                 crate::render::json_line(cx.out, &row)?;
