@@ -76,8 +76,7 @@ pub type Locate<'l> = &'l dyn Fn(u32, &str, bool) -> Option<Found>;
 
 /// Every statement row of one record, field by field, each statement once per source. `locate`
 /// finds sentences in the sources' texts: where the evidence is, or a direct quote's words.
-pub fn rows<'b>(base: &'b Base, r: EntityRef, locate: Locate) -> Vec<Row<'b>> {
-    let rec = base.get(r);
+pub fn rows<'b>(base: &'b Base, r: EntityRef, rec: RecordRef<'b>, locate: Locate) -> Vec<Row<'b>> {
     let decls = rec.declarations();
     let mut out = Vec::new();
     let mut items = 0;
