@@ -64,7 +64,12 @@ fn record_diag(
     column: usize,
     section: Option<&str>,
 ) -> Diagnostic {
-    let help = help_for(code, &message, section);
+    let mut help = help_for(code, &message, section);
+    if code == Code::WrongType
+        && let Some((said, how)) = unknown_variant(&message)
+    {
+        (message, help) = (said, Some(how));
+    }
     if code == Code::UnknownField
         && let Some((head, _)) = message.split_once(", expected")
     {
@@ -75,6 +80,35 @@ fn record_diag(
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// A value that is none of the names a field takes (`kind: Reported`): the message and help for
+/// it, saying so when only its case is wrong.
+fn unknown_variant(message: &str) -> Option<(String, String)> {
+    let (field, rest) = message
+        .strip_prefix('`')?
+        .split_once("`: unknown variant `")?;
+    let (got, expected) = rest.split_once("`, expected ")?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if let Some(name) = names
+        .iter()
+        .find(|n| n.to_lowercase() == got.to_lowercase())
+    {
+        return Some((
+            format!("`{field}` must be `{name}`, in lower case, not `{got}`"),
+            format!("write `{field}: {name}`"),
+        ));
+    }
+    let list = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match crate::names::closest(got, names.iter().copied()) {
+        Some(name) => format!("did you mean `{name}`? `{field}` is one of {list}"),
+        None => format!("write `{field}` as one of {list}"),
+    };
+    Some((message.to_string(), help))
 }
 
 /// The diagnostic for a field that salvage set aside (see [`super::salvage`]), found after the
@@ -347,6 +381,39 @@ fn duplicate_position(file: &FactFile, map_line: usize, message: &str) -> Option
 #[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_in_the_wrong_case_says_so() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            (
+                "`kind`: unknown variant `Reported`, expected `direct` or `reported`",
+                Some((
+                    "`kind` must be `reported`, in lower case, not `Reported`",
+                    "write `kind: reported`",
+                )),
+            ),
+            (
+                "`rank`: unknown variant `best`, expected one of `deprecated`, `normal`, `preferred`",
+                Some((
+                    "`rank`: unknown variant `best`, expected one of `deprecated`, `normal`, `preferred`",
+                    "write `rank` as one of `deprecated`, `normal`, `preferred`",
+                )),
+            ),
+            (
+                "`kind`: unknown variant `reportd`, expected `direct` or `reported`",
+                Some((
+                    "`kind`: unknown variant `reportd`, expected `direct` or `reported`",
+                    "did you mean `reported`? `kind` is one of `direct`, `reported`",
+                )),
+            ),
+            ("`name` should be a string, not a list", None),
+        ];
+        for (message, want) in cases {
+            let got = unknown_variant(message);
+            let got = got.as_ref().map(|(m, h)| (m.as_str(), h.as_str()));
+            assert_eq!(got, *want, "{message}");
+        }
+    }
 
     #[test]
     fn messages_lose_serde_positions() {
