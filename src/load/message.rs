@@ -23,17 +23,28 @@ pub(super) fn yaml_diag(
     first_line: usize,
     section: Option<&str>,
 ) -> Diagnostic {
+    yaml_diag_at(file, err, &|l| l + first_line - 1, section)
+}
+
+/// Turns a serde_yaml error from a text whose line `l` is line `line_of(l)` of the file into a
+/// diagnostic.
+pub(super) fn yaml_diag_at(
+    file: &FactFile,
+    err: &serde_yaml::Error,
+    line_of: &dyn Fn(usize) -> usize,
+    section: Option<&str>,
+) -> Diagnostic {
     let (line, column) = err
         .location()
-        .map(|l| (l.line() + first_line - 1, l.column()))
-        .unwrap_or((first_line, 1));
+        .map(|l| (line_of(l.line()), l.column()))
+        .unwrap_or((line_of(1), 1));
     let full = err.to_string();
-    let cleaned = clean_message(&full);
+    let cleaned = clean_message(&full, line_of);
     let message = cleaned.message;
     let code = classify(&full, &message);
     // An unterminated construct fails at the end of the file; where it began is more useful.
     let (line, column) = match cleaned.context {
-        Some(at) if message.contains("end of stream") => (at.0 + first_line - 1, at.1),
+        Some(at) if message.contains("end of stream") => at,
         _ => (line, column),
     };
     let section = section.or(cleaned.section.as_deref());
@@ -65,6 +76,10 @@ fn record_diag(
     section: Option<&str>,
 ) -> Diagnostic {
     let mut help = help_for(code, &message, section);
+    if code == Code::Syntax && help.is_none() {
+        let text = file.line_text(line).unwrap_or_default();
+        help = super::pitfalls::quote_help(&message, text, column);
+    }
     if code == Code::WrongType
         && let Some((said, how)) = unknown_variant(&message)
     {
@@ -122,7 +137,7 @@ pub(super) fn set_aside_diag(
     section: &str,
 ) -> Diagnostic {
     let full = format!("{path}: {error}");
-    let cleaned = clean_message(&full);
+    let cleaned = clean_message(&full, &|l| l);
     let code = classify(&full, &cleaned.message);
     let (line, column) = match (code, cleaned.message.split('`').nth(1)) {
         (Code::UnknownField, Some(key)) => key_position(file, line, column, key),
@@ -216,8 +231,9 @@ struct Cleaned {
 }
 
 /// serde_yaml writes `path: message at line L column C[, while X at line L2 column C2]`. The
-/// position is given separately; the path's last field and the context are kept.
-fn clean_message(full: &str) -> Cleaned {
+/// position is given separately; the path's last field and the context are kept, the context's
+/// line `l` as line `line_of(l)` of the file.
+fn clean_message(full: &str, line_of: &dyn Fn(usize) -> usize) -> Cleaned {
     let mut msg = full;
     let mut field = None;
     let mut section = None;
@@ -248,6 +264,7 @@ fn clean_message(full: &str) -> Cleaned {
         });
         match parsed {
             Some((line, column, skip)) => {
+                let line = line_of(line);
                 if !first {
                     out.push_str(&format!(" (line {line}, column {column})"));
                     context.get_or_insert((line, column));
@@ -462,7 +479,7 @@ mod tests {
             ),
         ];
         for (full, message, field, context) in cases {
-            let got = clean_message(full);
+            let got = clean_message(full, &|l| l);
             assert_eq!(got.message, *message, "{full}");
             assert_eq!(got.field.as_deref(), *field, "{full}");
             assert_eq!(got.context, *context, "{full}");
