@@ -171,8 +171,12 @@ pub fn parse_plain(files: Vec<FactFile>) -> Raw {
         .iter()
         .enumerate()
         .map(|(i, file)| {
-            refused(file)
-                .unwrap_or_else(|| parse_whole(i as u32, file, outline(&file.text).as_deref()))
+            refused(file).unwrap_or_else(|| {
+                let sections = outline(&file.text);
+                let mut parsed = parse_whole(i as u32, file, sections.as_deref());
+                pitfalls::check_cuts(file, sections.as_deref(), &mut parsed);
+                parsed
+            })
         })
         .collect();
     assemble(files, parsed)
@@ -328,15 +332,22 @@ fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
         return refused;
     }
     let sections = outline(&file.text);
-    if let Some(sections) = &sections
-        && let Ok(parsed) = parse_outlined(file_idx, file, sections, fast)
+    let mut parsed = match sections
+        .as_deref()
+        .and_then(|s| parse_outlined(file_idx, file, s, fast).ok())
     {
-        parsed.counts.commit();
-        return parsed;
-    }
-    let whole = parse_whole(file_idx, file, sections.as_deref());
-    fast::Counts::whole(whole.records.len()).commit();
-    whole
+        Some(parsed) => {
+            parsed.counts.commit();
+            parsed
+        }
+        None => {
+            let whole = parse_whole(file_idx, file, sections.as_deref());
+            fast::Counts::whole(whole.records.len()).commit();
+            whole
+        }
+    };
+    pitfalls::check_cuts(file, sections.as_deref(), &mut parsed);
+    parsed
 }
 
 fn parse_outlined(
