@@ -78,7 +78,7 @@ fn record_diag(
     let mut help = help_for(code, &message, section);
     if code == Code::Syntax && help.is_none() {
         let text = file.line_text(line).unwrap_or_default();
-        help = super::pitfalls::quote_help(&message, text, column);
+        help = super::quoting::quote_help(&message, text, column);
     }
     if code == Code::WrongType
         && let Some((said, how)) = unknown_variant(&message)

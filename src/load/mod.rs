@@ -9,6 +9,7 @@
 //! by the [`fast`] path, which gives the records serde_yaml would give.
 
 mod cachedir;
+mod cuts;
 pub mod fast;
 mod files;
 mod locate;
@@ -16,7 +17,7 @@ mod mapped;
 mod message;
 mod outline;
 mod pieces;
-mod pitfalls;
+mod quoting;
 mod raw;
 mod salvage;
 pub mod snapshot;
@@ -174,7 +175,7 @@ pub fn parse_plain(files: Vec<FactFile>) -> Raw {
             refused(file).unwrap_or_else(|| {
                 let sections = outline(&file.text);
                 let mut parsed = parse_whole(i as u32, file, sections.as_deref());
-                pitfalls::check_cuts(file, sections.as_deref(), &mut parsed);
+                check_cuts(file, sections.as_deref(), &mut parsed);
                 parsed
             })
         })
@@ -346,7 +347,7 @@ fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
             whole
         }
     };
-    pitfalls::check_cuts(file, sections.as_deref(), &mut parsed);
+    check_cuts(file, sections.as_deref(), &mut parsed);
     parsed
 }
 
@@ -668,13 +669,53 @@ fn local_syntax(
     ))
 }
 
+/// Reports every comment that cuts a prose value of the file's records short (see [`cuts`]): a
+/// file cut into items item by item, a file read in one piece as a whole.
+fn check_cuts(file: &FactFile, sections: Option<&[SectionOutline]>, parsed: &mut ParsedFile) {
+    if memchr::memchr(b'#', file.text.as_bytes()).is_none() {
+        return;
+    }
+    let r = &parsed.records;
+    let Some(sections) = sections else {
+        let mut prose = Vec::new();
+        cuts::prose_of(&r.sources, &mut prose);
+        cuts::prose_of(&r.actors, &mut prose);
+        cuts::prose_of(&r.organisations, &mut prose);
+        cuts::prose_of(&r.places, &mut prose);
+        cuts::prose_of(&r.quotes, &mut prose);
+        cuts::prose_of(&r.events, &mut prose);
+        cuts::prose_of(&r.kinds, &mut prose);
+        let diags = cuts::in_whole(file, &prose);
+        parsed.diagnostics.extend(diags);
+        return;
+    };
+    let mut diags = Vec::new();
+    let mut broken = Vec::new();
+    for section in sections {
+        let (d, b) = match section.name {
+            "sources" => cuts::in_section(file, section, &r.sources),
+            "actors" => cuts::in_section(file, section, &r.actors),
+            "organisations" => cuts::in_section(file, section, &r.organisations),
+            "places" => cuts::in_section(file, section, &r.places),
+            "quotes" => cuts::in_section(file, section, &r.quotes),
+            "events" => cuts::in_section(file, section, &r.events),
+            "kinds" => cuts::in_section(file, section, &r.kinds),
+            _ => continue,
+        };
+        diags.extend(d);
+        broken.extend(b);
+    }
+    parsed.diagnostics.extend(diags);
+    parsed.broken_fields.extend(broken);
+}
+
 /// The `id` an item that could not be parsed gives on its own line (`- id: ada`), so that
 /// references to it do not cascade.
 fn written_id(item: &str) -> Option<String> {
     let first = item.lines().next()?;
     let dash = first.len() - first.trim_start_matches(' ').len();
     item.lines().find_map(|line| {
-        let kv = pitfalls::key_line(line).filter(|kv| kv.key == "id" && kv.key_at == dash + 2)?;
+        let kv = quoting::key_line(line).filter(|kv| kv.key == "id" && kv.key_at == dash + 2)?;
         let value = line[kv.value_at..].split(" #").next()?.trim();
         let value = value.trim_matches(|c| c == '"' || c == '\'');
         (!value.is_empty()).then(|| value.to_string())

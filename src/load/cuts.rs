@@ -1,6 +1,5 @@
-//! YAML pitfalls in text: a comment that cuts a text short (`text: missing out #on the
-//! education` is the text `missing out` and a comment), and the help for a text that needs
-//! quotes (`text: He said: no`).
+//! Comments that cut a text short: `text: missing out #on the education` is the text
+//! `missing out` and a comment.
 //!
 //! YAML reads ` #` after a plain value as the start of a comment, so whatever follows is lost
 //! without a word. In a prose field that is data lost, and a `#` is at home in prose (a hashtag,
@@ -9,15 +8,16 @@
 //! or any other field (an id, a date, a reference), a comment loses nothing and stays a comment.
 
 use super::files::FactFile;
-use super::locate::Located;
+use super::locate::{At, Located};
+use super::message;
 use super::outline::SectionOutline;
+use super::quoting::{key_line, quoted};
 use super::raw::{RawActor, RawEvent, RawKind, RawOrganisation, RawPlace, RawQuote, RawSource};
-use super::{ParsedFile, message};
 use crate::diag::{Code, Diagnostic};
 
 /// The fields whose plain value may not be followed by a comment: the prose of records, roles
 /// and memberships.
-pub(super) const PROSE: [&str; 6] = [
+const PROSE: [&str; 6] = [
     "text",
     "evidence",
     "description",
@@ -25,82 +25,6 @@ pub(super) const PROSE: [&str; 6] = [
     "notes",
     "context",
 ];
-
-/// A line written `key: value` (after its indentation and any `- `): the key, and the byte
-/// offsets in the line where the key and its value start. The value is what follows the colon
-/// and its spaces, possibly nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct KeyLine<'a> {
-    pub(super) key: &'a str,
-    pub(super) key_at: usize,
-    pub(super) value_at: usize,
-}
-
-/// Reads `line` as `key: value`, if it is one: a plain key of letters, digits, `_` and `-`.
-pub(super) fn key_line(line: &str) -> Option<KeyLine<'_>> {
-    let mut at = line.len() - line.trim_start_matches(' ').len();
-    while let Some(rest) = line[at..].strip_prefix("- ") {
-        at = line.len() - rest.trim_start_matches(' ').len();
-    }
-    let rest = &line[at..];
-    let first = *rest.as_bytes().first()?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let n = rest
-        .bytes()
-        .take_while(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        .count();
-    let after = rest[n..].strip_prefix(':')?;
-    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let value = after.trim_start_matches([' ', '\t']);
-    Some(KeyLine {
-        key: &rest[..n],
-        key_at: at,
-        value_at: line.len() - value.len(),
-    })
-}
-
-/// `text` as a YAML scalar that reads back as exactly `text`, on one line: in double quotes, or
-/// in single quotes when it holds a double quote or a backslash.
-pub(super) fn quoted(text: &str) -> String {
-    if !text.contains(['"', '\\']) {
-        format!("\"{text}\"")
-    } else {
-        format!("'{}'", text.replace('\'', "''"))
-    }
-}
-
-/// The help for a syntax error at 1-based char `column` of `line`, when the line is `key:
-/// value` and the error lies in the value: quote the value, and why.
-pub(super) fn quote_help(message: &str, line: &str, column: usize) -> Option<String> {
-    let kv = key_line(line)?;
-    let value = line[kv.value_at..].trim_end();
-    let at = line
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i);
-    if value.is_empty() || at < kv.value_at {
-        return None;
-    }
-    let first = value.chars().next()?;
-    let why = if message.starts_with("mapping values are not allowed") {
-        "unquoted, `: ` in a text starts a mapping".to_string()
-    } else if matches!(first, '"' | '\'') {
-        "a text that starts with a quotation mark ends where the quotation does".to_string()
-    } else if "[]{}*&!|>%@`,?:-#".contains(first) {
-        format!("unquoted, a text cannot start with `{first}`")
-    } else {
-        "unquoted, `: ` and ` #` in a text are YAML".to_string()
-    };
-    Some(format!(
-        "quote the whole text: `{}: {}`; {why}",
-        kv.key,
-        quoted(value)
-    ))
-}
 
 /// A prose field as read: its key, its value, and the list and place of the role or membership
 /// it is in, if it is not the record's own.
@@ -394,73 +318,38 @@ fn cuts(text: &str, first_line: usize, own: Option<usize>) -> Vec<Cut<'_>> {
     out
 }
 
-/// Reports every comment that cuts a prose value of the file's records short. A line the scan
-/// takes for one must be confirmed by the record it is in: the field is there with the value
-/// YAML read, or, when the comment took all of it, the field is empty, and then it is not
-/// reported again as missing. A file cut into items is scanned item by item; a file read in one
-/// piece (flow style, anchors), as a whole.
-pub(super) fn check_cuts(
-    file: &FactFile,
-    sections: Option<&[SectionOutline]>,
-    parsed: &mut ParsedFile,
-) {
-    if memchr::memchr(b'#', file.text.as_bytes()).is_none() {
-        return;
-    }
-    let Some(sections) = sections else {
-        let cuts = cuts(&file.text, 1, None);
-        if !cuts.is_empty() {
-            let r = &parsed.records;
-            let mut prose = Vec::new();
-            all_prose(&r.sources, &mut prose);
-            all_prose(&r.actors, &mut prose);
-            all_prose(&r.organisations, &mut prose);
-            all_prose(&r.places, &mut prose);
-            all_prose(&r.quotes, &mut prose);
-            all_prose(&r.events, &mut prose);
-            all_prose(&r.kinds, &mut prose);
-            for cut in cuts {
-                let found = !cut.value.is_empty()
-                    && prose
-                        .iter()
-                        .any(|p| p.key == cut.key && p.value == Some(cut.value.as_str()));
-                if found {
-                    parsed.diagnostics.push(cut_diag(file, &cut));
-                }
-            }
-        }
-        return;
-    };
-    for section in sections {
-        let r = &parsed.records;
-        let (diags, broken) = match section.name {
-            "sources" => in_section(file, section, &r.sources),
-            "actors" => in_section(file, section, &r.actors),
-            "organisations" => in_section(file, section, &r.organisations),
-            "places" => in_section(file, section, &r.places),
-            "quotes" => in_section(file, section, &r.quotes),
-            "events" => in_section(file, section, &r.events),
-            "kinds" => in_section(file, section, &r.kinds),
-            _ => continue,
-        };
-        parsed.diagnostics.extend(diags);
-        parsed.broken_fields.extend(broken);
-    }
+/// The comments that cut prose short in a file read in one piece, without an outline (flow
+/// style): a line the scan takes for one must be confirmed by a record of the file with that
+/// field and the value YAML read.
+pub(super) fn in_whole(file: &FactFile, prose: &[Prose]) -> Vec<Diagnostic> {
+    cuts(&file.text, 1, None)
+        .into_iter()
+        .filter(|cut| {
+            !cut.value.is_empty()
+                && prose
+                    .iter()
+                    .any(|p| p.key == cut.key && p.value == Some(cut.value.as_str()))
+        })
+        .map(|cut| cut_diag(file, &cut))
+        .collect()
 }
 
-fn all_prose<'r, T: HasProse>(records: &'r [Located<T>], out: &mut Vec<Prose<'r>>) {
+/// The prose fields of every record of a kind.
+pub(super) fn prose_of<'r, T: HasProse>(records: &'r [Located<T>], out: &mut Vec<Prose<'r>>) {
     for r in records {
         r.raw.prose(out);
     }
 }
 
-/// The comments that cut prose short in the items of one section, each confirmed by its
-/// record; and the fields a comment emptied, not to be reported again as missing.
-fn in_section<T: HasProse>(
+/// The comments that cut prose short in the items of one section. A line the scan takes for one
+/// must be confirmed by the record of its item: the field is there with the value YAML read,
+/// or, when the comment took all of it, the field is empty. Also returns the fields a comment
+/// emptied, not to be reported again as missing.
+pub(super) fn in_section<T: HasProse>(
     file: &FactFile,
     section: &SectionOutline,
     records: &[Located<T>],
-) -> (Vec<Diagnostic>, Vec<(super::At, String)>) {
+) -> (Vec<Diagnostic>, Vec<(At, String)>) {
     let mut diags = Vec::new();
     let mut broken = Vec::new();
     let mut prose = Vec::new();
@@ -597,81 +486,5 @@ mod tests {
             cuts("- id: q\n  text: a # b\n", 1, Some(2))[0].nested,
             Some(false)
         );
-    }
-
-    #[test]
-    fn key_lines() {
-        let cases: &[(&str, Option<(&str, usize, usize)>)] = &[
-            ("    text: He said", Some(("text", 4, 10))),
-            ("  - text: x", Some(("text", 4, 10))),
-            ("- - id: a", Some(("id", 4, 8))),
-            ("    notes:", Some(("notes", 4, 10))),
-            ("    notes:  # c", Some(("notes", 4, 12))),
-            ("    text:x", None),
-            ("    \"text\": x", None),
-            ("    just words", None),
-            ("", None),
-        ];
-        crate::testing::table(cases, |line| {
-            key_line(line).map(|k| (k.key, k.key_at, k.value_at))
-        });
-    }
-
-    #[test]
-    fn quoting_reads_back_as_written() {
-        let cases = [
-            ("He said: no", "\"He said: no\""),
-            ("\"He said\" no", "'\"He said\" no'"),
-            ("it's \"so\"", "'it''s \"so\"'"),
-            ("a \\ b", "'a \\ b'"),
-        ];
-        crate::testing::table(&cases, quoted);
-    }
-
-    #[test]
-    fn help_to_quote_a_text() {
-        let cases: &[(&str, &str, usize, Option<&str>)] = &[
-            (
-                "mapping values are not allowed in this context",
-                "    text: He said: no",
-                18,
-                Some(
-                    "quote the whole text: `text: \"He said: no\"`; unquoted, `: ` in a text \
-                     starts a mapping",
-                ),
-            ),
-            (
-                "did not find expected key",
-                "  - text: \"He said\" no",
-                21,
-                Some(
-                    "quote the whole text: `text: '\"He said\" no'`; a text that starts with a \
-                     quotation mark ends where the quotation does",
-                ),
-            ),
-            (
-                "found character that cannot start any token",
-                "    text: @foo",
-                11,
-                Some(
-                    "quote the whole text: `text: \"@foo\"`; unquoted, a text cannot start with `@`",
-                ),
-            ),
-            // The error is before the value: not a text to quote.
-            (
-                "did not find expected key",
-                "   description: A person",
-                4,
-                None,
-            ),
-            ("did not find expected key", "    words only", 5, None),
-        ];
-        for (message, line, column, want) in cases {
-            assert_eq!(
-                quote_help(message, line, *column).as_deref(),
-                *want,
-                "{line}"
-            );
-        }
     }
 }
