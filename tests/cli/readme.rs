@@ -33,9 +33,10 @@ fn run_line(line: &str) -> String {
     } else {
         let mut c = Command::new(bin());
         c.args(&words[1..]);
-        // Commands that draw or export take no -f; `check` prints its report as at a terminal.
+        // Commands that draw, export or draft take no -f; `check` prints its report as at a terminal.
         let plain = [
             "check",
+            "draft",
             "graph",
             "export",
             "schema",
