@@ -128,6 +128,19 @@ fn fold_each(text: &str, mut emit: impl FnMut(char, usize)) {
     }
 }
 
+/// `text` in lower case, char for char where lowering keeps a char's length in UTF-8 (and the
+/// char as it is where it does not), so that a byte offset in the result is one in `text`: the
+/// verbatim check uses it to tell a text that differs from its source only in case.
+pub fn fold_case(text: &str) -> Cow<'_, str> {
+    replace_chars(text, |c| {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l != c && l.len_utf8() == c.len_utf8() => Some(l.to_string().into()),
+            _ => None,
+        }
+    })
+}
+
 /// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,
 /// without the ones that hold no letters or digits.
 pub fn quote_pieces(quote: &str) -> Vec<&str> {
@@ -254,6 +267,22 @@ mod tests {
             ("unclosed [bracket", &["unclosed"]),
         ];
         crate::testing::table(cases, |quote| quote_pieces(quote));
+    }
+
+    #[test]
+    fn case_folds_keep_every_byte_offset() {
+        let cases = [
+            ("Teachers ARE", "teachers are"),
+            ("already lower", "already lower"),
+            ("ТОҚАЕВ Сказал", "тоқаев сказал"),
+            // Lowering İ takes two chars, and K (Kelvin) one of another length: kept as they are.
+            ("İstanbul \u{212A}", "İstanbul \u{212A}"),
+        ];
+        crate::testing::table(&cases, |s| {
+            let folded = fold_case(s).into_owned();
+            assert_eq!(folded.len(), s.len(), "{s:?}");
+            folded
+        });
     }
 
     #[test]

@@ -104,7 +104,7 @@ impl<'i> Sink<'i> {
     }
 
     /// Whether the field at `path` is, or is inside, a field the parse could not read.
-    fn is_broken(&self, at: At, path: &[Seg]) -> bool {
+    pub(super) fn is_broken(&self, at: At, path: &[Seg]) -> bool {
         let Some(broken) = self.broken.get(&at) else {
             return false;
         };

@@ -34,6 +34,17 @@ impl Suffixes {
             .is_some_and(|&p| head(hay, p, needle.len()) == needle)
     }
 
+    /// Where `needle` first appears in `hay`, as a scan would find it: the least start among
+    /// the suffixes that begin with it.
+    pub(super) fn first(&self, hay: &[u8], needle: &[u8]) -> Option<usize> {
+        let at = self.lower_bound(hay, needle);
+        self.sa[at..]
+            .iter()
+            .take_while(|&&p| head(hay, p, needle.len()) == needle)
+            .filter_map(|&p| usize::try_from(p).ok())
+            .min()
+    }
+
     /// How many bytes of `needle`'s start appear somewhere in `hay`: the suffixes beside where
     /// `needle` would sort share the longest start with it.
     pub(super) fn longest_prefix(&self, hay: &[u8], needle: &[u8]) -> usize {
@@ -82,6 +93,8 @@ mod tests {
             let n = needle.as_bytes();
             let scan = memchr::memmem::find(hay.as_bytes(), n).is_some();
             assert_eq!(ix.contains(hay.as_bytes(), n), scan, "{needle:?}");
+            let first = memchr::memmem::find(hay.as_bytes(), n);
+            assert_eq!(ix.first(hay.as_bytes(), n), first, "{needle:?}");
             let longest = (0..=n.len())
                 .rev()
                 .find(|&k| memchr::memmem::find(hay.as_bytes(), &n[..k]).is_some())

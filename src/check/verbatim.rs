@@ -9,7 +9,9 @@ use crate::diag::Code;
 use crate::load::{At, Cited, Index, Located, Records, Seg, TextError};
 use crate::model::{CheckedText, Input, TextAt};
 use crate::model::{Kind, QuoteKind, Text};
-use crate::text::{MAX_PIECES, MAX_PLACEMENTS, Miss, found_in_order, quote_pieces as pieces};
+use crate::text::{
+    MAX_PIECES, MAX_PLACEMENTS, Miss, fold_case, found_in_order, quote_pieces as pieces,
+};
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 
@@ -45,7 +47,7 @@ pub struct Verdicts {
 
 /// Bump when the verbatim rules change (folding, elision, [`MAX_GAP`], the limits, the wording
 /// of a failed verdict's help), so that no verdict reached under the old rules is trusted.
-const RULES: u32 = 3;
+const RULES: u32 = 4;
 
 fn verdict_key(claim: &Claim, text_hash: u128) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -86,6 +88,15 @@ struct SourceText {
     at: TextAt,
     folded: OnceLock<String>,
     index: OnceLock<Option<Suffixes>>,
+    lower: Lowered,
+}
+
+/// A folded source text in lower case ([`fold_case`]), and its index, made only to explain a
+/// miss: whether the claim differs from the source only in case.
+#[derive(Default)]
+struct Lowered {
+    text: OnceLock<String>,
+    index: OnceLock<Option<Suffixes>>,
 }
 
 impl SourceText {
@@ -103,7 +114,11 @@ impl SourceText {
                     .as_ref()
             })
             .flatten();
-        Search { hay, index }
+        Search {
+            hay,
+            index,
+            lower: &self.lower,
+        }
     }
 }
 
@@ -111,9 +126,10 @@ impl SourceText {
 struct Search<'t> {
     hay: &'t str,
     index: Option<&'t Suffixes>,
+    lower: &'t Lowered,
 }
 
-impl Search<'_> {
+impl<'t> Search<'t> {
     /// Whether the pieces are in the text, in order and close together.
     fn find(&self, pieces: &[&str]) -> Result<(), Miss> {
         match (pieces, self.index) {
@@ -125,6 +141,26 @@ impl Search<'_> {
             }
             _ => found_in_order(self.hay, pieces).map(drop),
         }
+    }
+
+    /// The first passage of the text that is `needle` but for case, as the text writes it. An
+    /// indexed text is searched through an index of its lower case, made on the first need.
+    fn in_other_case(&self, needle: &str) -> Option<&'t str> {
+        let want = fold_case(needle);
+        let hay = self
+            .lower
+            .text
+            .get_or_init(|| fold_case(self.hay).into_owned());
+        let at = match self.index {
+            Some(_) => self
+                .lower
+                .index
+                .get_or_init(|| Suffixes::new(hay.as_bytes()))
+                .as_ref()?
+                .first(hay.as_bytes(), want.as_bytes())?,
+            None => memchr::memmem::find(hay.as_bytes(), want.as_bytes())?,
+        };
+        self.hay.get(at..at + needle.len())
     }
 
     /// How many bytes of `needle`'s start appear somewhere in the text (at a char boundary).
@@ -164,7 +200,7 @@ pub(super) fn check(
     report_unreadable(records, &texts, sink);
     verdicts.reached.clear();
     if texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
-        let claims = claims(records, ids);
+        let claims = claims(records, ids, sink);
         let (outcomes, searched) = search(&claims, &texts, verdicts);
         if std::env::var_os("KZ_VERBATIM_STATS").is_some_and(|v| v == "1") {
             use std::io::Write as _;
@@ -215,6 +251,7 @@ fn read_texts(records: &Records, index: &Index) -> (Texts, Vec<Input>) {
                         at: t.at,
                         folded: OnceLock::new(),
                         index: OnceLock::new(),
+                        lower: Lowered::default(),
                     }
                 })
             })
@@ -335,8 +372,10 @@ fn source_indices(ids: &Ids, list: &[Text]) -> Vec<u32> {
         .collect()
 }
 
-/// Every text the base claims is verbatim: direct quotes, and evidence at every level.
-fn claims<'r>(records: &'r Records, ids: &Ids) -> Vec<Claim<'r>> {
+/// Every text the base claims is verbatim: direct quotes, and evidence at every level. A quote
+/// whose `kind` could not be read (already reported) is not known to be direct, so it is not
+/// checked as one.
+fn claims<'r>(records: &'r Records, ids: &Ids, sink: &Sink) -> Vec<Claim<'r>> {
     let mut out = Vec::new();
     evidence_of(&mut out, ids, &records.actors);
     evidence_of(&mut out, ids, &records.organisations);
@@ -367,7 +406,9 @@ fn claims<'r>(records: &'r Records, ids: &Ids) -> Vec<Claim<'r>> {
         );
     }
     for q in &records.quotes {
+        let unread = q.raw.kind.is_none() && sink.is_broken(q.at, &[Seg::Key("kind")]);
         if q.raw.kind.unwrap_or_default() == QuoteKind::Direct
+            && !unread
             && let Some(text) = q.raw.text.as_ref().filter(|t| !t.trim().is_empty())
         {
             out.push(Claim {
@@ -455,11 +496,27 @@ fn explain(search: &Search, pieces: &[&str], miss: Miss) -> String {
             "it is blank; give the words of the source that support the record".to_string()
         }
         Miss::Absent(n) if pieces.len() == 1 => mismatch_help(search, pieces[n]),
-        Miss::Absent(n) => format!(
-            "its {} piece, \"{}\", is not in the source; {}",
+        Miss::Absent(n) => match search.in_other_case(pieces[n]) {
+            Some(theirs) => format!(
+                "its {} piece, \"{}\", differs from the source only in case; the source writes \
+                 \"{}\"",
+                ordinal(n),
+                show(pieces[n]),
+                show(theirs)
+            ),
+            None => format!(
+                "its {} piece, \"{}\", is not in the source; {}",
+                ordinal(n),
+                show(pieces[n]),
+                mismatch_help(search, pieces[n])
+            ),
+        },
+        Miss::Apart(n) if only_before(search.hay, pieces, n) => format!(
+            "its {} piece, \"{}\", appears earlier in the source than the {} piece; the pieces \
+             of an elided quote must appear in the order of the source",
             ordinal(n),
             show(pieces[n]),
-            mismatch_help(search, pieces[n])
+            ordinal(n - 1)
         ),
         Miss::Apart(n) => format!(
             "its {} piece, \"{}\", is not found within {MAX_GAP} characters after the {} piece; \
@@ -479,8 +536,21 @@ fn explain(search: &Search, pieces: &[&str], miss: Miss) -> String {
     }
 }
 
-/// How a text differs from its source: where the longest matching start ends.
+/// Whether piece `n` of a quote appears in the text only before the pieces ahead of it can end,
+/// placed in order as early as they can be: it is out of order, not far away.
+fn only_before(hay: &str, pieces: &[&str], n: usize) -> bool {
+    let Ok(placed) = found_in_order(hay, &pieces[..n]) else {
+        return false;
+    };
+    memchr::memmem::find(&hay.as_bytes()[placed.end..], pieces[n].as_bytes()).is_none()
+}
+
+/// How a text differs from its source: only in case, or where the longest matching start ends.
 fn mismatch_help(search: &Search, needle: &str) -> String {
+    if let Some(theirs) = search.in_other_case(needle) {
+        let theirs = crate::text::shorten(theirs, 60);
+        return format!("it differs from the source only in case; the source writes \"{theirs}\"");
+    }
     let matched = search.longest_prefix(needle);
     let meaningful = needle[..matched].chars().count() >= 12.min(needle.chars().count() / 2).max(4);
     if !meaningful {
@@ -567,6 +637,65 @@ mod tests {
     }
 
     #[test]
+    fn a_miss_is_explained() {
+        let hay = fold_for_match(
+            "The minister said the bridge would reopen in spring. Traffic would then return to \
+             the old road.",
+        );
+        let far = fold_for_match(&format!("alpha {} omega", "x ".repeat(200)));
+        let cases: &[(&str, &str, bool, &str)] = &[
+            (
+                &hay,
+                "the Minister said",
+                false,
+                "it differs from the source only in case; the source writes \"The minister said\"",
+            ),
+            (
+                &hay,
+                "the bridge … TRAFFIC WOULD",
+                true,
+                "its 2nd piece, \"TRAFFIC WOULD\", differs from the source only in case; the \
+                 source writes \"Traffic would\"",
+            ),
+            (
+                &hay,
+                "Traffic would then return … the bridge would reopen",
+                true,
+                "its 2nd piece, \"the bridge would reopen\", appears earlier in the source than \
+                 the 1st piece; the pieces of an elided quote must appear in the order of the \
+                 source",
+            ),
+            (
+                &far,
+                "alpha … omega",
+                true,
+                "its 2nd piece, \"omega\", is not found within 250 characters after the 1st \
+                 piece; the pieces of an elided quote must appear in order and close together",
+            ),
+            (
+                &hay,
+                "the bridge would close",
+                false,
+                "it matches the source up to \"the bridge would \", then differs at \"close\"",
+            ),
+        ];
+        for (hay, claim, elided, want) in cases {
+            let lower = Lowered::default();
+            let search = Search {
+                hay,
+                index: None,
+                lower: &lower,
+            };
+            let pieces = match elided {
+                true => pieces(claim),
+                false => vec![*claim],
+            };
+            let miss = search.find(&pieces).expect_err(claim);
+            assert_eq!(explain(&search, &pieces, miss), *want, "{claim:?}");
+        }
+    }
+
+    #[test]
     fn an_indexed_text_gives_the_verdicts_of_a_scan() {
         let hay = fold_for_match(
             &"Токаев said the protests began on January 2 over a hike in \
@@ -574,13 +703,16 @@ mod tests {
                 .repeat(3),
         );
         let ix = Suffixes::new(hay.as_bytes()).unwrap();
+        let (one, other) = (Lowered::default(), Lowered::default());
         let scan = Search {
             hay: &hay,
             index: None,
+            lower: &one,
         };
         let indexed = Search {
             hay: &hay,
             index: Some(&ix),
+            lower: &other,
         };
         let claims = [
             "the protests began",
@@ -591,6 +723,9 @@ mod tests {
             "riots",
             "quickly spread … the protests",
             "spread throughout",
+            "THE PROTESTS BEGAN",
+            "токаев said",
+            "the protests … FUEL PRICES",
         ];
         for claim in claims {
             for elided in [false, true] {

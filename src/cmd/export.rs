@@ -5,7 +5,9 @@ use super::{Cx, Run};
 use crate::model::{Base, view};
 use crate::render::{Format, Rows, Value};
 use crate::write::rdf::{Triples, is_iri};
+use crate::query::cite::Cited;
 use crate::write::statements;
+use std::sync::{Arc, OnceLock};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -91,21 +93,35 @@ impl Run for Args {
         let base = cx.base()?;
         match self.to {
             ExportFormat::Jsonl => {
-                for r in base.all() {
-                    crate::render::json_line(cx.out, &view::json(base, r))?;
-                }
+                let mut result = Ok(());
+                base.each(|_, rec| {
+                    if result.is_ok() {
+                        result = crate::render::json_line(cx.out, &view::json_of(base, rec));
+                    }
+                });
+                result?
             }
             ExportFormat::Ntriples => {
                 let mut nt = Triples::new(&mut *cx.out, &self.base);
-                for r in base.all() {
-                    nt.record(base, r)?;
-                }
+                let mut result = Ok(());
+                base.each(|_, rec| {
+                    if result.is_ok() {
+                        result = nt.record(base, rec);
+                    }
+                });
+                result?
+
             }
             ExportFormat::Nquads => {
                 let mut nq = Triples::new(&mut *cx.out, &self.base);
-                for r in base.all() {
-                    nq.quads(base, r)?;
-                }
+                let mut result = Ok(());
+                base.each(|r, rec| {
+                    if result.is_ok() {
+                        result = nq.quads(base, r, rec);
+                    }
+                });
+                result?
+
             }
             ExportFormat::Statements => statements(cx, base)?,
         }
@@ -119,26 +135,53 @@ impl Run for Args {
 fn statements(cx: &mut Cx<'_>, base: &Base) -> Result<(), crate::Error> {
     let mut style = cx.ctx.style;
     let table = matches!(style.format, Format::Csv | Format::Tsv) && cx.ctx.format_given;
-    for r in base.all() {
-        let rows = statements::rows(base, r);
-        if !table {
-            for row in rows {
-                crate::render::json_line(cx.out, &row)?;
-            }
-            continue;
+    // Each source's text as the check read it, folded and cut into sentences on first use.
+    let texts: Vec<Option<Arc<str>>> = (0..base.sources.len() as u32)
+        .map(|s| super::site::source_text(base, s))
+        .collect::<Result<_, _>>()?;
+    let cited: Vec<OnceLock<Option<Cited>>> = texts.iter().map(|_| OnceLock::new()).collect();
+    let locate = |s: u32, claim: &str, elided: bool| {
+        let c = cited[s as usize]
+            .get_or_init(|| texts[s as usize].as_deref().map(Cited::new))
+            .as_ref()?;
+        let span = c.find(claim, elided)?;
+        let sentence = c.sentence_of(claim, elided).unwrap_or(span.clone());
+        Some((c.text[sentence.clone()].to_string(), c.chars(&sentence), c.chars(&span)))
+    };
+    let mut result = Ok(());
+    base.each(|r, rec| {
+        if result.is_ok() {
+            result = statement_rows(cx.out, &mut style, table, statements::rows(base, r, rec, &locate));
         }
-        let mut out = Rows::new(&statements::COLUMNS);
+    });
+    result?;
+    Ok(())
+}
+
+/// Writes one record's statement rows: JSON lines, or CSV/TSV with the header once.
+fn statement_rows(
+    out: &mut dyn std::io::Write,
+    style: &mut crate::render::Style,
+    table: bool,
+    rows: Vec<statements::Row>,
+) -> Result<(), crate::Error> {
+    if !table {
         for row in rows {
-            let cells = row.cells().map(|c| match c.is_empty() {
-                true => Value::Null,
-                false => Value::Text(c),
-            });
-            out.push(cells.to_vec(), Vec::new());
+            crate::render::json_line(out, &row)?;
         }
-        if !out.is_empty() {
-            crate::render::rows(cx.out, &out, &style)?;
-            style.header = false;
-        }
+        return Ok(());
+    }
+    let mut cells = Rows::new(&statements::COLUMNS);
+    for row in rows {
+        let row = row.cells().map(|c| match c.is_empty() {
+            true => Value::Null,
+            false => Value::Text(c),
+        });
+        cells.push(row.to_vec(), Vec::new());
+    }
+    if !cells.is_empty() {
+        crate::render::rows(out, &cells, style)?;
+        style.header = false;
     }
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use super::{Cx, Run, rows, source_cells, source_ids};
 use crate::model::view::{self, main_text};
-use crate::model::{Base, EntityRef, Kind, provenance};
+use crate::model::{Base, EntityRef, Kind, QuoteKind, RecordRef, provenance};
+use crate::query::cite::Cited;
 use crate::names;
 use crate::query::{self, Miss, Wanted};
 use crate::render::{self, Format, Profile, Rows, Value};
@@ -41,6 +42,16 @@ struct Why<'b> {
     notes: Option<&'b str>,
     sources: Vec<u32>,
     claims: Vec<Claim>,
+    /// For a direct quote: the sentence of each source's text its words are found in, as
+    /// `kz check` finds them, with where it is (characters).
+    found: Vec<Found>,
+}
+
+/// Where a direct quote's words are in one source's text.
+struct Found {
+    source: u32,
+    sentence: String,
+    chars: std::ops::Range<usize>,
 }
 
 impl Run for Args {
@@ -57,6 +68,7 @@ impl Run for Args {
             location: location(base, base.origin(r)),
             evidence,
             notes,
+            found: found(base, r, &sources)?,
             sources,
             claims: claims(base, r),
         };
@@ -81,6 +93,20 @@ impl Why<'_> {
             map.insert(
                 "sources".into(),
                 sources.map(|&s| view::json(self.base, EntityRef::source(s))).collect(),
+            );
+            map.insert(
+                "found".into(),
+                self.found
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "source": self.base.sources[f.source as usize].id,
+                            "sentence": f.sentence,
+                            "start": f.chars.start,
+                            "end": f.chars.end,
+                        })
+                    })
+                    .collect(),
             );
             map.insert(
                 "claims".into(),
@@ -109,6 +135,9 @@ impl Why<'_> {
         push(text_field(r), main_text(base, r).map(str::to_string));
         push("file", Some(self.location.clone()));
         push("evidence", self.evidence.map(str::to_string));
+        for f in &self.found {
+            push("found", Some(self.found_in(f)));
+        }
         push("notes", self.notes.map(str::to_string));
         push("source", Some(ids.join(", ")));
         for c in &self.claims {
@@ -129,7 +158,14 @@ impl Why<'_> {
         if let Some(text) = main_text(base, r) {
             fields.push((text_field(r), text.to_string()));
         }
-        fields.push(("evidence", self.evidence.unwrap_or("(none given)").to_string()));
+        match (self.evidence, self.found.is_empty()) {
+            (Some(e), _) => fields.push(("evidence", e.to_string())),
+            (None, true) => fields.push(("evidence", "(none given)".to_string())),
+            (None, false) => {}
+        }
+        for f in &self.found {
+            fields.push(("found in", self.found_in(f)));
+        }
         if let Some(n) = self.notes {
             fields.push(("notes", n.to_string()));
         }
@@ -196,6 +232,42 @@ impl Why<'_> {
             sections,
         }
     }
+}
+
+impl Why<'_> {
+    /// `article: “…”`, the sentence a quote's words are found in, and where.
+    fn found_in(&self, f: &Found) -> String {
+        format!(
+            "{} (characters {}–{}): {}",
+            self.base.sources[f.source as usize].id, f.chars.start, f.chars.end, f.sentence
+        )
+    }
+}
+
+/// For a direct quote, the sentence of each of its sources' texts its words are found in, as
+/// `kz check` finds them (the sentence `evidence` would give). Nothing for other records.
+fn found(base: &Base, r: EntityRef, sources: &[u32]) -> Result<Vec<Found>, crate::Error> {
+    let RecordRef::Quote(q) = base.get(r) else {
+        return Ok(Vec::new());
+    };
+    if q.kind != QuoteKind::Direct {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for &s in sources {
+        let Some(text) = super::site::source_text(base, s)? else {
+            continue;
+        };
+        let cited = Cited::new(&text);
+        if let Some(at) = cited.sentence_of(&q.text, true) {
+            out.push(Found {
+                source: s,
+                sentence: text[at.clone()].to_string(),
+                chars: cited.chars(&at),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The name of a record's title field: `title` for sources and events, `name` otherwise.

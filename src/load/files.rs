@@ -43,9 +43,7 @@ pub fn builtin_sources() -> &'static [(&'static str, &'static str)] {
 }
 
 /// The base compiled into the binary: every `*.yaml`/`*.yml` under `facts/`, in path order.
-/// How the files of the built-in base are named wherever a path is shown: `built-in:` and the
-/// path in kz's own repository, which the user does not have on disk.
-pub const BUILTIN: &str = "built-in:";
+pub use crate::model::BUILTIN;
 
 pub fn builtin_files() -> Vec<FactFile> {
     builtin::FILES

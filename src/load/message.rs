@@ -23,17 +23,28 @@ pub(super) fn yaml_diag(
     first_line: usize,
     section: Option<&str>,
 ) -> Diagnostic {
+    yaml_diag_at(file, err, &|l| l + first_line - 1, section)
+}
+
+/// Turns a serde_yaml error from a text whose line `l` is line `line_of(l)` of the file into a
+/// diagnostic.
+pub(super) fn yaml_diag_at(
+    file: &FactFile,
+    err: &serde_yaml::Error,
+    line_of: &dyn Fn(usize) -> usize,
+    section: Option<&str>,
+) -> Diagnostic {
     let (line, column) = err
         .location()
-        .map(|l| (l.line() + first_line - 1, l.column()))
-        .unwrap_or((first_line, 1));
+        .map(|l| (line_of(l.line()), l.column()))
+        .unwrap_or((line_of(1), 1));
     let full = err.to_string();
-    let cleaned = clean_message(&full);
+    let cleaned = clean_message(&full, line_of);
     let message = cleaned.message;
     let code = classify(&full, &message);
     // An unterminated construct fails at the end of the file; where it began is more useful.
     let (line, column) = match cleaned.context {
-        Some(at) if message.contains("end of stream") => (at.0 + first_line - 1, at.1),
+        Some(at) if message.contains("end of stream") => at,
         _ => (line, column),
     };
     let section = section.or(cleaned.section.as_deref());
@@ -64,7 +75,16 @@ fn record_diag(
     column: usize,
     section: Option<&str>,
 ) -> Diagnostic {
-    let help = help_for(code, &message, section);
+    let mut help = help_for(code, &message, section);
+    if code == Code::Syntax && help.is_none() {
+        let text = file.line_text(line).unwrap_or_default();
+        help = super::quoting::quote_help(&message, text, column);
+    }
+    if code == Code::WrongType
+        && let Some((said, how)) = unknown_variant(&message)
+    {
+        (message, help) = (said, Some(how));
+    }
     if code == Code::UnknownField
         && let Some((head, _)) = message.split_once(", expected")
     {
@@ -75,6 +95,35 @@ fn record_diag(
         diag = diag.with_help(help);
     }
     diag
+}
+
+/// A value that is none of the names a field takes (`kind: Reported`): the message and help for
+/// it, saying so when only its case is wrong.
+fn unknown_variant(message: &str) -> Option<(String, String)> {
+    let (field, rest) = message
+        .strip_prefix('`')?
+        .split_once("`: unknown variant `")?;
+    let (got, expected) = rest.split_once("`, expected ")?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if let Some(name) = names
+        .iter()
+        .find(|n| n.to_lowercase() == got.to_lowercase())
+    {
+        return Some((
+            format!("`{field}` must be `{name}`, in lower case, not `{got}`"),
+            format!("write `{field}: {name}`"),
+        ));
+    }
+    let list = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = match crate::names::closest(got, names.iter().copied()) {
+        Some(name) => format!("did you mean `{name}`? `{field}` is one of {list}"),
+        None => format!("write `{field}` as one of {list}"),
+    };
+    Some((message.to_string(), help))
 }
 
 /// The diagnostic for a field that salvage set aside (see [`super::salvage`]), found after the
@@ -88,7 +137,7 @@ pub(super) fn set_aside_diag(
     section: &str,
 ) -> Diagnostic {
     let full = format!("{path}: {error}");
-    let cleaned = clean_message(&full);
+    let cleaned = clean_message(&full, &|l| l);
     let code = classify(&full, &cleaned.message);
     let (line, column) = match (code, cleaned.message.split('`').nth(1)) {
         (Code::UnknownField, Some(key)) => key_position(file, line, column, key),
@@ -182,8 +231,9 @@ struct Cleaned {
 }
 
 /// serde_yaml writes `path: message at line L column C[, while X at line L2 column C2]`. The
-/// position is given separately; the path's last field and the context are kept.
-fn clean_message(full: &str) -> Cleaned {
+/// position is given separately; the path's last field and the context are kept, the context's
+/// line `l` as line `line_of(l)` of the file.
+fn clean_message(full: &str, line_of: &dyn Fn(usize) -> usize) -> Cleaned {
     let mut msg = full;
     let mut field = None;
     let mut section = None;
@@ -214,6 +264,7 @@ fn clean_message(full: &str) -> Cleaned {
         });
         match parsed {
             Some((line, column, skip)) => {
+                let line = line_of(line);
                 if !first {
                     out.push_str(&format!(" (line {line}, column {column})"));
                     context.get_or_insert((line, column));
@@ -349,6 +400,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_in_the_wrong_case_says_so() {
+        let cases: &[(&str, Option<(&str, &str)>)] = &[
+            (
+                "`kind`: unknown variant `Reported`, expected `direct` or `reported`",
+                Some((
+                    "`kind` must be `reported`, in lower case, not `Reported`",
+                    "write `kind: reported`",
+                )),
+            ),
+            (
+                "`rank`: unknown variant `best`, expected one of `deprecated`, `normal`, `preferred`",
+                Some((
+                    "`rank`: unknown variant `best`, expected one of `deprecated`, `normal`, `preferred`",
+                    "write `rank` as one of `deprecated`, `normal`, `preferred`",
+                )),
+            ),
+            (
+                "`kind`: unknown variant `reportd`, expected `direct` or `reported`",
+                Some((
+                    "`kind`: unknown variant `reportd`, expected `direct` or `reported`",
+                    "did you mean `reported`? `kind` is one of `direct`, `reported`",
+                )),
+            ),
+            ("`name` should be a string, not a list", None),
+        ];
+        for (message, want) in cases {
+            let got = unknown_variant(message);
+            let got = got.as_ref().map(|(m, h)| (m.as_str(), h.as_str()));
+            assert_eq!(got, *want, "{message}");
+        }
+    }
+
+    #[test]
     fn messages_lose_serde_positions() {
         let cases: &[(&str, &str, Option<&str>, Option<(usize, usize)>)] = &[
             (
@@ -395,7 +479,7 @@ mod tests {
             ),
         ];
         for (full, message, field, context) in cases {
-            let got = clean_message(full);
+            let got = clean_message(full, &|l| l);
             assert_eq!(got.message, *message, "{full}");
             assert_eq!(got.field.as_deref(), *field, "{full}");
             assert_eq!(got.context, *context, "{full}");

@@ -9,6 +9,7 @@
 //! by the [`fast`] path, which gives the records serde_yaml would give.
 
 mod cachedir;
+mod cuts;
 pub mod fast;
 mod files;
 mod locate;
@@ -16,6 +17,7 @@ mod mapped;
 mod message;
 mod outline;
 mod pieces;
+mod quoting;
 mod raw;
 mod salvage;
 pub mod snapshot;
@@ -33,7 +35,7 @@ pub use raw::{
 };
 pub use texts::{ReadText, TextError, checked_text, read_relative as read_text};
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{self, Code, Diagnostic};
 use locate::Unit;
 use message::{duplicate_section, unknown_section, yaml_diag};
 use outline::{ItemSpan, SectionOutline, outline};
@@ -182,8 +184,12 @@ pub fn parse_plain(files: Vec<FactFile>) -> Raw {
         .iter()
         .enumerate()
         .map(|(i, file)| {
-            refused(file)
-                .unwrap_or_else(|| parse_whole(i as u32, file, outline(&file.text).as_deref()))
+            refused(file).unwrap_or_else(|| {
+                let sections = outline(&file.text);
+                let mut parsed = parse_whole(i as u32, file, sections.as_deref());
+                check_cuts(file, sections.as_deref(), &mut parsed);
+                parsed
+            })
         })
         .collect();
     assemble(files, parsed)
@@ -341,15 +347,22 @@ fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
         return refused;
     }
     let sections = outline(&file.text);
-    if let Some(sections) = &sections
-        && let Ok(parsed) = parse_outlined(file_idx, file, sections, fast)
+    let mut parsed = match sections
+        .as_deref()
+        .and_then(|s| parse_outlined(file_idx, file, s, fast).ok())
     {
-        parsed.counts.commit();
-        return parsed;
-    }
-    let whole = parse_whole(file_idx, file, sections.as_deref());
-    fast::Counts::whole(whole.records.len()).commit();
-    whole
+        Some(parsed) => {
+            parsed.counts.commit();
+            parsed
+        }
+        None => {
+            let whole = parse_whole(file_idx, file, sections.as_deref());
+            fast::Counts::whole(whole.records.len()).commit();
+            whole
+        }
+    };
+    check_cuts(file, sections.as_deref(), &mut parsed);
+    parsed
 }
 
 fn parse_outlined(
@@ -363,6 +376,7 @@ fn parse_outlined(
         ..ParsedFile::default()
     };
     let mut seen: Vec<(&str, u32)> = Vec::new();
+    let top = sections.first().map_or(1, |s| s.line);
     for section in sections {
         if let Some((_, first)) = seen.iter().find(|(name, _)| *name == section.name) {
             let (line, first) = (section.line as usize, *first as usize);
@@ -372,15 +386,15 @@ fn parse_outlined(
         }
         seen.push((section.name, section.line));
         match section.name {
-            "sources" => out.records.sources = parse_items(file_idx, file, section, &mut out)?,
-            "actors" => out.records.actors = parse_items(file_idx, file, section, &mut out)?,
+            "sources" => out.records.sources = parse_items(file_idx, file, top, section, &mut out)?,
+            "actors" => out.records.actors = parse_items(file_idx, file, top, section, &mut out)?,
             "organisations" => {
-                out.records.organisations = parse_items(file_idx, file, section, &mut out)?
+                out.records.organisations = parse_items(file_idx, file, top, section, &mut out)?
             }
-            "places" => out.records.places = parse_items(file_idx, file, section, &mut out)?,
-            "quotes" => out.records.quotes = parse_items(file_idx, file, section, &mut out)?,
-            "events" => out.records.events = parse_items(file_idx, file, section, &mut out)?,
-            "kinds" => out.records.kinds = parse_items(file_idx, file, section, &mut out)?,
+            "places" => out.records.places = parse_items(file_idx, file, top, section, &mut out)?,
+            "quotes" => out.records.quotes = parse_items(file_idx, file, top, section, &mut out)?,
+            "events" => out.records.events = parse_items(file_idx, file, top, section, &mut out)?,
+            "kinds" => out.records.kinds = parse_items(file_idx, file, top, section, &mut out)?,
             other => {
                 let diag = unknown_section(file, section.line as usize, other);
                 out.diagnostics.push(diag);
@@ -401,9 +415,12 @@ struct Batch<T> {
     counts: fast::Counts,
 }
 
+/// Deserialises the items of a section in batches. `top` is the line of the file's first section,
+/// where its top-level mapping starts.
 fn parse_items<T: DeserializeOwned + Send>(
     file_idx: u32,
     file: &FactFile,
+    top: u32,
     section: &SectionOutline,
     out: &mut ParsedFile,
 ) -> Result<Vec<Located<T>>, NeedsWhole> {
@@ -418,13 +435,20 @@ fn parse_items<T: DeserializeOwned + Send>(
         {
             end += 1;
         }
-        batches.push(&items[start..end]);
+        batches.push(start..end);
         start = end;
     }
     let fast = out.fast;
     let parsed: Vec<Result<Batch<T>, NeedsWhole>> = batches
         .par_iter()
-        .map(|items| parse_batch(file_idx, file, section.name, items, fast))
+        .map(|range| {
+            let place = Place {
+                top,
+                section,
+                first: range.start,
+            };
+            parse_batch(file_idx, file, &place, &items[range.clone()], fast)
+        })
         .collect();
     let mut records = Vec::with_capacity(items.len());
     for batch in parsed {
@@ -447,12 +471,20 @@ fn parse_items<T: DeserializeOwned + Send>(
     Ok(records)
 }
 
+/// Where a batch of items is: in `section`, from its item `first` on, in a file whose first
+/// section is at line `top`.
+struct Place<'s> {
+    top: u32,
+    section: &'s SectionOutline<'s>,
+    first: usize,
+}
+
 /// Parses a batch of items: all at once (by the fast path, or serde_yaml), or, when one of them
 /// is bad, one by one so that each problem is reported.
 fn parse_batch<T: DeserializeOwned>(
     file_idx: u32,
     file: &FactFile,
-    section: &str,
+    place: &Place,
     items: &[ItemSpan],
     fast: bool,
 ) -> Result<Batch<T>, NeedsWhole> {
@@ -468,8 +500,8 @@ fn parse_batch<T: DeserializeOwned>(
     };
     let Ok(records) = read else {
         // Some item in the batch is bad: parse them one by one to report each.
-        for item in items {
-            batch.item(file_idx, file, section, item)?;
+        for n in 0..items.len() {
+            batch.item(file_idx, file, place, place.first + n)?;
         }
         return Ok(batch);
     };
@@ -507,15 +539,16 @@ impl<T: DeserializeOwned> Batch<T> {
         }
     }
 
-    /// One item parsed on its own: its record, or its problem reported and what of it can be
-    /// salvaged.
+    /// Item `n` of its section, parsed on its own: its record, or its problem reported and what
+    /// of it can be salvaged.
     fn item(
         &mut self,
         file_idx: u32,
         file: &FactFile,
-        section: &str,
-        item: &ItemSpan,
+        place: &Place,
+        n: usize,
     ) -> Result<(), NeedsWhole> {
+        let (item, section) = (&place.section.items[n], place.section.name);
         let text = &file.text[item.start..item.end];
         match serde_yaml::from_str::<Vec<T>>(text) {
             Ok(mut records) if records.len() == 1 => {
@@ -525,9 +558,15 @@ impl<T: DeserializeOwned> Batch<T> {
             }
             Ok(_) => Err(NeedsWhole),
             Err(err) => {
-                // Well-formed YAML that does not fit the record: a record-level problem.
-                // Anything else needs the whole file to be understood.
-                serde_yaml::from_str::<IgnoredAny>(text).map_err(|_| NeedsWhole)?;
+                // Well-formed YAML that does not fit the record: a record-level problem. A
+                // syntax error is reported here when it is the item's own; anything else needs
+                // the whole file to be understood.
+                if serde_yaml::from_str::<IgnoredAny>(text).is_err() {
+                    let diag = local_syntax(file, place.top, place.section, n).ok_or(NeedsWhole)?;
+                    self.diagnostics.push(diag);
+                    self.broken_ids.extend(written_id(text));
+                    return Ok(());
+                }
                 self.diagnostics
                     .push(yaml_diag(file, &err, item.line as usize, Some(section)));
                 self.salvage(file_idx, file, section, item);
@@ -579,6 +618,122 @@ impl<T: DeserializeOwned> Batch<T> {
             }
         }
     }
+}
+
+/// The syntax error in item `n` of `section`, as a parse of the whole file would report it, when
+/// it is the item's own, so that the items after it can still be read and checked: the parse
+/// reaches the item as it begins any item (every item before it read on its own, or was itself
+/// such an error), so an error inside it is one the whole file has too, unless the parse read
+/// past the item to find it. So the item is parsed after the section's key and the start of its
+/// list, with the item after it, lines numbered as in the file; the error must lie within the
+/// item and not be one that only the end of the text shows (a quotation left open) or that an
+/// item before may mend (an alias of an anchor it defines). The
+/// parse resumes at the next item only if the rest of the item closes whatever it opens: read
+/// without the line at fault, the item must not run to the end of its text. `None` when any of
+/// this fails: the whole file is then parsed in one piece, and its first error reported.
+fn local_syntax(
+    file: &FactFile,
+    top: u32,
+    section: &SectionOutline,
+    n: usize,
+) -> Option<diag::Diagnostic> {
+    let item = section.items[n];
+    let end = section.items.get(n + 1).map_or(item.end, |next| next.end);
+    let mut text = format!("{}:\n", section.name);
+    let mut lines = vec![top as usize];
+    if n > 0 {
+        let first = &file.text[section.items[0].start..];
+        let dash = first.len() - first.trim_start_matches(' ').len();
+        text.push_str(&" ".repeat(dash));
+        text.push_str("-\n");
+        lines.push(section.items[0].line as usize);
+    }
+    let head = lines.len();
+    text.push_str(&file.text[item.start..end]);
+    let line_of = |l: usize| match l.checked_sub(1).and_then(|i| lines.get(i)) {
+        Some(&line) => line,
+        None => item.line as usize + l - head - 1,
+    };
+    let err = serde_yaml::from_str::<IgnoredAny>(&text).err()?;
+    let own = &file.text[item.start..item.end];
+    let last = item.line as usize + own.trim_end().matches('\n').count();
+    let at = err.location()?.line();
+    // An alias may name an anchor of an item before; the end of the text can close nothing.
+    let elsewhere = ["unknown anchor", "end of stream"];
+    let message = err.to_string();
+    if at <= head || line_of(at) > last || elsewhere.iter().any(|m| message.contains(m)) {
+        return None;
+    }
+    let fault = at - head - 1;
+    let without: String = own
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| if i == fault { "\n" } else { l })
+        .collect();
+    if serde_yaml::from_str::<IgnoredAny>(&without)
+        .is_err_and(|e| e.to_string().contains("end of stream"))
+    {
+        return None;
+    }
+    Some(message::yaml_diag_at(
+        file,
+        &err,
+        &line_of,
+        Some(section.name),
+    ))
+}
+
+/// Reports every comment that cuts a prose value of the file's records short (see [`cuts`]): a
+/// file cut into items item by item, a file read in one piece as a whole.
+fn check_cuts(file: &FactFile, sections: Option<&[SectionOutline]>, parsed: &mut ParsedFile) {
+    if memchr::memchr(b'#', file.text.as_bytes()).is_none() {
+        return;
+    }
+    let r = &parsed.records;
+    let Some(sections) = sections else {
+        let mut prose = Vec::new();
+        cuts::prose_of(&r.sources, &mut prose);
+        cuts::prose_of(&r.actors, &mut prose);
+        cuts::prose_of(&r.organisations, &mut prose);
+        cuts::prose_of(&r.places, &mut prose);
+        cuts::prose_of(&r.quotes, &mut prose);
+        cuts::prose_of(&r.events, &mut prose);
+        cuts::prose_of(&r.kinds, &mut prose);
+        let diags = cuts::in_whole(file, &prose);
+        parsed.diagnostics.extend(diags);
+        return;
+    };
+    let mut diags = Vec::new();
+    let mut broken = Vec::new();
+    for section in sections {
+        let (d, b) = match section.name {
+            "sources" => cuts::in_section(file, section, &r.sources),
+            "actors" => cuts::in_section(file, section, &r.actors),
+            "organisations" => cuts::in_section(file, section, &r.organisations),
+            "places" => cuts::in_section(file, section, &r.places),
+            "quotes" => cuts::in_section(file, section, &r.quotes),
+            "events" => cuts::in_section(file, section, &r.events),
+            "kinds" => cuts::in_section(file, section, &r.kinds),
+            _ => continue,
+        };
+        diags.extend(d);
+        broken.extend(b);
+    }
+    parsed.diagnostics.extend(diags);
+    parsed.broken_fields.extend(broken);
+}
+
+/// The `id` an item that could not be parsed gives on its own line (`- id: ada`), so that
+/// references to it do not cascade.
+fn written_id(item: &str) -> Option<String> {
+    let first = item.lines().next()?;
+    let dash = first.len() - first.trim_start_matches(' ').len();
+    item.lines().find_map(|line| {
+        let kv = quoting::key_line(line).filter(|kv| kv.key == "id" && kv.key_at == dash + 2)?;
+        let value = line[kv.value_at..].split(" #").next()?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        (!value.is_empty()).then(|| value.to_string())
+    })
 }
 
 /// Where a field of an item is in its file (the item's own line when the field is not found).

@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// The first bytes of a piece; bump the digit whenever the layout of raw records changes.
-const MAGIC: &[u8; 8] = b"KZPIECE1";
+/// The first bytes of a piece; bump the digit whenever the layout of raw records changes, or
+/// what makes a parse clean (a piece is only kept of a file with no problem).
+const MAGIC: &[u8; 8] = b"KZPIECE2";
 
 /// The folder of pieces of one base, in a cache folder of the user's own; none when it could not
 /// be made or is not the user's, and then nothing is kept.

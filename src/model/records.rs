@@ -327,6 +327,10 @@ pub struct Event {
     pub merged: Option<Box<Merged<Event>>>,
 }
 
+/// How the files of the built-in base are named wherever a path is shown: `built-in:` and the
+/// path in kz's own repository, which the user does not have on disk.
+pub const BUILTIN: &str = "built-in:";
+
 /// A file a base was read from, as it was when read: its size, times, inode and device, which
 /// tell later without reading it whether it may have changed (as git's index does), and the hash
 /// of its bytes, for when it may have.

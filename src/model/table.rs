@@ -148,6 +148,30 @@ impl<T: Record> Table<T> {
         (0..self.len()).map(move |i| &self[i])
     }
 
+    /// Calls `f` with every record, in order, without keeping what it decodes: a pass over a
+    /// table read in place (an export) holds one record at a time, however large the table.
+    /// Records already decoded are used as they are.
+    pub fn each(&self, mut f: impl FnMut(usize, &T)) {
+        match &self.inner {
+            Inner::Owned(v) => v.iter().enumerate().for_each(|(i, r)| f(i, r)),
+            Inner::Mapped(m) => {
+                for i in 0..m.len {
+                    let kept = m.chunks[i / CHUNK].get().and_then(|c| c[i % CHUNK].get());
+                    match kept {
+                        Some(record) => f(i, record),
+                        None => match m.decode(i) {
+                            Some(record) => f(i, &record),
+                            None => {
+                                m.damaged.store(true, Ordering::Relaxed);
+                                f(i, &T::default())
+                            }
+                        },
+                    }
+                }
+            }
+        }
+    }
+
     /// The records as a vector, decoding every one.
     pub fn to_vec(&self) -> Vec<T>
     where

@@ -215,6 +215,11 @@ pub fn json(base: &Base, r: EntityRef) -> Json {
     record_json(base, base.get(r), true)
 }
 
+/// [`json`] of a record at hand (one a streaming pass decoded).
+pub fn json_of(base: &Base, rec: RecordRef) -> Json {
+    record_json(base, rec, true)
+}
+
 fn record_json(base: &Base, rec: RecordRef, merged: bool) -> Json {
     let mut obj = Map::new();
     obj.insert("record".into(), json!(rec.kind().name()));

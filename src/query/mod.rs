@@ -2,6 +2,7 @@
 //! records, or a typed [`Miss`] that says why there are none; nothing here knows exit codes,
 //! cells or formats.
 
+pub mod cite;
 pub mod disputes;
 pub mod find;
 mod miss;

@@ -6,7 +6,7 @@
 
 use crate::model::view::summary;
 use crate::model::{Base, EntityRef, Kind, QuoteKind};
-use crate::text::{fold_for_match, fold_for_match_mapped, found_in_order, quote_pieces};
+use crate::query::cite::Cited;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -78,7 +78,8 @@ impl Citations {
                        what: String,
                        evidence: Option<&'b str>,
                        quoted: Option<&'b str>,
-                       sources: &'b [u32]| {
+                       sources: &'b [u32],
+                       more: Vec<(&'b str, &'b [u32])>| {
             facts.push(Fact { at, what, of });
             let fact = facts.len() - 1;
             for &s in sources {
@@ -97,6 +98,14 @@ impl Citations {
                         elided,
                     });
                 }
+            }
+            for (text, sources) in more {
+                claims.push(Claim {
+                    fact,
+                    text,
+                    sources,
+                    elided: false,
+                });
             }
         };
         for r in base.all() {
@@ -124,6 +133,19 @@ impl Citations {
                 .then(|| &base.quotes[r.idx as usize])
                 .filter(|q| q.kind == QuoteKind::Direct)
                 .map(|q| q.text.as_str());
+            // Each other declaration's evidence, in the sources that declaration cites: the
+            // record's source links land on the sentence each of its sources gives.
+            let rec = base.get(r);
+            let more: Vec<(&str, &[u32])> = match rec.is_merged() {
+                false => Vec::new(),
+                true => rec
+                    .declarations()
+                    .into_iter()
+                    .filter_map(|d| d.meta())
+                    .filter_map(|m| Some((m.evidence.as_deref()?, &m.sources[..])))
+                    .filter(|(e, _)| Some(*e) != meta.evidence.as_deref())
+                    .collect(),
+            };
             add(
                 Of::Record(r),
                 at,
@@ -131,6 +153,7 @@ impl Citations {
                 meta.evidence.as_deref(),
                 quoted,
                 &meta.sources[..],
+                more,
             );
         }
         for (a, actor) in base.actors.iter().enumerate() {
@@ -145,6 +168,7 @@ impl Citations {
                     role.term.evidence.as_deref(),
                     None,
                     &role.term.sources[..],
+                    Vec::new(),
                 );
             }
         }
@@ -160,6 +184,7 @@ impl Citations {
                     m.term.evidence.as_deref(),
                     None,
                     &m.term.sources[..],
+                    Vec::new(),
                 );
             }
         }
@@ -217,177 +242,53 @@ impl Citations {
 /// Cuts one source text into sentences and marks those its claims touch. Returns the marks and
 /// each claim's (fact, first sentence).
 fn mark(text: &str, claims: &[&Claim]) -> (Marks, Vec<(usize, usize)>) {
-    let sentences = sentences(text);
-    let (folded, from) = fold_for_match_mapped(text);
+    let c = Cited::new(text);
     let mut cited: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut links = Vec::new();
     for claim in claims {
-        let Some(span) = locate(text, &folded, &from, claim) else {
+        let Some(span) = c.find(claim.text, claim.elided) else {
             continue;
         };
-        // The sentences that overlap the span, in order.
-        let first = sentences.partition_point(|s| s.end <= span.start);
-        let mut any = None;
-        for (i, s) in sentences.iter().enumerate().skip(first) {
-            if s.start >= span.end {
-                break;
-            }
+        let over = c.sentences_over(&span);
+        for i in over.clone() {
             let list = cited.entry(i).or_default();
             if list.last() != Some(&claim.fact) {
                 list.push(claim.fact);
             }
-            any.get_or_insert(i);
         }
-        if let Some(i) = any {
-            links.push((claim.fact, i));
+        if !over.is_empty() {
+            links.push((claim.fact, over.start));
         }
     }
+    let sentences = c.sentences;
     (Marks { sentences, cited }, links)
-}
-
-/// Where in `text` a claim appears: the bytes from the start of its first piece to the end of
-/// its last, placed by the rule `kz check` accepts it by ([`found_in_order`]).
-fn locate(text: &str, folded: &str, from: &[u32], claim: &Claim) -> Option<Range<usize>> {
-    let needle = fold_for_match(claim.text);
-    let pieces = if claim.elided {
-        quote_pieces(&needle)
-    } else {
-        vec![needle.trim()]
-    };
-    let span = found_in_order(folded, &pieces).ok()?;
-    if span.is_empty() {
-        return None;
-    }
-    let last = from[span.end - 1] as usize;
-    let end = last + text[last..].chars().next().map_or(1, char::len_utf8);
-    Some(from[span.start] as usize..end)
-}
-
-/// The sentences of a text, as byte ranges without surrounding white space. A sentence ends
-/// at a line break, or after `.`, `?` or `!` (and any closing quotes or brackets) followed by
-/// white space and then a capital, a digit or an opening quote or bracket.
-pub fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (at, c) = chars[i];
-        if c == '\n' || c == '\r' {
-            if let Some(s) = start.take() {
-                out.push(s..trim_end(text, at));
-            }
-            i += 1;
-            continue;
-        }
-        if start.is_none() && !c.is_whitespace() {
-            start = Some(at);
-        }
-        if matches!(c, '.' | '?' | '!') {
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']') {
-                j += 1;
-            }
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() && chars[k].1 != '\n' {
-                k += 1;
-            }
-            let next = chars.get(k).map(|&(_, c)| c);
-            let opens = next.is_some_and(|n| {
-                n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '‘' | '(' | '[')
-            });
-            if k > j && opens {
-                let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
-                if let Some(s) = start.take() {
-                    out.push(s..end);
-                }
-                i = k;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if let Some(s) = start {
-        out.push(s..trim_end(text, text.len()));
-    }
-    out.retain(|r| !r.is_empty());
-    out
-}
-
-/// `end` moved back over white space.
-fn trim_end(text: &str, end: usize) -> usize {
-    text[..end].trim_end().len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cut(text: &str) -> Vec<&str> {
-        sentences(text).into_iter().map(|r| &text[r]).collect()
-    }
-
     #[test]
-    fn sentences_end_where_a_reader_would_end_them() {
-        let cases: &[(&str, &[&str])] = &[
-            ("One. Two.", &["One.", "Two."]),
-            (
-                "He said “go.” Then left. 2500 came!",
-                &["He said “go.”", "Then left.", "2500 came!"],
-            ),
-            (
-                "A title\n\nA paragraph. More",
-                &["A title", "A paragraph.", "More"],
-            ),
-            (
-                "(An aside. Inside.) After",
-                &["(An aside.", "Inside.)", "After"],
-            ),
-            ("Pi is 3.14 and e. is not", &["Pi is 3.14 and e. is not"]),
-            ("Did he? “Yes,” she said.", &["Did he?", "“Yes,” she said."]),
-            ("  padded  \n", &["padded"]),
-            ("", &[]),
-        ];
-        crate::testing::table(cases, cut);
-    }
-
-    #[test]
-    fn claims_are_found_as_kz_check_finds_them() {
-        let text = "First one.  “We shouldn’t  call them,” said K. Then more.\nLast line";
-        let (folded, from) = fold_for_match_mapped(text);
+    fn each_claim_marks_the_sentences_it_lies_in() {
+        let text = "First one. “We shouldn’t call them,” said Kassenova. Then more.\nLast line";
         let claim = |t, elided| Claim {
             fact: 0,
             text: t,
             sources: &[],
             elided,
         };
-        let find = |c: &Claim| locate(text, &folded, &from, c).map(|r| &text[r]);
-        assert_eq!(
-            find(&claim("We shouldn't call them", true)),
-            Some("We shouldn’t  call them")
-        );
-        assert_eq!(
-            find(&claim("We … call [the protesters] them", true)),
-            Some("We shouldn’t  call them")
-        );
-        assert_eq!(
-            find(&claim("Then more. Last", false)),
-            Some("Then more.\nLast")
-        );
-        assert_eq!(find(&claim("absent", false)), None);
-        // An elided quote is placed where kz check places it: its pieces close together, not the
-        // first "We" of the text and the "call them" paragraphs later.
-        let far = format!(
-            "We began. {} We shall not call them. Done.",
-            "Filler words. ".repeat(40)
-        );
-        let (far_folded, far_from) = fold_for_match_mapped(&far);
-        let c = claim("We … call them", true);
-        let got = locate(&far, &far_folded, &far_from, &c).map(|r| &far[r]);
-        assert_eq!(got, Some("We shall not call them"));
         let c = claim("Then more. Last", false);
         let (marks, links) = mark(text, &[&c]);
         assert_eq!(marks.cited.keys().copied().collect::<Vec<_>>(), [2, 3]);
         assert_eq!(links, [(0, 2)]);
+        // Abbreviations do not end sentences, so a mark does not land mid-sentence.
+        let text = "Supt. Ana Ruiz spoke. “We stay,” said Ruiz of the L.A. Unified plan. More.";
+        let c = claim("We stay", true);
+        let (marks, links) = mark(text, &[&c]);
+        let sentence = marks.sentences[links[0].1].clone();
+        assert_eq!(
+            &text[sentence],
+            "“We stay,” said Ruiz of the L.A. Unified plan."
+        );
     }
 }

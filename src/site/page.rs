@@ -122,6 +122,9 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--
 #search input { font: inherit; width: 100%; max-width: 30rem; padding: .4rem .6rem; border: 1px solid #94a3b8; border-radius: .3rem; }
 #results { padding-left: 1.2rem; }
 .muted { color: var(--soft); }
+.disputed { background: #fff7ed; border: 1px solid #fdba74; border-radius: .3rem; padding: 0 .3rem; color: #9a3412; }
+.rank { font-size: .8rem; border: 1px solid var(--line); border-radius: .3rem; padding: 0 .3rem; color: var(--soft); }
+.declaration + .declaration { border-top: 1px dashed var(--line); margin-top: .4rem; padding-top: .4rem; }
 "#;
 
 pub const SEARCH_JS: &str = r#"// kz site: search over the index written beside this file (search-index.js).

@@ -254,6 +254,11 @@ fn held(since: Option<&Date>, until: Option<&Date>) -> String {
 /// dispute with the others and their sources; then its other ids, rank, and where it is written.
 pub fn fields(base: &Base, r: EntityRef, skip: &[&str]) -> String {
     let rec = base.get(r);
+    // On a record several sources tell, each line says which of them state it.
+    let statements = match rec.is_merged() {
+        true => provenance::statements(rec),
+        false => Vec::new(),
+    };
     let mut out = String::new();
     for (info, value) in rec.fields() {
         if matches!(info.show, Show::Title | Show::Main | Show::Section)
@@ -272,6 +277,7 @@ pub fn fields(base: &Base, r: EntityRef, skip: &[&str]) -> String {
             .map(|i| item_html(base, i))
             .collect::<Vec<_>>()
             .join(", ");
+        shown.push_str(&stated_by(base, &statements, info.name));
         shown.push_str(&disputed(base, rec, info.name));
         let _ = writeln!(out, "<dt>{}</dt><dd>{shown}</dd>", escape(label));
     }
@@ -297,12 +303,34 @@ pub fn fields(base: &Base, r: EntityRef, skip: &[&str]) -> String {
             let _ = writeln!(
                 out,
                 "<dt>written in</dt><dd><code>{}:{}</code></dd>",
-                escape(file),
+                escape(&super::shared::shown_path(base, file)),
                 origin.line
             );
         }
     }
     format!("<dl class=\"fields\">\n{out}</dl>\n")
+}
+
+/// Which sources state a field's values shown (on a record several sources tell): ` (a, b)`.
+fn stated_by(base: &Base, statements: &[provenance::Statement], field: &str) -> String {
+    let mut sources: Vec<u32> = Vec::new();
+    for st in statements.iter().filter(|st| st.field.name == field) {
+        if st.disputed && !sources.is_empty() {
+            break;
+        }
+        for &s in &st.sources {
+            if !sources.contains(&s) {
+                sources.push(s);
+            }
+        }
+    }
+    match sources.is_empty() {
+        true => String::new(),
+        false => format!(
+            " <span class=\"muted stated\">({})</span>",
+            escape(&base.source_ids(&sources).join(", "))
+        ),
+    }
 }
 
 /// One item of a field as markup: a reference as a link, a date as people write it.
@@ -383,24 +411,42 @@ fn sources_of(base: &Base, obj: &Json) -> Vec<u32> {
 
 /// The record's own evidence and sources, under the `evidence` anchor its back links use.
 fn own_evidence(base: &Base, r: EntityRef, cit: &Citations) -> String {
-    let Some(meta) = base.meta(r) else {
+    if base.meta(r).is_none() {
         return String::new();
-    };
+    }
     let at = FactAt {
         page: r,
         anchor: "evidence".into(),
     };
+    let rec = base.get(r);
     let mut out = String::from("<div id=\"evidence\" class=\"fact\">\n");
-    if let Some(e) = &meta.evidence {
+    if rec.is_merged() {
         let _ = writeln!(
             out,
-            "<blockquote class=\"evidence\">{}</blockquote>",
-            escape(e)
+            "<p class=\"muted\">Told by {}; each says:</p>",
+            crate::text::plural(rec.declarations().len(), "declaration")
         );
     }
-    let _ = writeln!(out, "{}", source_links(base, cit, &at, &meta.sources));
-    if let Some(n) = &meta.notes {
-        let _ = writeln!(out, "<p class=\"muted\">Notes: {}</p>", escape(n));
+    // Each declaration's evidence with the sources it cites, each linked to its sentence.
+    for d in rec.declarations() {
+        let Some(meta) = d.meta() else { continue };
+        let _ = writeln!(out, "<div class=\"declaration\">");
+        if let Some(e) = &meta.evidence {
+            let _ = writeln!(
+                out,
+                "<blockquote class=\"evidence\">{}</blockquote>",
+                escape(e)
+            );
+        }
+        let _ = write!(out, "{}", source_links(base, cit, &at, &meta.sources));
+        if meta.rank != crate::model::Rank::Normal {
+            let _ = write!(out, " <span class=\"rank\">{}</span>", meta.rank.name());
+        }
+        out.push('\n');
+        if let Some(n) = &meta.notes {
+            let _ = writeln!(out, "<p class=\"muted\">Notes: {}</p>", escape(n));
+        }
+        out.push_str("</div>\n");
     }
     out.push_str("</div>\n");
     out

@@ -51,3 +51,33 @@ pub fn member_anchor(n: usize) -> String {
 pub fn quote_anchor(base: &Base, q: EntityRef) -> String {
     format!("q-{}", file_name(base.id(q)))
 }
+
+/// A fact file's path as a page shows it: relative to the folder the base's files share, so no
+/// page gives away where the base sits on the machine that built the site (`/home/ana/...`);
+/// a built-in file as `built-in:facts/...`.
+pub fn shown_path(base: &Base, file: &str) -> String {
+    if file.starts_with(crate::model::BUILTIN) {
+        return file.to_string();
+    }
+    let common = base
+        .files
+        .iter()
+        .filter(|f| !f.starts_with(crate::model::BUILTIN))
+        .map(|f| {
+            std::path::Path::new(f)
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+        })
+        .reduce(|a, b| {
+            let mut a = a;
+            while !b.starts_with(a) {
+                a = a.parent().unwrap_or(std::path::Path::new(""));
+            }
+            a
+        })
+        .unwrap_or(std::path::Path::new(""));
+    let rel = std::path::Path::new(file)
+        .strip_prefix(common)
+        .unwrap_or(std::path::Path::new(file));
+    rel.display().to_string()
+}

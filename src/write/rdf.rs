@@ -196,8 +196,7 @@ impl<'a> Triples<'a> {
     /// in N-Triples, with its dates on it; an event's date brings its first and last day.
     /// Statements of deprecated declarations are in their sources' graphs too; `kz export --to
     /// statements` carries each one's rank.
-    pub fn quads(&mut self, base: &Base, r: EntityRef) -> io::Result<()> {
-        let rec = base.get(r);
+    pub fn quads(&mut self, base: &Base, r: EntityRef, rec: RecordRef) -> io::Result<()> {
         let s = &self.iri(rec.id());
         self.graph = None;
         self.identity(rec, s)?;
@@ -248,8 +247,7 @@ impl<'a> Triples<'a> {
     }
 
     /// Every triple of one record.
-    pub fn record(&mut self, base: &Base, r: EntityRef) -> io::Result<()> {
-        let rec = base.get(r);
+    pub fn record(&mut self, base: &Base, rec: RecordRef) -> io::Result<()> {
         let s = &self.iri(rec.id());
         self.identity(rec, s)?;
         for (info, value) in rec.fields() {

@@ -32,8 +32,9 @@ pub struct Row<'b> {
     pub rank: &'static str,
     /// Whether another declaration gives this single-valued field another value.
     pub disputed: bool,
-    /// The sentence of the source that supports it: the evidence its declaration gives.
-    pub sentence: Option<&'b str>,
+    /// The sentence of the source that supports it: the evidence its declaration gives, or
+    /// for a direct quote's words with no evidence, the sentence of the text they are found in.
+    pub sentence: Option<std::borrow::Cow<'b, str>>,
     /// Where the sentence is in the source's text, in characters, when kz found it there.
     pub start: Option<usize>,
     pub end: Option<usize>,
@@ -56,7 +57,7 @@ impl Row<'_> {
             self.source.to_string(),
             self.rank.to_string(),
             self.disputed.to_string(),
-            opt(self.sentence),
+            opt(self.sentence.as_deref()),
             num(self.start),
             num(self.end),
             opt(self.since),
@@ -65,9 +66,17 @@ impl Row<'_> {
     }
 }
 
-/// Every statement row of one record, field by field, each statement once per source.
-pub fn rows<'b>(base: &'b Base, r: EntityRef) -> Vec<Row<'b>> {
-    let rec = base.get(r);
+/// A claim found in a source's text: the sentence it lies in, where that sentence is, and where
+/// the claim is, in characters.
+pub type Found = (String, std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// Finds a claim in a source's text, given the source, the claim and whether it may elide (a
+/// direct quote).
+pub type Locate<'l> = &'l dyn Fn(u32, &str, bool) -> Option<Found>;
+
+/// Every statement row of one record, field by field, each statement once per source. `locate`
+/// finds sentences in the sources' texts: where the evidence is, or a direct quote's words.
+pub fn rows<'b>(base: &'b Base, r: EntityRef, rec: RecordRef<'b>, locate: Locate) -> Vec<Row<'b>> {
     let decls = rec.declarations();
     let mut out = Vec::new();
     let mut items = 0;
@@ -81,7 +90,27 @@ pub fn rows<'b>(base: &'b Base, r: EntityRef) -> Vec<Row<'b>> {
             crate::model::Kind::Source => vec![(r.idx, Rank::Normal, None)],
             _ => by_source(&decls, &st),
         };
+        // A direct quote's own words are found in its sources' texts as `kz check` finds them.
+        let quoted = match (rec, st.item) {
+            (RecordRef::Quote(q), Item::Text(t))
+                if st.field.name == "text" && q.kind == crate::model::QuoteKind::Direct =>
+            {
+                Some(t)
+            }
+            _ => None,
+        };
         for (source, rank, sentence) in sources {
+            let (sentence, at) = match (sentence, quoted) {
+                (Some(e), _) => (
+                    Some(std::borrow::Cow::Borrowed(e)),
+                    locate(source, e, false).map(|(_, _, at)| at),
+                ),
+                (None, Some(words)) => match locate(source, words, true) {
+                    Some((sentence, at, _)) => (Some(std::borrow::Cow::Owned(sentence)), Some(at)),
+                    None => (None, None),
+                },
+                (None, None) => (None, None),
+            };
             for (prop, value) in parts(base, &st) {
                 let (since, until) = match st.item {
                     Item::Role(role) => dates(&role.term),
@@ -97,9 +126,9 @@ pub fn rows<'b>(base: &'b Base, r: EntityRef) -> Vec<Row<'b>> {
                     source: &base.sources[source as usize].id,
                     rank: rank.name(),
                     disputed: st.disputed,
-                    sentence,
-                    start: None,
-                    end: None,
+                    sentence: sentence.clone(),
+                    start: at.as_ref().map(|a| a.start),
+                    end: at.as_ref().map(|a| a.end),
                     since,
                     until,
                 });

@@ -203,3 +203,57 @@ fn kz_facts_environment_variable_is_read() {
         .run()
         .success();
 }
+
+/// A base with a YAML syntax error in one record, a text cut short by a comment in another, and
+/// other problems in others.
+fn pitfalls_base() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("strike.txt"),
+        "Teachers are missing out on the education budget, said Mara Velt. He said: no more talks.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("facts.yaml"),
+        "sources:\n  - id: strike\n    title: The strike\n    text: strike.txt\nactors:\n  - id: mara-velt\n    name: Mara Velt\n    description: A teacher\n    source: strike\nquotes:\n  - id: no-more-talks\n    speaker: mara-velt\n    text: He said: no more talks\n    source: strike\n  - id: missing-out\n    speaker: mara-velt\n    text: Teachers are missing out #on the education\n    source: strik\nevents:\n  - id: strike-began\n    date: 2024-02-30\n    title: The strike began\n    involving: [mara-velt, no-more-talks]\n    source: strike\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn yaml_pitfalls_in_text_are_errors_and_hide_no_problem_of_other_records() {
+    let dir = pitfalls_base();
+    let run = Kz::new()
+        .args(["check", "--facts", &dir.path().display().to_string()])
+        .run()
+        .code(2);
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split("error[").nth(1))
+        .map(|s| &s[..5])
+        .collect();
+    // The reference to the record that could not be read is not reported as dangling.
+    assert_eq!(
+        codes,
+        ["KZ010", "KZ010", "KZ032", "KZ041"],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "facts.yaml:13:18: error[KZ010]: mapping values are not allowed in this context"
+        ) && run.stdout.contains(
+            "= help: quote the whole text: `text: \"He said: no more talks\"`; unquoted, `: ` in a text starts a mapping"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("facts.yaml:17:36: error[KZ010]: YAML reads `#on the education` as a comment, so `text` is cut to \"Teachers are missing out\"")
+            && run.stdout.contains("= help: quote the whole text if the `#` belongs to it: `text: \"Teachers are missing out #on the education\"`; a comment goes on a line of its own"),
+        "{}",
+        run.stdout
+    );
+}

@@ -79,3 +79,89 @@ fn piecewise_and_plain_parses_agree_on_a_large_base() {
     );
     assert_eq!(piecewise, plain);
 }
+
+/// The diagnostics of `text` read piecewise, and read in one piece, one string each.
+fn diagnostics_of(text: &str) -> (Vec<String>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("facts.yaml");
+    std::fs::write(&path, text).unwrap();
+    let (files, problems) = load::read_paths(&[path]);
+    assert!(problems.is_empty());
+    let shown = |raw| match kz::check::build(raw) {
+        Ok(_) => Vec::new(),
+        Err(report) => report
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string().replace(&dir.path().display().to_string(), ""))
+            .collect(),
+    };
+    (
+        shown(load::parse(files.clone())),
+        shown(load::parse_plain(files)),
+    )
+}
+
+#[test]
+fn a_syntax_error_in_one_item_is_the_whole_file_s_and_hides_no_other_problem() {
+    let head = "sources:\n  - id: s\n    title: S\nactors:\n";
+    let ada = |id: &str| {
+        format!("  - id: {id}\n    name: Ada\n    description: A person\n    source: s\n")
+    };
+    // A syntax error in one item, and a missing source in another: both are reported, the
+    // first as the whole file reports it.
+    let cases = [
+        format!(
+            "{head}{}  - id: b\n    name: B: the second\n    description: x\n    source: s\n{}  - id: c\n    name: C\n    description: x\n    source: nowhere\n",
+            ada("a"),
+            ada("d")
+        ),
+        format!(
+            "{head}  - id: b\n    name: \"B\" the second\n    description: x\n    source: s\n  - id: c\n    name: C\n    description: x\n    source: nowhere\n"
+        ),
+        format!(
+            "{head}{}  - id: b\n    name: B\n   description: x\n    source: s\n  - id: c\n    name: C\n    description: x\n    source: nowhere\n",
+            ada("a")
+        ),
+        format!(
+            "{head}  - id: c\n    name: C\n    description: x\n    source: nowhere\n{}  - id: b\n    name: B: the last\n",
+            ada("a")
+        ),
+    ];
+    for text in &cases {
+        let (piecewise, plain) = diagnostics_of(text);
+        assert_eq!(plain.len(), 1, "{text}\n{plain:?}");
+        assert!(plain[0].contains("error[KZ010]"), "{}", plain[0]);
+        assert!(
+            piecewise.contains(&plain[0]),
+            "{text}\n{piecewise:#?}\n{plain:#?}"
+        );
+        assert!(
+            piecewise
+                .iter()
+                .any(|d| d.contains("unknown source `nowhere`")),
+            "{text}\n{piecewise:#?}"
+        );
+    }
+    // Where the cut between items may not be sound, the whole file is read in one piece, as
+    // before: a quotation that runs on into the next item, one left open to the end, a list
+    // that runs on, an alias of an anchor of another item.
+    let whole = [
+        format!(
+            "{head}  - id: a\n    name: \"Ada\n  - id: b\n    name: B\"\n    description: x\n    source: s\n"
+        ),
+        format!(
+            "{head}  - id: a\n    name: A: b\n    notes: \"open\n  - id: b\n    name: B\"\n    description: x\n    source: nowhere\n"
+        ),
+        format!(
+            "{head}  - id: a\n    name: \"Ada\n    description: x\n  - id: c\n    name: C\n    description: x\n    source: nowhere\n"
+        ),
+        format!("{head}  - id: a\n    name: A\n    aliases: [x,\n  - y]\n    source: nowhere\n"),
+        format!(
+            "{head}  - id: a\n    name: &n A\n    description: x\n    source: s\n  - id: b\n    name: *n\n    description: x\n    source: nowhere\n"
+        ),
+    ];
+    for text in &whole {
+        let (piecewise, plain) = diagnostics_of(text);
+        assert_eq!(piecewise, plain, "{text}");
+    }
+}

@@ -242,3 +242,95 @@ fn what_happened_by_a_date_is_not_shown_on_days_it_may_not_have() {
             .any(|e| e["id"] == "crimea-annexation")
     );
 }
+
+#[test]
+fn the_site_shows_every_source_of_a_record_and_no_path_of_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let facts = std::fs::canonicalize(fixture("strike")).unwrap();
+    Kz::new()
+        .args(["--facts", &facts.display().to_string(), "site"])
+        .args([site.display().to_string()])
+        .run()
+        .success();
+    let page = std::fs::read_to_string(site.join("records/strike-began.html")).unwrap();
+    // The value shown with the sources that state it, and the disputed one, marked.
+    assert!(
+        page.contains(
+            "(courier-0310, harbour-0309)</span> <span class=\"disputed\">disputed: also"
+        ),
+        "{page}"
+    );
+    // Each declaration's evidence, its source linking to the sentence that source gives.
+    for (source, evidence) in [
+        (
+            "courier-0308",
+            "Teachers in Port Avel walked out on Tuesday",
+        ),
+        ("courier-0310", "The strike began on Monday, March 4."),
+        (
+            "harbour-0309",
+            "The strike by Port Avel teachers began on Monday, March 4",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!(
+                "<blockquote class=\"evidence\">{evidence}</blockquote>"
+            )),
+            "{evidence}"
+        );
+        assert!(
+            page.contains(&format!("href=\"{source}.html#s-")),
+            "{source} links to a sentence"
+        );
+    }
+    assert!(page.contains("<span class=\"rank\">deprecated</span>"));
+    // No page says where the base sits on this machine.
+    let root = facts.display().to_string();
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_string();
+            assert!(
+                !text.contains(&root),
+                "{} names {root}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(page.contains("<code>courier-0308.yaml:"), "{page}");
+}
+
+#[test]
+fn why_shows_the_sentence_a_quote_without_evidence_is_found_in() {
+    let run = strike()
+        .args(["why", "velt-not-go-back", "-f", "json"])
+        .run()
+        .success();
+    let found = run.json()[0]["found"].clone();
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0]["source"], "courier-0308");
+    assert_eq!(
+        found[0]["sentence"],
+        "\"We will not go back until the council listens,\" said union leader Mara Velt."
+    );
+    let text =
+        std::fs::read_to_string(format!("{}/texts/courier-0308.txt", fixture("strike"))).unwrap();
+    let (start, end) = (
+        found[0]["start"].as_u64().unwrap() as usize,
+        found[0]["end"].as_u64().unwrap() as usize,
+    );
+    let chars: String = text.chars().skip(start).take(end - start).collect();
+    assert_eq!(chars, found[0]["sentence"].as_str().unwrap());
+    let table = strike()
+        .args(["why", "velt-not-go-back", "-f", "table"])
+        .run()
+        .success();
+    assert!(!table.stdout.contains("(none given)"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("found in  courier-0308"),
+        "{}",
+        table.stdout
+    );
+}
