@@ -98,6 +98,11 @@ enum Forked {
 }
 
 fn fork() -> Forked {
+    // With `KZ_TEST_FAIL_FORK=1`, the hand-off fails as a fork refused for want of processes
+    // would: the test of the fallback to a store in the foreground.
+    if std::env::var_os("KZ_TEST_FAIL_FORK").is_some_and(|v| v == "1") {
+        return Forked::Failed;
+    }
     // SAFETY: the child runs only the store: it takes no lock another thread might have held
     // (the answer is written and its output lock released; rayon's threads are idle), starts no
     // thread (its pool is its own thread), and leaves with `_exit`, running no exit handler.

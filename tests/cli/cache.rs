@@ -937,6 +937,16 @@ fn a_detached_store_answers_first_and_leaves_a_whole_snapshot() {
     let bytes = std::fs::read(&snap).unwrap();
     let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
     assert!(kz::load::snapshot::verify_bytes(&bytes, key));
+    // What the child wrote keeps the cache's rules: the folder and the files the user's alone.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&s.cache.join("kz")), 0o700);
+    for entry in std::fs::read_dir(s.cache.join("kz")).unwrap().flatten() {
+        let kind = entry.file_type().unwrap();
+        assert!(kind.is_file() || kind.is_dir(), "{:?}", entry.path());
+        let want = if kind.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&entry.path()), want, "{:?}", entry.path());
+    }
     let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
     let first = inode(&snap);
     let warm = s
@@ -1014,4 +1024,24 @@ fn a_detached_store_holds_nothing_of_the_caller_and_killed_half_way_corrupts_not
     assert!(kz::load::snapshot::verify_bytes(&bytes, key));
     let warm = s.kz().args(["quotes", "-f", "json"]).run().success();
     assert_eq!(warm.stdout, want.1);
+}
+
+#[test]
+fn a_failed_hand_off_stores_in_the_foreground() {
+    let s = setup();
+    let want = fresh(&s, &["quotes", "-f", "json"]);
+    let run = s
+        .kz()
+        .env("KZ_STORE", "detached")
+        .env("KZ_TEST_FAIL_FORK", "1")
+        .args(["quotes", "-f", "json"])
+        .run()
+        .success();
+    assert_eq!(run.stdout, want.1);
+    // No child was made, so the snapshot is in place as soon as kz returns.
+    let [snap] = s.snapshots().try_into().expect("stored before kz returned");
+    let bytes = std::fs::read(&snap).unwrap();
+    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
+    assert!(kz::load::snapshot::verify_bytes(&bytes, key));
+    assert!(temporaries(&s.cache).is_empty());
 }

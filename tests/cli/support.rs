@@ -109,6 +109,7 @@ impl Kz {
             "KZ_NO_FAST_PATH",
             "KZ_FAST_PATH_STATS",
             "KZ_TEST_STALL_STORE",
+            "KZ_TEST_FAIL_FORK",
         ] {
             cmd.env_remove(key);
         }
