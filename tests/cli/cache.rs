@@ -878,6 +878,13 @@ mod another_user {
     }
 }
 
+/// Asserts that the snapshot at `snap` is whole: its checksums hold.
+fn assert_whole(snap: &Path) {
+    let bytes = std::fs::read(snap).unwrap();
+    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
+    assert!(kz::load::snapshot::verify_bytes(&bytes, key), "{snap:?}");
+}
+
 /// The lock file of the one base stored in `cache`, once a run made it.
 fn lock_file(cache: &Path) -> PathBuf {
     let found = std::fs::read_dir(cache.join("kz")).ok().and_then(|d| {
@@ -934,9 +941,7 @@ fn a_detached_store_answers_first_and_leaves_a_whole_snapshot() {
         .snapshots()
         .try_into()
         .expect("the child stored one snapshot");
-    let bytes = std::fs::read(&snap).unwrap();
-    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
-    assert!(kz::load::snapshot::verify_bytes(&bytes, key));
+    assert_whole(&snap);
     // What the child wrote keeps the cache's rules: the folder and the files the user's alone.
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
@@ -1019,9 +1024,7 @@ fn a_detached_store_holds_nothing_of_the_caller_and_killed_half_way_corrupts_not
         .snapshots()
         .try_into()
         .expect("the next run stores a snapshot");
-    let bytes = std::fs::read(&snap).unwrap();
-    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
-    assert!(kz::load::snapshot::verify_bytes(&bytes, key));
+    assert_whole(&snap);
     let warm = s.kz().args(["quotes", "-f", "json"]).run().success();
     assert_eq!(warm.stdout, want.1);
 }
@@ -1040,8 +1043,6 @@ fn a_failed_hand_off_stores_in_the_foreground() {
     assert_eq!(run.stdout, want.1);
     // No child was made, so the snapshot is in place as soon as kz returns.
     let [snap] = s.snapshots().try_into().expect("stored before kz returned");
-    let bytes = std::fs::read(&snap).unwrap();
-    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
-    assert!(kz::load::snapshot::verify_bytes(&bytes, key));
+    assert_whole(&snap);
     assert!(temporaries(&s.cache).is_empty());
 }
