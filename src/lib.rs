@@ -19,6 +19,7 @@ pub mod query;
 pub mod render;
 pub mod sentences;
 pub mod site;
+pub mod store;
 #[cfg(test)]
 mod testing;
 pub mod text;
@@ -29,24 +30,29 @@ pub use error::Error;
 use error::ExitCode;
 use std::io::{BufWriter, Write};
 
-/// Runs a parsed command line to completion and returns the process's exit status.
+/// Runs a parsed command line to completion and returns the process's exit status. The answer,
+/// or the error, is written first; a snapshot still to store is stored after (see [`store`]).
 pub fn run(cli: cli::Cli) -> u8 {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     // Fact files are read into diagnostics, so a bare I/O error here is a failed write.
-    let result = cmd::dispatch(&cli.global, &cli.command, cli::app, &mut out)
-        .and_then(|()| out.flush().map_err(Error::from));
+    let (result, later) = cmd::dispatch(&cli.global, &cli.command, cli::app, &mut out);
+    let result = result.and_then(|()| out.flush().map_err(Error::from));
+    drop(out);
     if std::env::var_os("KZ_MEMORY_STATS").is_some_and(|v| v == "1") {
         memory_stats();
     }
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::Success.code(),
         Err(err) => {
-            drop(out);
             report(&err);
             err.code().code()
         }
+    };
+    if let Some(later) = later {
+        store::after_answer(later);
     }
+    code
 }
 
 /// With `KZ_MEMORY_STATS=1`, for the benchmarks: the process's memory as it ends, on stderr.

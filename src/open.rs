@@ -35,6 +35,8 @@ struct Pending {
     built: i64,
     /// The pieces of the fact files, the ones worth keeping.
     names: Vec<String>,
+    /// The pieces this run parsed, encoded, to write; none on a base's first run.
+    parsed: Vec<(String, Vec<u8>)>,
     /// The verbatim verdicts this run reached, and whether they differ from those it was given.
     verdicts: Vec<(u128, Option<String>)>,
     verdicts_changed: bool,
@@ -44,19 +46,52 @@ struct Pending {
 const VERDICTS: &str = "verdicts2";
 
 impl Opened {
-    /// Stores the snapshot of a base this run parsed and found clean, and drops the parses of
-    /// files that are no longer in the base. Failing to store only means the next run parses
-    /// again.
-    pub fn store_snapshot(self) {
-        let Some(p) = self.pending else {
-            return;
-        };
+    /// What is left to store of a base this run parsed, once its answer is written: nothing
+    /// for a base read from a snapshot, or run without a cache.
+    pub fn later(self) -> Option<Store> {
+        let pending = self.pending?;
+        Some(Store {
+            base: self.base.ok(),
+            pending,
+        })
+    }
+}
+
+/// The snapshot, kept parses and verdicts of a base this run parsed, to store once the answer
+/// is out (see `store`, which decides in which process).
+pub struct Store {
+    /// The base, if it checked clean: only a clean base is stored.
+    base: Option<&'static Base>,
+    pending: Pending,
+}
+
+impl Store {
+    /// Takes the lock that keeps two processes from storing the same base at once; `wait`
+    /// blocks until another store of it ends, else `None` while one runs.
+    pub fn lock(&self, wait: bool) -> Option<std::fs::File> {
+        self.pending.cache.lock(self.pending.key, wait)
+    }
+
+    /// The descriptors the store writes through (the cache folder's): a detached child keeps
+    /// these and closes every other it inherited.
+    pub fn descriptors(&self) -> Vec<i32> {
+        vec![self.pending.cache.raw_fd()]
+    }
+
+    /// Stores the snapshot of a base this run parsed and found clean, keeps the parses of the
+    /// files parsed now, and drops the parses of files that are no longer in the base. Failing
+    /// to store only means the next run parses again.
+    pub fn run(self) {
+        let p = self.pending;
         match self.base {
-            Ok(base) => p.cache.store(p.key, base, p.built),
+            Some(base) => p.cache.store(p.key, base, p.built),
             // A broken base keeps its pieces but no snapshot; old keys still age out.
-            Err(_) => p.cache.prune(),
+            None => p.cache.prune(),
         }
         let pieces = p.cache.pieces(p.key);
+        for (name, bytes) in &p.parsed {
+            pieces.put_encoded(name, bytes);
+        }
         if p.verdicts_changed {
             pieces.put(VERDICTS, &p.verdicts);
         }
@@ -138,8 +173,13 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             pending: None,
         };
     };
-    let pieces = cache.pieces(key);
-    let (raw, names) = load::parse_cached(files, &pieces);
+    // A base's first run keeps no parses: they pay only once a file changes, and the first
+    // run is the one a user waits for. From the first rebuild on (the folder of kept parses is
+    // there), the files parsed are kept.
+    let kept = cache.kept_pieces(key);
+    let keep = kept.is_some();
+    let pieces = kept.unwrap_or_else(|| load::Pieces::in_dir(None));
+    let (raw, names, parsed) = load::parse_cached(files, &pieces, keep);
     let known: Vec<(u128, Option<String>)> = pieces.get(VERDICTS).unwrap_or_default();
     let mut verdicts = Verdicts {
         known: known.into_iter().collect(),
@@ -161,6 +201,7 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             key,
             built,
             names,
+            parsed,
             verdicts: verdicts.reached,
             verdicts_changed,
         }),

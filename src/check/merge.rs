@@ -84,6 +84,14 @@ pub(super) fn merge(decls: Parts, ids: &Ids, sink: &mut Sink) -> Parts {
 fn group<T: Declared>(decls: Vec<Option<T>>, ids: &Ids, sink: &mut Sink) -> Vec<Option<T>> {
     let slot = T::KIND.slot();
     let aka = &ids.aka[slot];
+    // Each declaration its own record, in order (no id declared twice, none joined): the
+    // declarations are the records, with nothing to merge and no two to disagree.
+    let alone = decls.len() == aka.len()
+        && aka.iter().all(|a| a.is_empty())
+        && (ids.decl[slot].iter().enumerate()).all(|(i, idx)| *idx == Some(i as u32));
+    if alone {
+        return decls;
+    }
     let mut by: Vec<Vec<(T, At)>> = (0..aka.len()).map(|_| Vec::new()).collect();
     let mut failed = vec![false; aka.len()];
     for ((decl, idx), at) in decls

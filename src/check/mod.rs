@@ -58,6 +58,7 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
     base.texts = checked.inputs;
     base.checked_texts = checked.texts;
+    base.set_ids(ids.map);
     Ok(base)
 }
 

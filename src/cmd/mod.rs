@@ -6,7 +6,7 @@ use crate::context::{Ctx, Global};
 use crate::date::Date;
 use crate::diag::Report;
 use crate::model::{Base, EntityRef};
-use crate::open::{self, Mode, Opened};
+use crate::open::{self, Mode, Opened, Store};
 use crate::query::{self, Miss, TextQuery, Wanted, Window};
 use crate::render::{self, Row, Rows, Value};
 use std::collections::BTreeMap;
@@ -137,7 +137,8 @@ static EMPTY: Report = Report {
     total: 0,
 };
 
-/// Runs the chosen command, writing its results to `out`.
+/// Runs the chosen command, writing its results to `out`. Returns what is left to store of a
+/// base this run parsed: the caller stores it once the answer is out (see `store`).
 ///
 /// An answer from a snapshot streams out as it is made, but no byte is written once anything it
 /// read turned out damaged (see [`Guarded`]). If damage is found before the first byte, the
@@ -148,6 +149,18 @@ pub fn dispatch(
     command: &Command,
     app: fn() -> clap::Command,
     out: &mut dyn Write,
+) -> (Result<(), crate::Error>, Option<Store>) {
+    let mut later = None;
+    let result = answer(global, command, app, out, &mut later);
+    (result, later)
+}
+
+fn answer(
+    global: &Global,
+    command: &Command,
+    app: fn() -> clap::Command,
+    out: &mut dyn Write,
+    later: &mut Option<Store>,
 ) -> Result<(), crate::Error> {
     let ctx = Ctx::new(global, app);
     let name = command.name();
@@ -195,7 +208,7 @@ pub fn dispatch(
         }
         let rebuilt = open::open(&ctx.facts, Mode::Rebuild);
         if guarded.written {
-            rebuilt.store_snapshot();
+            *later = rebuilt.later();
             return Err(Error::Damaged(
                 "the cached snapshot of the base turned out damaged part way through the \
                  answer, which stops here; kz has rebuilt it from the fact files: run the \
@@ -203,9 +216,9 @@ pub fn dispatch(
                     .into(),
             ));
         }
-        return which(finish(command, &ctx, rebuilt, out));
+        return which(finish(command, &ctx, rebuilt, out, later));
     }
-    which(finish(command, &ctx, opened, out))
+    which(finish(command, &ctx, opened, out, later))
 }
 
 /// The output of an answer from a snapshot: bytes pass straight through until anything read
@@ -236,18 +249,19 @@ impl Write for Guarded<'_> {
     }
 }
 
-/// Runs a command on a base this run parsed, then stores its snapshot when the base is sound.
+/// Runs a command on a base this run parsed, and leaves its snapshot to store.
 fn finish(
     command: &dyn Run,
     ctx: &Ctx,
     opened: Opened,
     out: &mut dyn Write,
+    later: &mut Option<Store>,
 ) -> Result<(), crate::Error> {
     let result = run_with(command, ctx, Some(&opened), out);
     // Even a query that matched nothing (exit 1) or a bad argument leaves a base worth keeping;
     // a failed write of the answer stores nothing.
     if !matches!(result, Err(Error::Io(_))) {
-        opened.store_snapshot();
+        *later = opened.later();
     }
     result
 }

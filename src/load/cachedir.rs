@@ -109,6 +109,30 @@ impl Dir {
         &self.path
     }
 
+    /// The descriptor the folder is held by: a process that hands work to a detached child
+    /// keeps it open there and closes the rest.
+    pub fn raw_fd(&self) -> i32 {
+        use rustix::fd::AsRawFd;
+        self.fd.as_raw_fd()
+    }
+
+    /// An exclusive lock on the regular file `name` (made if missing), held until the returned
+    /// file is closed, by this process or a child it forked; `wait` blocks until it is free,
+    /// else `None` while another holds it. The file's bytes are the holder's process id, for
+    /// tests and for anyone wondering which process is storing.
+    pub fn lock(&self, name: &str, wait: bool) -> Option<std::fs::File> {
+        use rustix::fs::FlockOperation;
+        let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o600)).ok()?;
+        let file = regular(fd)?;
+        let op = match wait {
+            true => FlockOperation::LockExclusive,
+            false => FlockOperation::NonBlockingLockExclusive,
+        };
+        rustix::fs::flock(&file, op).ok()?;
+        Some(file)
+    }
+
     /// The regular file `name`, opened for reading without following a link and without
     /// waiting (a FIFO or a device is refused, not read).
     pub fn open_file(&self, name: &str) -> Option<std::fs::File> {
@@ -141,6 +165,7 @@ impl Dir {
                 out.write_all(part).ok()?;
             }
             out.into_inner().ok()?;
+            stall_before_rename();
             rustix::fs::renameat(&self.fd, &tmp, &self.fd, name).ok()
         })();
         if written.is_none() {
@@ -197,6 +222,18 @@ impl Dir {
                 self.remove(&e.name);
             }
         }
+    }
+}
+
+/// With `KZ_TEST_STALL_STORE=1`, a process storing into the cache stops for a minute between
+/// writing a file and renaming it into place: the moment a test kills it, to see that a store
+/// killed half-way leaves nothing a later run would read.
+fn stall_before_rename() {
+    static STALL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let stall =
+        *STALL.get_or_init(|| std::env::var_os("KZ_TEST_STALL_STORE").is_some_and(|v| v == "1"));
+    if stall {
+        std::thread::sleep(Duration::from_secs(60));
     }
 }
 

@@ -135,34 +135,46 @@ pub fn parse_with(files: Vec<FactFile>, fast: bool) -> Raw {
     assemble(files, parsed)
 }
 
-/// [`parse`], taking each file read from disk that is kept in `pieces` from there, and keeping
-/// each clean one parsed now. Returns the names of the files' pieces, which are the ones to keep.
-pub fn parse_cached(files: Vec<FactFile>, pieces: &Pieces) -> (Raw, Vec<String>) {
+/// A piece named and encoded, to write once the answer is out.
+pub type Encoded = (String, Vec<u8>);
+
+/// [`parse`], taking each file read from disk that is kept in `pieces` from there. With `keep`,
+/// each clean file parsed now is also encoded as a piece, to be written once the answer is out.
+/// Returns the names of the files' pieces, which are the ones to keep, and the pieces to write.
+pub fn parse_cached(
+    files: Vec<FactFile>,
+    pieces: &Pieces,
+    keep: bool,
+) -> (Raw, Vec<String>, Vec<Encoded>) {
     let fast = fast::enabled_by_env();
-    let parsed: Vec<ParsedFile> = files
+    let parsed: Vec<(ParsedFile, Option<Encoded>)> = files
         .par_iter()
         .enumerate()
         .map(|(i, file)| {
             let Some(name) = file.input.as_ref().map(|input| Pieces::name_of(input.hash)) else {
-                return parse_file(i as u32, file, fast);
+                return (parse_file(i as u32, file, fast), None);
             };
-            pieces
+            if let Some(kept) = pieces
                 .get::<Stored>(&name)
                 .and_then(|stored| stored.parsed(i as u32))
-                .unwrap_or_else(|| {
-                    let parsed = parse_file(i as u32, file, fast);
-                    if let Some(stored) = Stored::of(&parsed) {
-                        pieces.put(&name, &stored);
-                    }
-                    parsed
-                })
+            {
+                return (kept, None);
+            }
+            let parsed = parse_file(i as u32, file, fast);
+            let encoded = keep
+                .then(|| Pieces::encode(&Stored::of(&parsed)?))
+                .flatten()
+                .map(|bytes| (name, bytes));
+            (parsed, encoded)
         })
         .collect();
     let names = files
         .iter()
         .filter_map(|f| Some(Pieces::name_of(f.input.as_ref()?.hash)))
         .collect();
-    (assemble(files, parsed), names)
+    let (parsed, encoded): (Vec<ParsedFile>, Vec<_>) = parsed.into_iter().unzip();
+    let encoded = encoded.into_iter().flatten().collect();
+    (assemble(files, parsed), names, encoded)
 }
 
 /// Reads every file in one piece, with no outline and no batches: the plain parse that the
@@ -212,11 +224,12 @@ struct ParsedFile {
 }
 
 /// How a file's parse is kept between runs (see [`Pieces`]): its units, a whole-file unit by its
-/// section's place in [`SECTIONS`], and its records, numbered as file 0.
+/// section's place in [`SECTIONS`], and its records (their file numbers are set again when
+/// read back).
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
+struct Stored<R = Records> {
     units: Vec<StoredUnit>,
-    records: Records,
+    records: R,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -231,7 +244,7 @@ enum StoredUnit {
 impl Stored {
     /// What to keep of a parse: nothing if it found a problem, which must then be found and
     /// reported again on every run.
-    fn of(parsed: &ParsedFile) -> Option<Stored> {
+    fn of(parsed: &ParsedFile) -> Option<Stored<&Records>> {
         if !parsed.diagnostics.is_empty()
             || !parsed.broken_ids.is_empty()
             || !parsed.broken_fields.is_empty()
@@ -252,9 +265,10 @@ impl Stored {
                     .map(|s| StoredUnit::Whole(s as u8)),
             })
             .collect::<Option<Vec<_>>>()?;
-        let mut records = parsed.records.clone();
-        records.set_file(0);
-        Some(Stored { units, records })
+        Some(Stored {
+            units,
+            records: &parsed.records,
+        })
     }
 
     /// The parse kept, as file number `file` of the base.

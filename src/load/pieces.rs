@@ -50,12 +50,22 @@ impl Pieces {
     /// Keeps something under `name`. Failing to keep it only means it is worked out again next
     /// time.
     pub fn put<T: Serialize>(&self, name: &str, piece: &T) {
-        let Some(dir) = &self.dir else { return };
-        let Ok(body) = postcard::to_stdvec(piece) else {
-            return;
-        };
+        if let Some(bytes) = Pieces::encode(piece) {
+            self.put_encoded(name, &bytes);
+        }
+    }
+
+    /// A piece as [`Pieces::put`] writes it, to write later with [`Pieces::put_encoded`].
+    pub fn encode<T: Serialize>(piece: &T) -> Option<Vec<u8>> {
+        let body = postcard::to_stdvec(piece).ok()?;
         let sum = xxh3_64(&body).to_le_bytes();
-        let _ = dir.write(name, &[MAGIC, &sum, &body]);
+        Some([MAGIC.as_slice(), &sum, &body].concat())
+    }
+
+    /// Keeps a piece encoded by [`Pieces::encode`].
+    pub fn put_encoded(&self, name: &str, bytes: &[u8]) {
+        let Some(dir) = &self.dir else { return };
+        let _ = dir.write(name, &[bytes]);
     }
 
     /// Removes every piece but those named, and the temporary files of runs killed while

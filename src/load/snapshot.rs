@@ -188,6 +188,22 @@ impl Cache {
         Pieces::in_dir(self.dir.sub(&format!("{}.pieces", key.hex()), true))
     }
 
+    /// The parses kept for `key`, if a run of that base has kept anything yet.
+    pub fn kept_pieces(&self, key: Key) -> Option<Pieces> {
+        let dir = self.dir.sub(&format!("{}.pieces", key.hex()), false)?;
+        Some(Pieces::in_dir(Some(dir)))
+    }
+
+    /// The lock held while the base stored under `key` is being stored (see [`Dir::lock`]).
+    pub fn lock(&self, key: Key, wait: bool) -> Option<std::fs::File> {
+        self.dir.lock(&format!("{}.lock", key.hex()), wait)
+    }
+
+    /// The descriptor the cache folder is held by.
+    pub fn raw_fd(&self) -> i32 {
+        self.dir.raw_fd()
+    }
+
     fn fresh_name(key: Key) -> String {
         format!("{}.fresh", key.hex())
     }
@@ -323,6 +339,7 @@ impl Cache {
             let ours = match ext {
                 "snap" => e.kind == rustix::fs::FileType::RegularFile,
                 "pieces" => e.kind == rustix::fs::FileType::Directory,
+                "lock" => e.kind == rustix::fs::FileType::RegularFile,
                 _ => false,
             };
             if !ours || key.len() != 32 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -340,6 +357,7 @@ impl Cache {
         for (_, key) in &keys[..keys.len() - KEEP] {
             self.dir.remove(&format!("{key}.snap"));
             self.dir.remove(&format!("{key}.fresh"));
+            self.dir.remove(&format!("{key}.lock"));
             Pieces::remove_all(&self.dir, &format!("{key}.pieces"));
         }
     }

@@ -37,6 +37,9 @@ pub struct Base {
     pub checked_texts: Vec<Option<CheckedText>>,
     /// The indexes: built from the records on first use, or read with them from a snapshot.
     index: Lazy,
+    /// Every id (those `same_as` joins too) to its record, as the check made it: a freshly
+    /// parsed base finds an id here without building the indexes.
+    by_id: Option<rustc_hash::FxHashMap<String, EntityRef>>,
     /// Set when a record or index read in place turns out damaged: nothing read from this base
     /// may then be shown.
     damaged: Arc<AtomicBool>,
@@ -102,8 +105,11 @@ impl Base {
                 let mut b = Builder::new(self.lens());
                 for &r in chunk {
                     let rec = self.get(r);
+                    // A quote is named by its id alone (see `Indexes::best`).
+                    let named = r.kind != Kind::Quote;
                     let labels = std::iter::once(rec.label())
-                        .chain(rec.aliases().iter().map(|a| a.as_str()));
+                        .chain(rec.aliases().iter().map(|a| a.as_str()))
+                        .filter(|_| named);
                     let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
                     b.record(r, ids, labels);
                 }
@@ -179,7 +185,20 @@ impl Base {
 
     /// The record with this exact id.
     pub fn lookup(&self, id: &str) -> Option<EntityRef> {
-        self.index().lookup(id)
+        match (&self.by_id, self.index.0.get()) {
+            (Some(ids), None) => ids.get(id).copied(),
+            _ => self.index().lookup(id),
+        }
+    }
+
+    /// Keeps the check's map of ids, for [`Base::lookup`] before any index is built.
+    pub fn set_ids(&mut self, ids: rustc_hash::FxHashMap<String, EntityRef>) {
+        self.by_id = Some(ids);
+    }
+
+    /// The check's map of ids, on a freshly parsed base.
+    pub fn ids_held(&self) -> Option<&rustc_hash::FxHashMap<String, EntityRef>> {
+        self.by_id.as_ref()
     }
 
     /// Every id in the base, in id order.

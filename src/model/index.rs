@@ -366,14 +366,22 @@ impl Indexes {
         if q.normalised().is_empty() {
             return None;
         }
-        for (tier, part, key) in [
-            (Tier::Exact, Part::Exact, q.normalised()),
-            (Tier::Loose, Part::Loose, q.loose()),
-        ] {
-            let found = wanted(self.named(part, key));
-            if !found.is_empty() {
-                return Some((tier, found));
-            }
+        // A quote has no name but its id: the query names it exactly when it is the id written
+        // as words (`Quote 17` for `quote-17`), which is the id with its hyphens for spaces.
+        let mut exact = self.named(Part::Exact, q.normalised());
+        let as_id = q.normalised().replace(' ', "-");
+        exact.extend(
+            self.named(Part::Ids, &as_id)
+                .into_iter()
+                .filter(|&(k, _)| self.entity(k).is_some_and(|r| r.kind == Kind::Quote)),
+        );
+        let found = wanted(exact);
+        if !found.is_empty() {
+            return Some((Tier::Exact, found));
+        }
+        let found = wanted(self.named(Part::Loose, q.loose()));
+        if !found.is_empty() {
+            return Some((Tier::Loose, found));
         }
         // Every word of the query in one label of a record.
         let mut labels: Option<Vec<(u32, u32)>> = None;
@@ -489,24 +497,69 @@ impl<'a> NameTable<'a> {
     }
 }
 
-fn name_table(mut entries: Vec<(String, u32, u32)>) -> Vec<u8> {
+/// One entry of a name table being built: its key's first 8 bytes (big-endian, zero-padded, so
+/// that comparing them compares the keys' starts), where the whole key lies in its builder's
+/// arena, and the entry's two values. Sorting compares the inline prefix first and reads the
+/// arena only for keys that share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    prefix: u64,
+    off: u32,
+    len: u32,
+    a: u32,
+    b: u32,
+}
+
+impl Key {
+    fn new(arena: &[u8], off: usize, len: usize, a: u32, b: u32) -> Key {
+        let mut head = [0u8; 8];
+        let n = len.min(8);
+        head[..n].copy_from_slice(&arena[off..off + n]);
+        Key {
+            prefix: u64::from_be_bytes(head),
+            off: off as u32,
+            len: len as u32,
+            a,
+            b,
+        }
+    }
+
+    fn bytes<'a>(&self, arena: &'a [u8]) -> &'a [u8] {
+        &arena[self.off as usize..(self.off + self.len) as usize]
+    }
+
+    fn order(&self, other: &Key, arena: &[u8]) -> std::cmp::Ordering {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| {
+                if self.len <= 8 && other.len <= 8 {
+                    self.len.cmp(&other.len)
+                } else {
+                    self.bytes(arena).cmp(other.bytes(arena))
+                }
+            })
+            .then((self.a, self.b).cmp(&(other.a, other.b)))
+    }
+}
+
+/// The stored form of a name table (see [`NameTable`]) from its entries, their keys in `arena`.
+fn name_table(arena: &[u8], mut entries: Vec<Key>) -> Vec<u8> {
     use rayon::slice::ParallelSliceMut;
-    entries.par_sort_unstable_by(|x, y| {
-        x.0.as_bytes()
-            .cmp(y.0.as_bytes())
-            .then((x.1, x.2).cmp(&(y.1, y.2)))
-    });
-    entries.dedup();
-    let mut head = Vec::with_capacity(4 + entries.len() * 16);
-    let mut keys = Vec::new();
+    entries.par_sort_unstable_by(|x, y| x.order(y, arena));
+    entries.dedup_by(|x, y| x.order(y, arena).is_eq());
+    let key_bytes: usize = entries.iter().map(|k| k.len as usize).sum();
+    let mut head = Vec::with_capacity(4 + entries.len() * 16 + key_bytes);
     head.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-    for (key, a, b) in &entries {
-        for v in [keys.len() as u32, key.len() as u32, *a, *b] {
+    let mut at = 0u32;
+    for k in &entries {
+        for v in [at, k.len, k.a, k.b] {
             head.extend_from_slice(&v.to_le_bytes());
         }
-        keys.extend_from_slice(key.as_bytes());
+        at += k.len;
     }
-    head.extend_from_slice(&keys);
+    for k in &entries {
+        head.extend_from_slice(k.bytes(arena));
+    }
     head
 }
 
@@ -531,11 +584,14 @@ fn csr(keys: usize, mut pairs: Vec<(u32, u32)>) -> Vec<u8> {
 }
 
 /// Gathers what the indexes hold, record by record, as the base walks its records: each
-/// record's id and labels, and each relation between two records.
+/// record's id and labels, and each relation between two records. Every key is written once
+/// into one arena (a word of a loose name is found inside the loose name), and each table's
+/// entries point into it.
 pub struct Builder {
     starts: [u32; 7],
     lens: [usize; 6],
-    names: [Vec<(String, u32, u32)>; 4],
+    arena: Vec<u8>,
+    names: [Vec<Key>; 4],
     lists: [Vec<(u32, u32)>; 10],
 }
 
@@ -545,6 +601,7 @@ impl Builder {
         Builder {
             starts: starts(lens).unwrap_or_default(),
             lens,
+            arena: Vec::new(),
             names: Default::default(),
             lists: Default::default(),
         }
@@ -555,9 +612,17 @@ impl Builder {
         self.starts[r.kind.slot()] + r.idx
     }
 
+    /// Appends `bytes` to the arena; returns where they start.
+    fn put(&mut self, bytes: &[u8]) -> usize {
+        let at = self.arena.len();
+        self.arena.extend_from_slice(bytes);
+        at
+    }
+
     /// A record, its id, and its labels (its name or title first, then its aliases), which are
     /// keyed normalised, loosely, and word by word.
-    /// `ids` are the record's id, then any others `same_as` gave it.
+    /// `ids` are the record's id, then any others `same_as` gave it. A record whose label is its
+    /// id (a quote) gives no labels: its id names it (see [`Indexes::best`]).
     pub fn record<'a>(
         &mut self,
         r: EntityRef,
@@ -565,19 +630,32 @@ impl Builder {
         labels: impl Iterator<Item = &'a str>,
     ) {
         let k = self.key(r);
-        let [id_list, exact, loose, words] = &mut self.names;
-        id_list.extend(ids.map(|id| (id.to_string(), k, 0)));
+        for id in ids {
+            let at = self.put(id.as_bytes());
+            let key = Key::new(&self.arena, at, id.len(), k, 0);
+            self.names[0].push(key);
+        }
         for (n, label) in labels.enumerate() {
+            let n = n as u32;
             let norm = names::normalise(label);
             if norm.is_empty() {
                 continue;
             }
+            let at = self.put(norm.as_bytes());
+            let key = Key::new(&self.arena, at, norm.len(), k, n);
+            self.names[1].push(key);
             let l = names::loose(&norm);
-            for w in l.split(' ').filter(|w| !w.is_empty()) {
-                words.push((w.to_string(), k, n as u32));
+            let at = self.put(l.as_bytes());
+            let key = Key::new(&self.arena, at, l.len(), k, n);
+            self.names[2].push(key);
+            let mut from = 0;
+            for w in l.split(' ') {
+                if !w.is_empty() {
+                    let key = Key::new(&self.arena, at + from, w.len(), k, n);
+                    self.names[3].push(key);
+                }
+                from += w.len() + 1;
             }
-            loose.push((l, k, n as u32));
-            exact.push((norm, k, n as u32));
         }
     }
 
@@ -593,6 +671,8 @@ impl Builder {
 
     /// Adds what other builders for the same base gathered, after what this one did.
     pub fn merge(&mut self, others: Vec<Builder>) {
+        self.arena
+            .reserve(others.iter().map(|o| o.arena.len()).sum());
         for (n, mine) in self.names.iter_mut().enumerate() {
             mine.reserve(others.iter().map(|o| o.names[n].len()).sum());
         }
@@ -600,8 +680,13 @@ impl Builder {
             mine.reserve(others.iter().map(|o| o.lists[n].len()).sum());
         }
         for other in others {
+            let shift = self.arena.len() as u32;
+            self.arena.extend_from_slice(&other.arena);
             for (mine, theirs) in self.names.iter_mut().zip(other.names) {
-                mine.extend(theirs);
+                mine.extend(theirs.into_iter().map(|k| Key {
+                    off: k.off + shift,
+                    ..k
+                }));
             }
             for (mine, theirs) in self.lists.iter_mut().zip(other.lists) {
                 mine.extend(theirs);
@@ -615,7 +700,13 @@ impl Builder {
         let (orgs, places) = (self.lens[2], self.lens[3]);
         use rayon::prelude::*;
         let (mut parts, lists): (Vec<Vec<u8>>, Vec<Vec<u8>>) = rayon::join(
-            || self.names.into_par_iter().map(name_table).collect(),
+            || {
+                let arena = &self.arena;
+                self.names
+                    .into_par_iter()
+                    .map(|entries| name_table(arena, entries))
+                    .collect()
+            },
             || {
                 self.lists
                     .into_par_iter()

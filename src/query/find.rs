@@ -44,20 +44,65 @@ pub fn best(base: &Base, query: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec
     }
 }
 
+/// How well a query names a record with these ids and names. A quote has no name: it is named by
+/// its id, or by its id written as words (`Quote 17` for `quote-17`).
+fn tier<'a>(
+    query: &NameQuery,
+    kind: Kind,
+    ids: impl Iterator<Item = &'a str>,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Option<Tier> {
+    if kind != Kind::Quote {
+        return ids.filter_map(|id| query.tier(id, names.clone())).min();
+    }
+    let norm = query.normalised();
+    ids.filter_map(|id| {
+        if id == query.id() {
+            Some(Tier::Id)
+        } else if !norm.is_empty() && id_as_words(id, norm) {
+            Some(Tier::Exact)
+        } else {
+            None
+        }
+    })
+    .min()
+}
+
+/// Whether the normalised form of `id` is `norm`: for a kebab-case id, the id with its hyphens
+/// for spaces.
+fn id_as_words(id: &str, norm: &str) -> bool {
+    if crate::names::is_kebab(id) {
+        id.len() == norm.len()
+            && id
+                .bytes()
+                .zip(norm.bytes())
+                .all(|(a, b)| a == b || (a == b'-' && b == b' '))
+    } else {
+        crate::names::normalise(id) == norm
+    }
+}
+
 /// What [`best`] finds, by reading every record's id, name and aliases: the definition the
-/// name index must agree with (`tests/cli/snapshot.rs` holds them together).
+/// name index must agree with (`tests/cli/snapshot.rs` holds them together). An exact id is
+/// looked up first, in the check's map of ids when the base has it.
 pub fn best_by_scan(
     base: &Base,
     query: &NameQuery,
     kinds: &[Kind],
 ) -> Option<(Tier, Vec<EntityRef>)> {
+    if let Some(r) = base.ids_held().and_then(|ids| ids.get(query.id()))
+        && kinds.contains(&r.kind)
+    {
+        // Ids are unique: no other record is named at this tier.
+        return Some((Tier::Id, vec![*r]));
+    }
     let mut best: Option<(Tier, Vec<EntityRef>)> = None;
     for r in base.all().filter(|r| kinds.contains(&r.kind)) {
         let rec = base.get(r);
-        let names = || std::iter::once(rec.label()).chain(rec.aliases().iter().map(|a| a.as_str()));
+        let names = std::iter::once(rec.label()).chain(rec.aliases().iter().map(|a| a.as_str()));
         // Its id, and any other ids `same_as` gave it.
         let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
-        let Some(tier) = ids.filter_map(|id| query.tier(id, names())).min() else {
+        let Some(tier) = tier(query, r.kind, ids, names) else {
             continue;
         };
         match &mut best {

@@ -343,7 +343,7 @@ fn racing_processes_both_answer_correctly() {
         .map(|e| e.path())
         .filter(|p| {
             p.extension()
-                .is_none_or(|x| x != "snap" && x != "fresh" && x != "pieces")
+                .is_none_or(|x| !["snap", "fresh", "pieces", "lock"].contains(&x.to_str().unwrap()))
         })
         .collect();
     assert!(
@@ -425,15 +425,23 @@ fn an_edit_reparses_only_its_file_and_answers_as_a_fresh_parse() {
         );
         warm
     };
-    same_as_fresh(&["quotes", "-f", "tsv"]).success();
-    let before = pieces(&cache);
-    assert_eq!(before.len(), 4, "one kept parse per file");
     let edit = |file: &str, from: &str, to: &str| {
         let path = facts.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from));
         std::fs::write(&path, text.replace(from, to)).unwrap();
     };
+    // The first run keeps no parse: only a rebuild pays for keeping them.
+    same_as_fresh(&["quotes", "-f", "tsv"]).success();
+    assert_eq!(pieces(&cache), [], "the first run keeps no parse");
+    edit("f0.yaml", "Person 0", "Person Zero");
+    same_as_fresh(&["who", "p0", "-f", "tsv"]).success();
+    let before = pieces(&cache);
+    assert_eq!(
+        before.len(),
+        4,
+        "the first rebuild keeps one parse per file"
+    );
     // A change in one file: its parse is replaced, the others are kept as they were.
     edit("f2.yaml", "Person 2", "Person Two");
     let run = same_as_fresh(&["who", "p2", "-f", "tsv"]).success();
@@ -868,4 +876,173 @@ mod another_user {
             assert_eq!(names, [".tmp-notes", ".tmpXyZ789"], "in {}", dir.display());
         }
     }
+}
+
+/// Asserts that the snapshot at `snap` is whole: its checksums hold.
+fn assert_whole(snap: &Path) {
+    let bytes = std::fs::read(snap).unwrap();
+    let key = kz::load::snapshot::key_of_bytes(&bytes).unwrap();
+    assert!(kz::load::snapshot::verify_bytes(&bytes, key), "{snap:?}");
+}
+
+/// The lock file of the one base stored in `cache`, once a run made it.
+fn lock_file(cache: &Path) -> PathBuf {
+    let found = std::fs::read_dir(cache.join("kz")).ok().and_then(|d| {
+        d.flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "lock"))
+    });
+    found.expect("a run that stores takes the base's lock")
+}
+
+/// Waits until no process is storing the base: its lock is free.
+fn wait_for_store(cache: &Path) {
+    let file = std::fs::File::open(lock_file(cache)).unwrap();
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockShared).unwrap();
+}
+
+/// Polls `what` for up to `secs` seconds.
+fn eventually<T>(secs: u64, mut what: impl FnMut() -> Option<T>) -> Option<T> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = what() {
+            return Some(v);
+        }
+        if std::time::Instant::now() > until {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The temporary files in the cache folder: what a store killed before its rename leaves.
+fn temporaries(cache: &Path) -> Vec<String> {
+    std::fs::read_dir(cache.join("kz"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn a_detached_store_answers_first_and_leaves_a_whole_snapshot() {
+    let s = setup();
+    let want = fresh(&s, &["quotes", "-f", "json"]);
+    let run = s
+        .kz()
+        .env("KZ_STORE", "detached")
+        .args(["quotes", "-f", "json"])
+        .run()
+        .success();
+    assert_eq!(run.stdout, want.1);
+    wait_for_store(&s.cache);
+    let [snap] = s
+        .snapshots()
+        .try_into()
+        .expect("the child stored one snapshot");
+    assert_whole(&snap);
+    // What the child wrote keeps the cache's rules: the folder and the files the user's alone.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&s.cache.join("kz")), 0o700);
+    for entry in std::fs::read_dir(s.cache.join("kz")).unwrap().flatten() {
+        let kind = entry.file_type().unwrap();
+        assert!(kind.is_file() || kind.is_dir(), "{:?}", entry.path());
+        let want = if kind.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&entry.path()), want, "{:?}", entry.path());
+    }
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let first = inode(&snap);
+    let warm = s
+        .kz()
+        .env("KZ_STORE", "detached")
+        .args(["quotes", "-f", "json"]);
+    assert_eq!(warm.run().success().stdout, want.1);
+    assert_eq!(inode(&snap), first, "the warm run answered from it");
+}
+
+#[test]
+fn a_detached_store_holds_nothing_of_the_caller_and_killed_half_way_corrupts_nothing() {
+    let s = setup();
+    let want = fresh(&s, &["quotes", "-f", "json"]);
+    // The child stops between writing the snapshot and renaming it into place.
+    let stalled = || {
+        s.kz()
+            .env("KZ_STORE", "detached")
+            .env("KZ_TEST_STALL_STORE", "1")
+            .args(["quotes", "-f", "json"])
+    };
+    let started = std::time::Instant::now();
+    let child = stalled()
+        .command()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let parent = child.id() as i32;
+    // Reading to the end of its output returns once kz exits: the store holds neither stream.
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "the answer waited {:?} for the store",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), want.1);
+    assert!(out.stderr.is_empty());
+    // The storing child: its id in the lock file, its own session, no stream of the caller's.
+    let lock = lock_file(&s.cache);
+    let pid: i32 = eventually(10, || {
+        let pid = std::fs::read_to_string(&lock).ok()?.parse().ok()?;
+        (pid != parent).then_some(pid)
+    })
+    .expect("the child writes its id into the lock");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(") ").unwrap().1.split(' ').collect();
+    assert_eq!(fields[3], pid.to_string(), "its own session: {stat}");
+    for fd in 0..3 {
+        let to = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).unwrap();
+        assert_eq!(to, Path::new("/dev/null"), "fd {fd}");
+    }
+    eventually(10, || (!temporaries(&s.cache).is_empty()).then_some(()))
+        .expect("the child writes the snapshot aside");
+    // A run meanwhile answers from the YAML and, the lock being held, stores nothing.
+    let other = stalled().run().success();
+    assert_eq!(other.stdout, want.1);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(temporaries(&s.cache).len(), 1, "one store at a time");
+    assert_eq!(std::fs::read_to_string(&lock).unwrap(), pid.to_string());
+    // Killed half-way: no snapshot, only its temporary file, and the next run is right.
+    let victim = rustix::process::Pid::from_raw(pid).unwrap();
+    rustix::process::kill_process(victim, rustix::process::Signal::KILL).unwrap();
+    wait_for_store(&s.cache);
+    assert!(s.snapshots().is_empty(), "nothing renamed into place");
+    let again = s.kz().args(["quotes", "-f", "json"]).run().success();
+    assert_eq!(again.stdout, want.1);
+    let [snap] = s
+        .snapshots()
+        .try_into()
+        .expect("the next run stores a snapshot");
+    assert_whole(&snap);
+    let warm = s.kz().args(["quotes", "-f", "json"]).run().success();
+    assert_eq!(warm.stdout, want.1);
+}
+
+#[test]
+fn a_failed_hand_off_stores_in_the_foreground() {
+    let s = setup();
+    let want = fresh(&s, &["quotes", "-f", "json"]);
+    let run = s
+        .kz()
+        .env("KZ_STORE", "detached")
+        .env("KZ_TEST_FAIL_FORK", "1")
+        .args(["quotes", "-f", "json"])
+        .run()
+        .success();
+    assert_eq!(run.stdout, want.1);
+    // No child was made, so the snapshot is in place as soon as kz returns.
+    let [snap] = s.snapshots().try_into().expect("stored before kz returned");
+    assert_whole(&snap);
+    assert!(temporaries(&s.cache).is_empty());
 }

@@ -108,10 +108,15 @@ impl Kz {
             "KZ_MEMORY_STATS",
             "KZ_NO_FAST_PATH",
             "KZ_FAST_PATH_STATS",
+            "KZ_TEST_STALL_STORE",
+            "KZ_TEST_FAIL_FORK",
         ] {
             cmd.env_remove(key);
         }
         cmd.env("XDG_CACHE_HOME", cache_dir());
+        // The snapshot is stored before kz exits, so a test sees it in place as soon as a run
+        // returns; the tests of the detached store set `KZ_STORE` otherwise.
+        cmd.env("KZ_STORE", "sync");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
