@@ -273,16 +273,24 @@ pub fn needs_tool(tool: &str, why: &str) -> bool {
     if which(tool).is_some() {
         return true;
     }
+    skip(&format!(
+        "`{tool}` is not on PATH ({why}); install it to run this check"
+    ))
+}
+
+/// Skips the running test loudly for `reason` (something outside Rust it needs is missing), as
+/// [`needs_tool`] describes, and returns false; under `CI=true` fails it instead.
+#[track_caller]
+pub fn skip(reason: &str) -> bool {
     let test = std::thread::current()
         .name()
         .unwrap_or("a test")
         .to_string();
-    let reason = format!("`{tool}` is not on PATH ({why})");
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{reason}; under CI=true a missing program fails the test: .ci/run installs it");
+        panic!("{reason}; under CI=true a skip fails the test: .ci/run installs what tests need");
     }
     // One write of the whole line, so parallel tests do not interleave inside it.
-    let line = format!("SKIPPED in {test}: {reason}; install it to run this check\n");
+    let line = format!("SKIPPED in {test}: {reason}\n");
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
     false
 }
