@@ -183,6 +183,17 @@ fn duckdb_and_oxigraph_answer_as_kz_does() {
         "mara-velt",
         "avel-teachers-union",
     );
+    // A generated base, as the benchmarks make it: 2,000 quotes in 7 files.
+    let generated = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(crate::support::root().join("benches/gen.py"))
+        .args(["2000", "--files", "7"])
+        .arg(generated.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "benches/gen.py runs");
+    let facts = generated.path().join("facts").display().to_string();
+    same_answers(&Exported::new(vec![facts]), "actor-0000000", "org-000000");
 }
 
 #[test]
