@@ -151,12 +151,7 @@ fn every_problem_in_one_run() {
         ])
         .run()
         .code(2);
-    let codes: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter_map(|l| l.split("error[").nth(1))
-        .map(|s| &s[..5])
-        .collect();
+    let codes = error_codes(&run.stdout);
     assert_eq!(codes, ["KZ041", "KZ022", "KZ012"], "{}", run.stdout);
     assert!(
         run.stdout.ends_with("error: 3 problems in 2 files\n"),
@@ -228,12 +223,7 @@ fn yaml_pitfalls_in_text_are_errors_and_hide_no_problem_of_other_records() {
         .args(["check", "--facts", &dir.path().display().to_string()])
         .run()
         .code(2);
-    let codes: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter_map(|l| l.split("error[").nth(1))
-        .map(|s| &s[..5])
-        .collect();
+    let codes = error_codes(&run.stdout);
     // The reference to the record that could not be read is not reported as dangling.
     assert_eq!(
         codes,
@@ -256,4 +246,13 @@ fn yaml_pitfalls_in_text_are_errors_and_hide_no_problem_of_other_records() {
         "{}",
         run.stdout
     );
+}
+
+/// The codes of a report's errors, in the order it gives them.
+fn error_codes(report: &str) -> Vec<&str> {
+    report
+        .lines()
+        .filter_map(|l| l.split("error[").nth(1))
+        .map(|s| &s[..5])
+        .collect()
 }

@@ -245,26 +245,13 @@ fn statements_keep_every_source_and_dispute() {
     // A direct quote's words: the sentence each source gives them in, and where it is.
     let text = find("velt-not-go-back", "text");
     let courier = text.iter().find(|r| r["source"] == "courier-0308").unwrap();
-    let raw =
-        std::fs::read_to_string(format!("{}/texts/courier-0308.txt", fixture("strike"))).unwrap();
-    let (start, end) = (
-        courier["start"].as_u64().unwrap() as usize,
-        courier["end"].as_u64().unwrap() as usize,
-    );
-    let at: String = raw.chars().skip(start).take(end - start).collect();
+    let at = located(courier);
     assert_eq!(at, courier["sentence"].as_str().unwrap());
     assert!(at.ends_with("said union leader Mara Velt."), "{at}");
     // Evidence is where it stands in the text.
     let date = find("strike-began", "date");
     let harbour = date.iter().find(|r| r["source"] == "harbour-0309").unwrap();
-    let raw =
-        std::fs::read_to_string(format!("{}/texts/harbour-0309.txt", fixture("strike"))).unwrap();
-    let (start, end) = (
-        harbour["start"].as_u64().unwrap() as usize,
-        harbour["end"].as_u64().unwrap() as usize,
-    );
-    let at: String = raw.chars().skip(start).take(end - start).collect();
-    assert_eq!(at, harbour["sentence"].as_str().unwrap());
+    assert_eq!(located(harbour), harbour["sentence"].as_str().unwrap());
     // A role's parts share its item and carry its dates.
     let roles = find("mara-velt", "roles.org");
     assert!(
@@ -295,4 +282,14 @@ fn statements_keep_every_source_and_dispute() {
         .args(["export", "--to", "statements", "-f", "table"])
         .run()
         .code(2);
+}
+
+/// What a strike statement row's `start`..`end` (characters) holds in its source's text.
+fn located(row: &Value) -> String {
+    let source = row["source"].as_str().unwrap();
+    let path = format!("{}/texts/{source}.txt", fixture("strike"));
+    let raw = std::fs::read_to_string(path).unwrap();
+    let start = row["start"].as_u64().unwrap() as usize;
+    let end = row["end"].as_u64().unwrap() as usize;
+    raw.chars().skip(start).take(end - start).collect()
 }
