@@ -92,36 +92,16 @@ impl Run for Args {
         }
         let base = cx.base()?;
         match self.to {
-            ExportFormat::Jsonl => {
-                let mut result = Ok(());
-                base.each(|_, rec| {
-                    if result.is_ok() {
-                        result = crate::render::json_line(cx.out, &view::json_of(base, rec));
-                    }
-                });
-                result?
-            }
+            ExportFormat::Jsonl => base.each(|_, rec| {
+                crate::render::json_line(cx.out, &view::json_of(base, rec))
+            })?,
             ExportFormat::Ntriples => {
                 let mut nt = Triples::new(&mut *cx.out, &self.base);
-                let mut result = Ok(());
-                base.each(|_, rec| {
-                    if result.is_ok() {
-                        result = nt.record(base, rec);
-                    }
-                });
-                result?
-
+                base.each(|_, rec| nt.record(base, rec))?
             }
             ExportFormat::Nquads => {
                 let mut nq = Triples::new(&mut *cx.out, &self.base);
-                let mut result = Ok(());
-                base.each(|r, rec| {
-                    if result.is_ok() {
-                        result = nq.quads(base, r, rec);
-                    }
-                });
-                result?
-
+                base.each(|r, rec| nq.quads(base, r, rec))?
             }
             ExportFormat::Statements => statements(cx, base)?,
         }
@@ -148,14 +128,10 @@ fn statements(cx: &mut Cx<'_>, base: &Base) -> Result<(), crate::Error> {
         let sentence = c.sentence_of(claim, elided).unwrap_or(span.clone());
         Some((c.text[sentence.clone()].to_string(), c.chars(&sentence), c.chars(&span)))
     };
-    let mut result = Ok(());
     base.each(|r, rec| {
-        if result.is_ok() {
-            result = statement_rows(cx.out, &mut style, table, statements::rows(base, r, rec, &locate));
-        }
-    });
-    result?;
-    Ok(())
+        let rows = statements::rows(base, r, rec, &locate);
+        statement_rows(cx.out, &mut style, table, rows)
+    })
 }
 
 /// Writes one record's statement rows: JSON lines, or CSV/TSV with the header once.

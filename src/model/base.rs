@@ -226,19 +226,23 @@ impl Base {
 
     /// Calls `f` with every record of the base, kind by kind in file order, without keeping
     /// what it decodes from a snapshot (see [`Table::each`]): what a long export streams over.
-    pub fn each(&self, mut f: impl FnMut(EntityRef, RecordRef<'_>)) {
+    /// The first error `f` returns ends the pass and is returned.
+    pub fn each<E>(
+        &self,
+        mut f: impl FnMut(EntityRef, RecordRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
         self.sources
-            .each(|i, r| f(EntityRef::source(i as u32), RecordRef::Source(r)));
+            .each(|i, r| f(EntityRef::source(i as u32), RecordRef::Source(r)))?;
         self.actors
-            .each(|i, r| f(EntityRef::actor(i as u32), RecordRef::Actor(r)));
+            .each(|i, r| f(EntityRef::actor(i as u32), RecordRef::Actor(r)))?;
         self.organisations
-            .each(|i, r| f(EntityRef::org(i as u32), RecordRef::Organisation(r)));
+            .each(|i, r| f(EntityRef::org(i as u32), RecordRef::Organisation(r)))?;
         self.places
-            .each(|i, r| f(EntityRef::place(i as u32), RecordRef::Place(r)));
+            .each(|i, r| f(EntityRef::place(i as u32), RecordRef::Place(r)))?;
         self.quotes
-            .each(|i, r| f(EntityRef::quote(i as u32), RecordRef::Quote(r)));
+            .each(|i, r| f(EntityRef::quote(i as u32), RecordRef::Quote(r)))?;
         self.events
-            .each(|i, r| f(EntityRef::event(i as u32), RecordRef::Event(r)));
+            .each(|i, r| f(EntityRef::event(i as u32), RecordRef::Event(r)))
     }
 
     /// The record `r` points at.

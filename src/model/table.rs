@@ -150,25 +150,24 @@ impl<T: Record> Table<T> {
 
     /// Calls `f` with every record, in order, without keeping what it decodes: a pass over a
     /// table read in place (an export) holds one record at a time, however large the table.
-    /// Records already decoded are used as they are.
-    pub fn each(&self, mut f: impl FnMut(usize, &T)) {
+    /// Records already decoded are used as they are. The first error `f` returns ends the pass
+    /// (a closed pipe decodes nothing more).
+    pub fn each<E>(&self, mut f: impl FnMut(usize, &T) -> Result<(), E>) -> Result<(), E> {
         match &self.inner {
-            Inner::Owned(v) => v.iter().enumerate().for_each(|(i, r)| f(i, r)),
-            Inner::Mapped(m) => {
-                for i in 0..m.len {
-                    let kept = m.chunks[i / CHUNK].get().and_then(|c| c[i % CHUNK].get());
-                    match kept {
-                        Some(record) => f(i, record),
-                        None => match m.decode(i) {
-                            Some(record) => f(i, &record),
-                            None => {
-                                m.damaged.store(true, Ordering::Relaxed);
-                                f(i, &T::default())
-                            }
-                        },
-                    }
+            Inner::Owned(v) => v.iter().enumerate().try_for_each(|(i, r)| f(i, r)),
+            Inner::Mapped(m) => (0..m.len).try_for_each(|i| {
+                let kept = m.chunks[i / CHUNK].get().and_then(|c| c[i % CHUNK].get());
+                match kept {
+                    Some(record) => f(i, record),
+                    None => match m.decode(i) {
+                        Some(record) => f(i, &record),
+                        None => {
+                            m.damaged.store(true, Ordering::Relaxed);
+                            f(i, &T::default())
+                        }
+                    },
                 }
-            }
+            }),
         }
     }
 
