@@ -33,6 +33,9 @@ struct Pending {
     key: Key,
     /// When the inputs were first looked at.
     built: i64,
+    /// Whether the base is a snapshot with edited files checked against it, which only needs
+    /// storing whole again; else it was parsed, and its parses and verdicts are kept too.
+    edited: bool,
     /// The pieces of the fact files, the ones worth keeping.
     names: Vec<String>,
     /// The pieces this run parsed, encoded, to write; none on a base's first run.
@@ -83,6 +86,13 @@ impl Store {
     /// to store only means the next run parses again.
     pub fn run(self) {
         let p = self.pending;
+        if p.edited {
+            // A snapshot with the edit folded in; the kept parses stay as they are.
+            if let Some(base) = self.base {
+                p.cache.store(p.key, base, p.built);
+            }
+            return;
+        }
         match self.base {
             Some(base) => p.cache.store(p.key, base, p.built),
             // A broken base keeps its pieces but no snapshot; old keys still age out.
@@ -116,7 +126,11 @@ pub enum Mode {
 pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
     // Before any input is looked at: a file changed after this is caught by its stat or hash.
     let built = snapshot::now_ns();
-    let cache = Cache::open(mode == Mode::NoCache);
+    open_with(facts, mode, Cache::open(mode == Mode::NoCache), built)
+}
+
+/// [`open`], with this cache (if any), for inputs first looked at at `built`.
+fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) -> Opened {
     let mut listed: Vec<Vec<Listed>> = Vec::new();
     let mut problems = Vec::new();
     let mut key_parts: Vec<Vec<u8>> = Vec::new();
@@ -142,15 +156,44 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
     }
     let key = (cache.is_some() && keyable).then(|| Key::of(&key_parts));
     if mode == Mode::Cached
-        && let (Some(cache), Some(key)) = (&cache, key)
+        && let (Some(c), Some(k)) = (&cache, key)
     {
         let files: Vec<PathBuf> = listed.iter().flatten().map(|l| l.path.clone()).collect();
-        if let Found::Fresh(base) = cache.load(key, &files) {
-            return Opened {
-                base: Ok(Box::leak(base)),
-                from_snapshot: true,
-                pending: None,
-            };
+        match c.load(k, &files) {
+            Found::Fresh(base) => {
+                stats(format_args!("snapshot"));
+                return Opened {
+                    base: Ok(Box::leak(base)),
+                    from_snapshot: true,
+                    pending: None,
+                };
+            }
+            // Only files on disk are numbered as inputs: with the built-in base among the
+            // facts, a file's input and its place in the base would not be the same number.
+            Found::Edited(base, edited) if !facts.contains(&FactsPath::Builtin) => {
+                let all: Vec<&Listed> = listed.iter().flatten().collect();
+                if let Some(base) = with_edits(base, &edited, &all) {
+                    stats(format_args!(
+                        "snapshot, {} edited files checked",
+                        edited.len()
+                    ));
+                    return Opened {
+                        base: Ok(Box::leak(base)),
+                        from_snapshot: true,
+                        pending: cache.map(|cache| Pending {
+                            cache,
+                            key: k,
+                            built,
+                            edited: true,
+                            names: Vec::new(),
+                            parsed: Vec::new(),
+                            verdicts: Vec::new(),
+                            verdicts_changed: false,
+                        }),
+                    };
+                }
+            }
+            _ => {}
         }
     }
     let mut files = Vec::new();
@@ -176,6 +219,7 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
     // A base's first run keeps no parses: they pay only once a file changes, and the first
     // run is the one a user waits for. From the first rebuild on (the folder of kept parses is
     // there), the files parsed are kept.
+    stats(format_args!("parsed {} files", files.len()));
     let kept = cache.kept_pieces(key);
     let keep = kept.is_some();
     let pieces = kept.unwrap_or_else(|| load::Pieces::in_dir(None));
@@ -200,11 +244,50 @@ pub fn open(facts: &[FactsPath], mode: Mode) -> Opened {
             cache,
             key,
             built,
+            edited: false,
             names,
             parsed,
             verdicts: verdicts.reached,
             verdicts_changed,
         }),
+    }
+}
+
+/// The base of a snapshot with its `edited` files (by index among `listed`) read again and put
+/// in place, if each of them may be (see [`check::edit`]); `None` if the base must be parsed
+/// and checked again.
+fn with_edits(mut base: Box<Base>, edited: &[usize], listed: &[&Listed]) -> Option<Box<Base>> {
+    if base.inputs.len() != listed.len() || base.files.len() != listed.len() {
+        return None;
+    }
+    let mut patches = Vec::with_capacity(edited.len());
+    for &n in edited {
+        let (mut read, problems) = load::read_files(vec![(*listed.get(n)?).clone()]);
+        let file = read
+            .pop()
+            .filter(|_| problems.is_empty() && read.is_empty())?;
+        if file.display != base.files[n] {
+            return None;
+        }
+        let input = file.input.clone()?;
+        patches.push((
+            n,
+            input,
+            check::edit::patch(&base, n as u32, load::parse(vec![file]))?,
+        ));
+    }
+    for (n, input, patch) in patches {
+        patch.apply(&mut base)?;
+        base.inputs[n] = input;
+    }
+    Some(base)
+}
+
+/// With `KZ_OPEN_STATS=1`, says on stderr how the base was opened: for tests and benchmarks.
+fn stats(how: std::fmt::Arguments) {
+    if std::env::var_os("KZ_OPEN_STATS").is_some_and(|v| v == "1") {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "kz: open: {how}");
     }
 }
 
@@ -222,5 +305,214 @@ fn check_raw(
         Ok(base) if read_problems.is_empty() => Ok(base),
         Ok(_) => Err(Report::new(read_problems, 0)),
         Err(report) => Err(report.merge(read_problems)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The shipped base, copied into a folder of its own, with a cache folder beside it.
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let facts = dir.path().join("facts");
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("facts"), &facts);
+        let cache = dir.path().join("kz");
+        (dir, facts, cache)
+    }
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let path = e.path();
+            match path.is_dir() {
+                true => copy(&path, &to.join(e.file_name())),
+                false => {
+                    std::fs::copy(&path, to.join(e.file_name())).unwrap();
+                }
+            }
+        }
+    }
+
+    /// How a base was opened: from a fresh snapshot, from one with edited files checked
+    /// against it, or parsed.
+    #[derive(Debug, PartialEq)]
+    enum How {
+        Fresh,
+        Edited,
+        Parsed,
+    }
+
+    /// Opens the base through the cache and stores what the run leaves, as kz does once its
+    /// answer is out; gives how it was opened and the base or its report.
+    fn open_cached(facts: &Path, cache: &Path) -> (How, Result<&'static Base, Report>) {
+        let opened = open_with(
+            &[FactsPath::Disk(facts.to_path_buf())],
+            Mode::Cached,
+            Cache::at(cache),
+            snapshot::now_ns(),
+        );
+        let how = match (&opened.pending, opened.from_snapshot) {
+            (None, true) => How::Fresh,
+            (Some(p), true) if p.edited => How::Edited,
+            _ => How::Parsed,
+        };
+        let base = opened.base.clone();
+        if let Some(store) = opened.later() {
+            store.run();
+        }
+        (how, base)
+    }
+
+    /// What a parse and check of every file gives: the truth an edited snapshot must match.
+    fn truth(facts: &Path) -> Result<Base, Report> {
+        let (files, problems) = load::read_paths(&[facts.to_path_buf()]);
+        check_files(files, problems)
+    }
+
+    /// Whether two bases hold the same records from the same files. A file put back as it was
+    /// is known by its hash, whatever its times now: those are left out.
+    fn same(got: &Base, mut want: Base) -> bool {
+        let known = |b: &Base| -> Vec<(PathBuf, u64, u128)> {
+            b.inputs
+                .iter()
+                .map(|i| (i.path.clone(), i.size, i.hash))
+                .collect()
+        };
+        if known(got) != known(&want) {
+            return false;
+        }
+        want.inputs = got.inputs.clone();
+        // The indexes too: an edit that a record's index entries depend on is not patched.
+        *got == want && got.index().contents() == want.index().contents()
+    }
+
+    /// Replaces the first `from` in a fact file with `to`.
+    fn edit(facts: &Path, file: &str, from: &str, to: &str) {
+        let path = facts.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// A file and the words an edit changes in it.
+    type Change = (&'static str, &'static str, &'static str);
+
+    #[test]
+    fn an_edit_checked_against_the_snapshot_gives_the_base_a_full_check_gives() {
+        let (_dir, facts, cache) = setup();
+        assert_eq!(open_cached(&facts, &cache).0, How::Parsed);
+        assert_eq!(open_cached(&facts, &cache).0, How::Fresh);
+        // Each edit, in turn: the files and the words it changes, and whether the edited
+        // files may be checked against the snapshot.
+        let q = "quotes.yaml";
+        let edits: &[(&[Change], How)] = &[
+            // A context, a description, a date, a comment: checked record by record.
+            (
+                &[(
+                    q,
+                    "context: announcement of the CSTO",
+                    "context: announcing the CSTO",
+                )],
+                How::Edited,
+            ),
+            (
+                &[("events.yaml", "date: ../2022-01-08", "date: 2022-01-08")],
+                How::Edited,
+            ),
+            (
+                &[("actors.yaml", "description: >-", "description: |-")],
+                How::Edited,
+            ),
+            (&[(q, "\nquotes:", "\n# a comment\nquotes:")], How::Edited),
+            // Lines move: every record after the new ones is written further down.
+            (&[(q, "quotes:\n", "quotes:\n\n\n")], How::Edited),
+            // A reported quote's words are not verified against the source.
+            (
+                &[(
+                    q,
+                    "The alliance would be dispatching",
+                    "The alliance would dispatch",
+                )],
+                How::Edited,
+            ),
+            // Evidence is verified against the source: these words are not in it.
+            (
+                &[(q, "the alliance would be", "the alliance will be")],
+                How::Parsed,
+            ),
+            (
+                &[(q, "the alliance will be", "the alliance would be")],
+                How::Fresh,
+            ),
+            // Two files at once.
+            (
+                &[
+                    (q, "announcing the CSTO", "announcement of the CSTO"),
+                    ("actors.yaml", "description: |-", "description: >-"),
+                ],
+                How::Edited,
+            ),
+            // A name, a speaker, a new record: what indexes and other records depend on.
+            (
+                &[(
+                    "actors.yaml",
+                    "name: Kassym-Jomart Tokayev",
+                    "name: K. Tokayev",
+                )],
+                How::Parsed,
+            ),
+            (
+                &[(
+                    q,
+                    "speaker: nikol-pashinyan",
+                    "speaker: kassym-jomart-tokayev",
+                )],
+                How::Parsed,
+            ),
+            (
+                &[(
+                    q,
+                    "quotes:\n",
+                    "quotes:\n  - id: a-new-one\n    speaker: nikol-pashinyan\n    text: New.\n    kind: reported\n    source: article\n",
+                )],
+                How::Parsed,
+            ),
+            // A problem: found by the full check, never answered around.
+            (
+                &[(q, "said: 2022-01-05\n", "said: 2022-13-05\n")],
+                How::Parsed,
+            ),
+            // Put right, the file is as the last snapshot has it.
+            (
+                &[(q, "said: 2022-13-05\n", "said: 2022-01-05\n")],
+                How::Fresh,
+            ),
+        ];
+        for (changes, want) in edits {
+            for (file, from, to) in changes.iter() {
+                edit(&facts, file, from, to);
+            }
+            let (how, got) = open_cached(&facts, &cache);
+            assert_eq!(&how, want, "{changes:?}");
+            if let (How::Edited, Ok(got)) = (&how, got.as_ref()) {
+                assert!(
+                    **got == truth(&facts).unwrap(),
+                    "{changes:?}: the inputs differ"
+                );
+            }
+            match (got, truth(&facts)) {
+                (Ok(got), Ok(want)) => assert!(same(got, want), "{changes:?}: the bases differ"),
+                (Err(got), Err(want)) => assert_eq!(got.diagnostics, want.diagnostics),
+                (got, want) => panic!("{changes:?}: {:?} against {:?}", got.is_ok(), want.is_ok()),
+            }
+            // The edit is folded into a new snapshot, which answers the next run.
+            let (how, again) = open_cached(&facts, &cache);
+            if let Ok(again) = again {
+                assert_eq!(how, How::Fresh, "{changes:?}");
+                assert!(same(again, truth(&facts).unwrap()), "{changes:?}");
+            }
+        }
     }
 }

@@ -58,8 +58,8 @@ pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts
     }
 }
 
-struct Convert<'a, 'i> {
-    ids: &'a mut Ids,
+struct Convert<'a, 'i, 'o> {
+    ids: &'a mut Ids<'o>,
     sink: &'a mut Sink<'i>,
 }
 
@@ -68,7 +68,7 @@ macro_rules! all {
     ($($x:ident),*) => { (|| Some(($($x?,)*)))() };
 }
 
-impl Convert<'_, '_> {
+impl Convert<'_, '_, '_> {
     fn meta(&mut self, at: At, c: Common) -> Meta {
         let sources = self.ids.sources(self.sink, at, &[], &c.source, true);
         Meta {

@@ -5,6 +5,7 @@
 
 mod convert;
 mod cycles;
+pub mod edit;
 mod merge;
 mod notes;
 mod resolve;
@@ -36,6 +37,8 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
         broken_fields,
     } = raw;
     let mut sink = Sink::new(&index, broken_fields);
+    let mut kind_files: Vec<u32> = records.kinds.iter().map(|k| k.at.file).collect();
+    kind_files.dedup();
     let mut ids = Ids::assign(&records, broken_ids, &mut sink);
     let checked = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
     let decls = convert::convert(records, &mut ids, &mut sink);
@@ -58,6 +61,8 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     base.inputs = index.files.iter().filter_map(|f| f.input.clone()).collect();
     base.texts = checked.inputs;
     base.checked_texts = checked.texts;
+    base.spans = base.find_spans(index.files.len());
+    base.kind_files = kind_files;
     base.set_ids(ids.map);
     Ok(base)
 }

@@ -83,7 +83,7 @@ fn value(base: &Base, st: &Statement) -> String {
     }
 }
 
-impl Ids {
+impl Ids<'_> {
     /// Where each declaration of a merged record is written, in load order.
     pub(super) fn decl_ats(&self, r: EntityRef) -> Vec<At> {
         let slot = r.kind.slot();

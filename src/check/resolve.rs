@@ -45,7 +45,7 @@ impl Want {
 /// Every record's id and where it is written. A record may be declared several times (the same
 /// id in several files, or ids `same_as` joins): each declaration is converted on its own, and
 /// [`Ids::decl`] says which merged record it declares.
-pub(super) struct Ids {
+pub(super) struct Ids<'o> {
     /// Every id, the merged record's and those `same_as` joins to it, to the merged record.
     pub(super) map: FxHashMap<String, EntityRef>,
     /// Where each merged record is first declared, per kind in [`Kind::ALL`] order, by index.
@@ -62,6 +62,9 @@ pub(super) struct Ids {
     /// References to unknown ids, given a did-you-mean once the base is converted: the
     /// diagnostic's index, the id, and what it should have named.
     pub(super) unknown: Vec<(usize, String, Want)>,
+    /// A checked base that resolves the ids not in [`Ids::map`]: the rest of the base, when one
+    /// edited file is checked on its own (see `check::edit`).
+    outside: Option<&'o crate::model::Base>,
 }
 
 /// One declaration as the id pass sees it: where it is, its id, and the ids it is `same_as`.
@@ -270,12 +273,12 @@ fn again(sink: &mut Sink, id: &str, e: &Entry, first_kind: Kind, first_at: At) {
     );
 }
 
-impl Ids {
+impl<'o> Ids<'o> {
     /// Gives every declaration its record: declarations of one id are one record, and so are
     /// ids joined by `same_as`. Reports ids that are missing or not kebab-case, an id declared
     /// as two kinds of record (at both declarations), a source declared twice, and a `same_as`
     /// that names nothing or a record of another kind.
-    pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids {
+    pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids<'o> {
         let all = entries(records);
         let mut ids = Ids {
             map: FxHashMap::default(),
@@ -285,6 +288,7 @@ impl Ids {
             aka: Default::default(),
             broken,
             unknown: Vec::new(),
+            outside: None,
         };
         let mut groups = Groups::default();
         let of_entry: Vec<Option<usize>> =
@@ -304,6 +308,21 @@ impl Ids {
             ids.decl_at[e.kind.slot()].push(e.at);
         }
         ids
+    }
+
+    /// Ids that resolve every reference against a checked base: the rest of the base, for the
+    /// records of one edited file converted on their own (see `check::edit`).
+    pub(super) fn within(base: &'o crate::model::Base) -> Ids<'o> {
+        Ids {
+            map: FxHashMap::default(),
+            ats: Default::default(),
+            decl: Default::default(),
+            decl_at: Default::default(),
+            aka: Default::default(),
+            broken: Vec::new(),
+            unknown: Vec::new(),
+            outside: Some(base),
+        }
     }
 
     /// The declaration's id if it has a sound one; a missing or malformed one is reported.
@@ -351,7 +370,8 @@ impl Ids {
         want: Want,
     ) -> Result<Option<EntityRef>, Problem> {
         let id = id.trim();
-        if let Some(&r) = self.map.get(id) {
+        let found = self.map.get(id).copied();
+        if let Some(r) = found.or_else(|| self.outside?.lookup(id)) {
             if want.accepts(r.kind) {
                 return Ok(Some(r));
             }

@@ -204,6 +204,8 @@ fn answer(
         };
         let result = run_with(command, &ctx, Some(&opened), &mut guarded);
         if !base.is_damaged() {
+            // A snapshot with edited files checked against it is stored again whole.
+            *later = opened.later();
             return which(result);
         }
         let rebuilt = open::open(&ctx.facts, Mode::Rebuild);

@@ -18,7 +18,7 @@ use super::mapped;
 use super::pieces::Pieces;
 use crate::model::index::Part;
 use crate::model::table::{Bytes, Table};
-use crate::model::{Base, CheckedText, Indexes, Input, KindDecl};
+use crate::model::{Base, CheckedText, Indexes, Input, KindDecl, Span};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -26,13 +26,16 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-const MAGIC: &[u8; 8] = b"KZSNAP\0\x07";
+const MAGIC: &[u8; 8] = b"KZSNAP\0\x08";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Snapshots kept in the cache folder; older ones are removed.
 const KEEP: usize = 16;
 /// How much older than the last verification an input's times must be for its stat alone to
 /// vouch for it: more than the coarsest file system time (FAT's two seconds).
 const MARGIN_NS: i64 = 3_000_000_000;
+/// The most fact files that may have changed since a snapshot for it still to be used, with
+/// them checked against it; past that, the base is parsed again.
+pub const MAX_EDITED: usize = 16;
 
 /// What a snapshot is found by: kz's version, the build of kz, and the fact paths asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +114,9 @@ struct Meta {
     notes: Vec<crate::diag::Diagnostic>,
     /// Where each source's text was found and the hash of what the check read, by source.
     checked_texts: Vec<Option<CheckedText>>,
+    /// Where each fact file's records are, and which files declare kinds.
+    spans: Vec<[Span; 6]>,
+    kind_files: Vec<u32>,
 }
 
 /// The tags of a snapshot's sections.
@@ -141,6 +147,9 @@ pub struct Cache {
 pub enum Found {
     /// A snapshot whose every input is unchanged: the base, read in place.
     Fresh(Box<Base>),
+    /// A snapshot whose source texts are unchanged but some of whose fact files changed (at most
+    /// [`MAX_EDITED`]): the base as stored, read in place, and the changed files by index.
+    Edited(Box<Base>, Vec<usize>),
     /// No snapshot, or one that is stale, damaged, foreign or of another version.
     Nothing,
 }
@@ -210,12 +219,16 @@ impl Cache {
 
     /// The base stored under `key`, if the snapshot is whole and of this version, lists exactly
     /// the fact files `files` (in order), and no input changed since it was made.
+    /// With [`Found::Edited`], the snapshot of a base some of whose fact files changed since.
     pub fn load(&self, key: Key, files: &[PathBuf]) -> Found {
-        self.try_load(key, files)
-            .map_or(Found::Nothing, |base| Found::Fresh(Box::new(base)))
+        match self.try_load(key, files) {
+            Some((base, edited)) if edited.is_empty() => Found::Fresh(Box::new(base)),
+            Some((base, edited)) => Found::Edited(Box::new(base), edited),
+            None => Found::Nothing,
+        }
     }
 
-    fn try_load(&self, key: Key, files: &[PathBuf]) -> Option<Base> {
+    fn try_load(&self, key: Key, files: &[PathBuf]) -> Option<(Base, Vec<usize>)> {
         let file = self.dir.open_file(&Cache::name(key))?;
         let bytes = mapped::map(&file)?;
         let snapshot = Snapshot::read(bytes, key)?;
@@ -227,19 +240,32 @@ impl Cache {
         let started = now_ns();
         let mut hashed = false;
         let mut stat = Stat::default();
-        for input in meta.inputs.iter().chain(&meta.texts) {
+        let mut edited = Vec::new();
+        for (n, input) in meta.inputs.iter().enumerate() {
+            match freshness(input, verified, &mut stat) {
+                Fresh::ByStat => {}
+                Fresh::ByHash => hashed = true,
+                Fresh::No if edited.len() < MAX_EDITED => edited.push(n),
+                Fresh::No => return None,
+            }
+        }
+        for input in &meta.texts {
             match freshness(input, verified, &mut stat) {
                 Fresh::ByStat => {}
                 Fresh::ByHash => hashed = true,
                 Fresh::No => return None,
             }
         }
+        if !edited.is_empty() {
+            // The caller checks the edited files against the rest; a new snapshot follows.
+            return Some((snapshot.base()?, edited));
+        }
         if hashed {
             // Every input was just verified: once they are safely older than this, their stat
             // alone will do, which spares hashing them on every run.
             self.mark_verified(key, snapshot.built, started);
         }
-        snapshot.base()
+        Some((snapshot.base()?, edited))
     }
 
     /// When every input of the snapshot built at `built` was last verified, if later.
@@ -282,15 +308,17 @@ impl Cache {
             merged: base.merged.clone(),
             notes: base.notes.clone(),
             checked_texts: base.checked_texts.clone(),
+            spans: base.spans.clone(),
+            kind_files: base.kind_files.clone(),
         };
         let mut sections: Vec<(u32, Vec<u8>)> = vec![(META, postcard::to_stdvec(&meta).ok()?)];
         let tables = [
-            Table::encode(base.sources.as_slice()?)?,
-            Table::encode(base.actors.as_slice()?)?,
-            Table::encode(base.organisations.as_slice()?)?,
-            Table::encode(base.places.as_slice()?)?,
-            Table::encode(base.quotes.as_slice()?)?,
-            Table::encode(base.events.as_slice()?)?,
+            base.sources.encoded()?,
+            base.actors.encoded()?,
+            base.organisations.encoded()?,
+            base.places.encoded()?,
+            base.quotes.encoded()?,
+            base.events.encoded()?,
         ];
         for (k, (entries, data)) in tables.into_iter().enumerate() {
             sections.push((ENTRIES + k as u32, entries));
@@ -595,6 +623,8 @@ impl Snapshot {
         base.merged = self.meta.merged;
         base.notes = self.meta.notes;
         base.checked_texts = self.meta.checked_texts;
+        base.spans = self.meta.spans;
+        base.kind_files = self.meta.kind_files;
         Some(base)
     }
 }

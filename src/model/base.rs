@@ -4,7 +4,7 @@
 use super::fields::RecordRef;
 use super::index::{Builder, Built, Indexes, Part};
 use super::records::{Actor, Event, Organisation, Place, Quote, Source};
-use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Text};
+use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Span, Text};
 use super::source_text::CheckedText;
 use super::table::Table;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +35,11 @@ pub struct Base {
     pub notes: Vec<crate::diag::Diagnostic>,
     /// Each source's full text as the check read it, by source; `None` where it gives none.
     pub checked_texts: Vec<Option<CheckedText>>,
+    /// Where each fact file's records are, per kind in [`Kind::ALL`] order: what lets an edit
+    /// of one file replace that file's records alone (see `check::edit`).
+    pub spans: Vec<[Span; 6]>,
+    /// The fact files that declare kinds (a `kinds:` section), by index.
+    pub kind_files: Vec<u32>,
     /// The indexes: built from the records on first use, or read with them from a snapshot.
     index: Lazy,
     /// Every id (those `same_as` joins too) to its record, as the check made it: a freshly
@@ -283,6 +288,31 @@ impl Base {
             Some(meta) => meta.origin,
             None => self.sources[r.idx as usize].origin,
         }
+    }
+
+    /// Where each of `files` fact files' records are, per kind, from the records' origins.
+    pub fn find_spans(&self, files: usize) -> Vec<[Span; 6]> {
+        let mut spans: Vec<[Span; 6]> = vec![[None; 6]; files];
+        let mut seen = vec![[false; 6]; files];
+        for r in self.all() {
+            let (f, k) = (self.origin(r).file as usize, r.kind.slot());
+            let (Some(span), Some(seen)) = (spans.get_mut(f), seen.get_mut(f)) else {
+                continue;
+            };
+            span[k] = match (seen[k], span[k]) {
+                (false, _) => Some((r.idx, r.idx + 1)),
+                (true, Some((start, end))) if end == r.idx => Some((start, end + 1)),
+                (true, _) => None,
+            };
+            seen[k] = true;
+        }
+        // A file with no record of a kind holds the empty run of it.
+        for (span, seen) in spans.iter_mut().zip(&seen) {
+            for (span, _) in span.iter_mut().zip(seen).filter(|(_, seen)| !**seen) {
+                *span = Some((0, 0));
+            }
+        }
+        spans
     }
 
     /// The ids of the sources a record cites, in order.

@@ -179,6 +179,11 @@ pub struct Origin {
     pub line: u32,
 }
 
+/// Where one fact file's records of one kind are in that kind's table: the positions from the
+/// first to just past the last, or `None` when they are not one run (a declaration in this file
+/// of a record first declared in another).
+pub type Span = Option<(u32, u32)>;
+
 /// What every cited record carries: its id, its sources, the sentence that supports it. On a
 /// record merged from several declarations: the sources of every declaration that counts, and
 /// the first declaration's evidence, notes and place; each declaration keeps its own.

@@ -119,6 +119,17 @@ impl<T: Record> Table<T> {
         }
         Some((entries, data))
     }
+
+    /// The entries and data of this table as [`Table::mapped`] reads them. A table read in
+    /// place gives its records' bytes as they are, but for records put since (an edit's),
+    /// which are encoded. `None` if a record cannot be encoded or a record read in place is
+    /// damaged.
+    pub fn encoded(&self) -> Option<(Vec<u8>, Vec<u8>)> {
+        match &self.inner {
+            Inner::Owned(v) => Table::encode(v),
+            Inner::Mapped(m) => m.encoded(),
+        }
+    }
 }
 
 impl<T> Table<T> {
@@ -143,6 +154,36 @@ impl<T> Table<T> {
 }
 
 impl<T: Record> Table<T> {
+    /// Puts `records` in place of the table's records from `start` on: the records of a file
+    /// edited since the snapshot the table is read from. `None`, changing nothing, if they do
+    /// not fit.
+    pub fn put(&mut self, start: usize, records: Vec<T>) -> Option<()> {
+        match &mut self.inner {
+            Inner::Owned(v) => {
+                let end = start.checked_add(records.len())?;
+                v.get_mut(start..end)?
+                    .iter_mut()
+                    .zip(records)
+                    .for_each(|(old, new)| *old = new);
+                Some(())
+            }
+            Inner::Mapped(m) => m.put(start, records),
+        }
+    }
+
+    /// Record `i`, decoded afresh (or as put, or already decoded) without keeping it: `None` if
+    /// there is none or it is damaged.
+    pub fn decoded(&self, i: usize) -> Option<T>
+    where
+        T: Clone,
+    {
+        match &self.inner {
+            Inner::Owned(v) => v.get(i).cloned(),
+            Inner::Mapped(m) if i < m.len => m.kept(i).cloned().or_else(|| m.decode(i)),
+            Inner::Mapped(_) => None,
+        }
+    }
+
     /// Every record, in order, each decoded as it is reached.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &T> + '_ {
         (0..self.len()).map(move |i| &self[i])
@@ -196,6 +237,12 @@ impl<T: Record> Mapped<T> {
     }
 
     fn decode(&self, i: usize) -> Option<T> {
+        let (record, rest) = postcard::take_from_bytes(self.blob(i)?).ok()?;
+        rest.is_empty().then_some(record)
+    }
+
+    /// Record `i`'s bytes, if they pass their checksum.
+    fn blob(&self, i: usize) -> Option<&[u8]> {
         let bytes = (*self.bytes).as_ref();
         let entry = |k: usize, half: usize| -> Option<usize> {
             let at = self.entries.start + k * ENTRY + half * 8;
@@ -209,11 +256,48 @@ impl<T: Record> Mapped<T> {
             return None;
         }
         let blob = bytes.get(self.data.start + start..self.data.start + end)?;
-        if xxh3_64(blob) != sum {
+        (xxh3_64(blob) == sum).then_some(blob)
+    }
+
+    /// The record at `i` if it is decoded already (read, or put by an edit).
+    fn kept(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / CHUNK)?.get()?.get(i % CHUNK)?.get()
+    }
+
+    /// See [`Table::encoded`].
+    fn encoded(&self) -> Option<(Vec<u8>, Vec<u8>)> {
+        let mut entries = Vec::with_capacity(self.len * ENTRY);
+        let mut data = Vec::with_capacity(self.data.len());
+        for i in 0..self.len {
+            let encoded;
+            let blob = match self.kept(i) {
+                Some(record) => {
+                    encoded = postcard::to_stdvec(record).ok()?;
+                    &encoded[..]
+                }
+                None => self.blob(i)?,
+            };
+            data.extend_from_slice(blob);
+            entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            entries.extend_from_slice(&xxh3_64(blob).to_le_bytes());
+        }
+        // A record that failed its checksum when read is kept as a default one: none is stored.
+        (!self.damaged.load(Ordering::Relaxed)).then_some((entries, data))
+    }
+
+    /// Puts `records` in place of those from `start` on, as if decoded already.
+    fn put(&mut self, start: usize, records: Vec<T>) -> Option<()> {
+        if start.checked_add(records.len())? > self.len {
             return None;
         }
-        let (record, rest) = postcard::take_from_bytes(blob).ok()?;
-        rest.is_empty().then_some(record)
+        for (i, record) in (start..).zip(records) {
+            let chunk = self.chunks.get_mut(i / CHUNK)?;
+            if chunk.get().is_none() {
+                let _ = chunk.set((0..CHUNK).map(|_| OnceLock::new()).collect());
+            }
+            *chunk.get_mut()?.get_mut(i % CHUNK)? = OnceLock::from(record);
+        }
+        Some(())
     }
 }
 
