@@ -437,7 +437,24 @@ mod tests {
                 )],
                 How::Edited,
             ),
-            // Evidence is verified against the source: these words are not in it.
+            // Evidence and a direct quote's words are verified against the source: these are
+            // in it, and then these are not.
+            (
+                &[(q, "On Wednesday, Armenian Prime", "Armenian Prime")],
+                How::Edited,
+            ),
+            (
+                &[(q, "text: peacekeeping troops\n", "text: peacekeeping\n")],
+                How::Edited,
+            ),
+            (
+                &[(q, "text: external interference", "text: external meddling")],
+                How::Parsed,
+            ),
+            (
+                &[(q, "text: external meddling", "text: external interference")],
+                How::Fresh,
+            ),
             (
                 &[(q, "the alliance would be", "the alliance will be")],
                 How::Parsed,

@@ -8,24 +8,26 @@
 //!
 //! - the file holds as many records of each kind as before, with the same ids in the same
 //!   order, none merged with a declaration in another file and none `same_as` another record;
-//! - their names, aliases and titles, every reference, every cited source, every direct quote
-//!   and every piece of evidence (what the verbatim check verified) are as they were;
+//! - their names, aliases and titles, every reference and every cited source are as they were;
+//! - every direct quote and every piece of evidence is found verbatim in the text of each
+//!   source it cites, read again exactly as the base's check read it;
 //! - the file declares no kinds, and neither did it before;
 //! - the file parses and converts without a single problem.
 //!
-//! What may differ is checked record by record, and the conversion has just checked it: dates,
-//! contexts, descriptions, notes, a role's title, a reported quote's words, a source's url,
-//! publisher and date, and the lines records are written on. So the list of what may differ is
+//! What may differ is checked record by record, and the conversion or the verbatim search has
+//! just checked it: dates, contexts, descriptions, notes, a role's title, a quote's words,
+//! evidence, a source's url, publisher and date, and the lines records are written on. So the list of what may differ is
 //! closed: a field not named in it must be equal, and a new field is safe until named. Anything
 //! else sends the base to a full parse and check, which reports any problem.
 
 use super::convert;
 use super::resolve::Ids;
 use super::sink::Sink;
+use super::verbatim;
 use crate::load::{Cited, Located, Raw, Records};
 use crate::model::table::{Record, Table};
 use crate::model::{
-    Actor, Base, Event, Meta, Organisation, Origin, Place, Quote, QuoteKind, Source, Span, Term,
+    Actor, Base, Event, Meta, Organisation, Origin, Place, Quote, Source, Span, Term,
 };
 
 /// The records that replace an edited file's records in the base, by kind, each with where its
@@ -76,6 +78,9 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
     let spans = base.spans.get(file as usize)?;
     let mut sink = Sink::new(&index, Vec::new());
     let mut ids = Ids::within(base);
+    if !verbatim::all_found(&records, &ids, &sink, base)? {
+        return None;
+    }
     let parts = convert::convert(records, &mut ids, &mut sink);
     if !sink.diags.is_empty() || sink.unshown > 0 {
         return None;
@@ -194,10 +199,9 @@ impl Local for Quote {
     fn clear_local(&mut self) {
         self.said = None;
         self.context = None;
-        // A direct quote's words are verified against its source; a reported one's are not.
-        if self.kind == QuoteKind::Reported {
-            self.text = Default::default();
-        }
+        // A direct quote's words were just verified against its sources; a reported one's are
+        // not verified.
+        self.text = Default::default();
         clear_meta(&mut self.meta);
     }
 }
@@ -213,15 +217,18 @@ impl Local for Event {
     }
 }
 
-/// Clears what a record's shared fields may change: its notes, and its line.
+/// Clears what a record's shared fields may change: its notes, its evidence (verified), and its
+/// line.
 fn clear_meta(meta: &mut Meta) {
     meta.notes = None;
+    meta.evidence = None;
     meta.origin.line = 0;
 }
 
-/// Clears what a role or membership may change: its dates and notes.
+/// Clears what a role or membership may change: its dates, notes and evidence (verified).
 fn clear_term(term: &mut Term) {
     term.since = None;
     term.until = None;
     term.notes = None;
+    term.evidence = None;
 }

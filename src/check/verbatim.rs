@@ -225,6 +225,41 @@ pub(super) fn check(
     Checked { inputs, texts }
 }
 
+/// Whether every direct quote and piece of evidence of `records` (an edited file, its sources
+/// resolved by `ids`) is found in the text of each source it cites, as the check of `base` read
+/// those texts. `None` if a text cannot be read again exactly as it was checked.
+pub(super) fn all_found(
+    records: &Records,
+    ids: &Ids,
+    sink: &Sink,
+    base: &crate::model::Base,
+) -> Option<bool> {
+    let claims = claims(records, ids, sink);
+    let mut texts: Texts = Vec::new();
+    texts.resize_with(base.sources.len(), || None);
+    for &s in claims.iter().flat_map(|c| &c.sources) {
+        // A source without a text has nothing to search, as in a full check.
+        let (Some(slot), Some(Some(checked))) = (
+            texts.get_mut(s as usize),
+            base.checked_texts.get(s as usize),
+        ) else {
+            continue;
+        };
+        if slot.is_none() {
+            *slot = Some(Ok(SourceText {
+                raw: crate::load::checked_text(checked).ok()?,
+                hash: checked.hash,
+                at: checked.at.clone(),
+                folded: OnceLock::new(),
+                index: OnceLock::new(),
+                lower: Lowered::default(),
+            }));
+        }
+    }
+    let (outcomes, _) = search(&claims, &texts, &Verdicts::default());
+    Some(outcomes.iter().all(|(_, _, _, miss)| miss.is_none()))
+}
+
 /// Every source's text, read in parallel, with the files read as a snapshot watches them.
 fn read_texts(records: &Records, index: &Index) -> (Texts, Vec<Input>) {
     let read: Vec<Option<Result<crate::load::ReadText, TextError>>> = records
