@@ -16,9 +16,10 @@
 //!
 //! What may differ is checked record by record, and the conversion or the verbatim search has
 //! just checked it: dates, contexts, descriptions, notes, a role's title, a quote's words,
-//! evidence, a source's url, publisher and date, and the lines records are written on. So the list of what may differ is
-//! closed: a field not named in it must be equal, and a new field is safe until named. Anything
-//! else sends the base to a full parse and check, which reports any problem.
+//! evidence, a source's url, publisher and date, and the lines records are written on. So the
+//! list of what may differ is closed: a field not named in it must be equal, and a new field is
+//! safe until named. Anything else sends the base to a full parse and check, which reports any
+//! problem.
 
 use super::convert;
 use super::resolve::Ids;
@@ -133,7 +134,7 @@ fn same<T: Local>(table: &Table<T>, span: Span, new: Vec<Option<T>>, file: u32) 
 }
 
 /// A record whose fields an edit may change without another record, an index or a check across
-/// records noticing: the conversion checks them record by record.
+/// records noticing: the conversion, or the verbatim search, checks them record by record.
 trait Local: Record + Clone + PartialEq {
     /// Where the record is written.
     fn origin(&mut self) -> &mut Origin;

@@ -280,16 +280,7 @@ impl<'o> Ids<'o> {
     /// that names nothing or a record of another kind.
     pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids<'o> {
         let all = entries(records);
-        let mut ids = Ids {
-            map: FxHashMap::default(),
-            ats: Default::default(),
-            decl: Default::default(),
-            decl_at: Default::default(),
-            aka: Default::default(),
-            broken,
-            unknown: Vec::new(),
-            outside: None,
-        };
+        let mut ids = Ids::empty(broken, None);
         let mut groups = Groups::default();
         let of_entry: Vec<Option<usize>> =
             all.iter().map(|e| groups.declare(&ids, sink, e)).collect();
@@ -313,15 +304,20 @@ impl<'o> Ids<'o> {
     /// Ids that resolve every reference against a checked base: the rest of the base, for the
     /// records of one edited file converted on their own (see `check::edit`).
     pub(super) fn within(base: &'o crate::model::Base) -> Ids<'o> {
+        Ids::empty(Vec::new(), Some(base))
+    }
+
+    /// Ids with no declaration yet.
+    fn empty(broken: Vec<String>, outside: Option<&'o crate::model::Base>) -> Ids<'o> {
         Ids {
             map: FxHashMap::default(),
             ats: Default::default(),
             decl: Default::default(),
             decl_at: Default::default(),
             aka: Default::default(),
-            broken: Vec::new(),
+            broken,
             unknown: Vec::new(),
-            outside: Some(base),
+            outside,
         }
     }
 

@@ -91,6 +91,20 @@ struct SourceText {
     lower: Lowered,
 }
 
+impl SourceText {
+    /// A text as read, with nothing folded or indexed yet.
+    fn new(raw: Arc<str>, hash: u128, at: TextAt) -> SourceText {
+        SourceText {
+            raw,
+            hash,
+            at,
+            folded: OnceLock::new(),
+            index: OnceLock::new(),
+            lower: Lowered::default(),
+        }
+    }
+}
+
 /// A folded source text in lower case ([`fold_case`]), and its index, made only to explain a
 /// miss: whether the claim differs from the source only in case.
 #[derive(Default)]
@@ -246,14 +260,8 @@ pub(super) fn all_found(
             continue;
         };
         if slot.is_none() {
-            *slot = Some(Ok(SourceText {
-                raw: crate::load::checked_text(checked).ok()?,
-                hash: checked.hash,
-                at: checked.at.clone(),
-                folded: OnceLock::new(),
-                index: OnceLock::new(),
-                lower: Lowered::default(),
-            }));
+            let raw = crate::load::checked_text(checked).ok()?;
+            *slot = Some(Ok(SourceText::new(raw, checked.hash, checked.at.clone())));
         }
     }
     let (outcomes, _) = search(&claims, &texts, &Verdicts::default());
@@ -280,14 +288,7 @@ fn read_texts(records: &Records, index: &Index) -> (Texts, Vec<Input>) {
             t.map(|t| {
                 t.map(|t| {
                     inputs.extend(t.input);
-                    SourceText {
-                        raw: Arc::from(t.text),
-                        hash: t.hash,
-                        at: t.at,
-                        folded: OnceLock::new(),
-                        index: OnceLock::new(),
-                        lower: Lowered::default(),
-                    }
+                    SourceText::new(Arc::from(t.text), t.hash, t.at)
                 })
             })
         })

@@ -256,13 +256,10 @@ impl Cache {
                 Fresh::No => return None,
             }
         }
-        if !edited.is_empty() {
-            // The caller checks the edited files against the rest; a new snapshot follows.
-            return Some((snapshot.base()?, edited));
-        }
-        if hashed {
-            // Every input was just verified: once they are safely older than this, their stat
-            // alone will do, which spares hashing them on every run.
+        // With edited files, the caller checks them against the rest and a new snapshot
+        // follows; else every input was just verified: once they are safely older than this,
+        // their stat alone will do, which spares hashing them on every run.
+        if hashed && edited.is_empty() {
             self.mark_verified(key, snapshot.built, started);
         }
         Some((snapshot.base()?, edited))

@@ -55,6 +55,18 @@ struct Mapped<T> {
     past_end: OnceLock<T>,
 }
 
+/// Appends one record's bytes to a table's data, and its entry: where it ends, and its checksum.
+fn append(entries: &mut Vec<u8>, data: &mut Vec<u8>, blob: &[u8]) {
+    data.extend_from_slice(blob);
+    entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    entries.extend_from_slice(&xxh3_64(blob).to_le_bytes());
+}
+
+/// A chunk with no record decoded yet.
+fn empty_chunk<T>() -> Box<[OnceLock<T>]> {
+    (0..CHUNK).map(|_| OnceLock::new()).collect()
+}
+
 impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
@@ -113,9 +125,7 @@ impl<T: Record> Table<T> {
         let mut entries = Vec::with_capacity(records.len() * ENTRY);
         let mut data = Vec::with_capacity(blobs.iter().map(Vec::len).sum());
         for blob in blobs {
-            data.extend_from_slice(&blob);
-            entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
-            entries.extend_from_slice(&xxh3_64(&blob).to_le_bytes());
+            append(&mut entries, &mut data, &blob);
         }
         Some((entries, data))
     }
@@ -196,18 +206,15 @@ impl<T: Record> Table<T> {
     pub fn each<E>(&self, mut f: impl FnMut(usize, &T) -> Result<(), E>) -> Result<(), E> {
         match &self.inner {
             Inner::Owned(v) => v.iter().enumerate().try_for_each(|(i, r)| f(i, r)),
-            Inner::Mapped(m) => (0..m.len).try_for_each(|i| {
-                let kept = m.chunks[i / CHUNK].get().and_then(|c| c[i % CHUNK].get());
-                match kept {
-                    Some(record) => f(i, record),
-                    None => match m.decode(i) {
-                        Some(record) => f(i, &record),
-                        None => {
-                            m.damaged.store(true, Ordering::Relaxed);
-                            f(i, &T::default())
-                        }
-                    },
-                }
+            Inner::Mapped(m) => (0..m.len).try_for_each(|i| match m.kept(i) {
+                Some(record) => f(i, record),
+                None => match m.decode(i) {
+                    Some(record) => f(i, &record),
+                    None => {
+                        m.damaged.store(true, Ordering::Relaxed);
+                        f(i, &T::default())
+                    }
+                },
             }),
         }
     }
@@ -227,7 +234,7 @@ impl<T: Record> Mapped<T> {
             self.damaged.store(true, Ordering::Relaxed);
             return self.past_end.get_or_init(T::default);
         };
-        let chunk = chunk.get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect::<Box<[_]>>());
+        let chunk = chunk.get_or_init(empty_chunk);
         chunk[i % CHUNK].get_or_init(|| {
             self.decode(i).unwrap_or_else(|| {
                 self.damaged.store(true, Ordering::Relaxed);
@@ -277,9 +284,7 @@ impl<T: Record> Mapped<T> {
                 }
                 None => self.blob(i)?,
             };
-            data.extend_from_slice(blob);
-            entries.extend_from_slice(&(data.len() as u64).to_le_bytes());
-            entries.extend_from_slice(&xxh3_64(blob).to_le_bytes());
+            append(&mut entries, &mut data, blob);
         }
         // A record that failed its checksum when read is kept as a default one: none is stored.
         (!self.damaged.load(Ordering::Relaxed)).then_some((entries, data))
@@ -293,7 +298,7 @@ impl<T: Record> Mapped<T> {
         for (i, record) in (start..).zip(records) {
             let chunk = self.chunks.get_mut(i / CHUNK)?;
             if chunk.get().is_none() {
-                let _ = chunk.set((0..CHUNK).map(|_| OnceLock::new()).collect());
+                let _ = chunk.set(empty_chunk());
             }
             *chunk.get_mut()?.get_mut(i % CHUNK)? = OnceLock::from(record);
         }
