@@ -65,6 +65,10 @@ pub(super) struct Ids<'o> {
     /// A checked base that resolves the ids not in [`Ids::map`]: the rest of the base, when one
     /// edited file is checked on its own (see `check::edit`).
     outside: Option<&'o crate::model::Base>,
+    /// What [`Ids::outside`] answered for each id asked so far: an edited file names the same
+    /// few speakers and sources thousands of times, and each look-up in a snapshot's id index is
+    /// a checked binary search.
+    seen: std::sync::Mutex<FxHashMap<String, Option<EntityRef>>>,
 }
 
 /// One declaration as the id pass sees it: where it is, its id, and the ids it is `same_as`.
@@ -318,6 +322,7 @@ impl<'o> Ids<'o> {
             broken,
             unknown: Vec::new(),
             outside,
+            seen: Default::default(),
         }
     }
 
@@ -357,6 +362,19 @@ impl<'o> Ids<'o> {
         self.ats[r.kind.slot()][r.idx as usize]
     }
 
+    /// The record `id` names in the base outside the edited files, if any.
+    fn outside_lookup(&self, id: &str) -> Option<EntityRef> {
+        let base = self.outside?;
+        // A poisoned lock only means another look-up panicked; the map is still sound.
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&r) = seen.get(id) {
+            return r;
+        }
+        let r = base.lookup(id);
+        seen.insert(id.to_string(), r);
+        r
+    }
+
     /// Resolves a reference, or says what is wrong with it. `Ok(None)` means the target is a
     /// record that failed to parse, which was reported there.
     pub(super) fn lookup(
@@ -367,7 +385,7 @@ impl<'o> Ids<'o> {
     ) -> Result<Option<EntityRef>, Problem> {
         let id = id.trim();
         let found = self.map.get(id).copied();
-        if let Some(r) = found.or_else(|| self.outside?.lookup(id)) {
+        if let Some(r) = found.or_else(|| self.outside_lookup(id)) {
             if want.accepts(r.kind) {
                 return Ok(Some(r));
             }
