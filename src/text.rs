@@ -85,8 +85,46 @@ pub fn article(word: &str) -> String {
 /// are straight ones. `kz check` matches quotes and evidence this way, and the site finds the
 /// sentences they cite the same way.
 pub fn fold_for_match(text: &str) -> String {
+    // Runs of ASCII, most of any text, are copied as they are: every source text and claim is
+    // folded on a first check. A run goes on over a single space between two of its bytes.
+    let plain = |b: u8| b < 0x80 && !b.is_ascii_whitespace() && b != 0x0B;
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    fold_each(text, |c, _| out.push(c));
+    let (mut space, mut any) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while let Some(&b) = bytes.get(i) {
+            let joins = b == b' ' && i > start && bytes.get(i + 1).is_some_and(|&n| plain(n));
+            if !(plain(b) || joins) {
+                break;
+            }
+            i += 1;
+        }
+        let c = if i > start {
+            None
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => {
+                    i += c.len_utf8();
+                    Some(c)
+                }
+                None => break,
+            }
+        };
+        if c.is_some_and(char::is_whitespace) {
+            space = true;
+            continue;
+        }
+        if std::mem::take(&mut space) && any {
+            out.push(' ');
+        }
+        any = true;
+        match c {
+            Some(c) => out.push(straight(c)),
+            None => out.push_str(&text[start..i]),
+        }
+    }
     out
 }
 
@@ -117,14 +155,16 @@ fn fold_each(text: &str, mut emit: impl FnMut(char, usize)) {
             emit(' ', at);
         }
         any = true;
-        emit(
-            match c {
-                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
-                other => other,
-            },
-            i,
-        );
+        emit(straight(c), i);
+    }
+}
+
+/// A curly quotation mark as the straight one it folds to; any other char as it is.
+fn straight(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => '"',
+        other => other,
     }
 }
 
@@ -144,6 +184,18 @@ pub fn fold_case(text: &str) -> Cow<'_, str> {
 /// The pieces of a quote between its elisions (`...`, `…`) and bracketed insertions, trimmed,
 /// without the ones that hold no letters or digits.
 pub fn quote_pieces(quote: &str) -> Vec<&str> {
+    // Most quotes have no elision or insertion: one piece, found without walking each char.
+    let b = quote.as_bytes();
+    let cut = memchr::memchr(b'[', b).is_some()
+        || memchr::memchr2_iter(b'.', 0xE2, b)
+            .any(|i| b[i..].starts_with(b"...") || b[i..].starts_with("…".as_bytes()));
+    if !cut {
+        let one = quote.trim();
+        return match one.chars().any(char::is_alphanumeric) {
+            true => vec![one],
+            false => Vec::new(),
+        };
+    }
     let mut out = Vec::new();
     let mut depth = 0usize;
     // Where the current piece starts; meaningful outside brackets.
@@ -247,8 +299,32 @@ mod tests {
             ("\u{201C}We shouldn\u{2019}t\u{201D}", "\"We shouldn't\""),
             ("  lead and trail  ", "lead and trail"),
             ("", ""),
+            (
+                "\u{a0}nb\u{a0}\u{2028}sp\u{85}x\u{b}\u{c}\r\ty\u{3000}",
+                "nb sp x y",
+            ),
+            ("\u{201A}low\u{201B} \u{201E}low\u{201F}", "'low' \"low\""),
+            ("Тоқаев  \u{2014} «да»", "Тоқаев \u{2014} «да»"),
         ];
         crate::testing::table(&cases, fold_for_match);
+        // The fold that copies runs of ASCII is the char-by-char one, on every text of up to
+        // five of these chars.
+        let chars = ['a', ' ', '\n', '\u{b}', '\u{a0}', '\u{201C}', 'é'];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| chars.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for text in &longer {
+                assert_eq!(
+                    fold_for_match(text),
+                    fold_for_match_mapped(text).0,
+                    "{text:?}"
+                );
+            }
+            texts = longer;
+        }
     }
 
     #[test]
@@ -265,6 +341,13 @@ mod tests {
             ("[T]he alliance", &["he alliance"]),
             ("nested [a [b] c] end", &["nested", "end"]),
             ("unclosed [bracket", &["unclosed"]),
+            (
+                "  a sentence. And \u{2014} another.  ",
+                &["a sentence. And \u{2014} another."],
+            ),
+            ("a stray ] bracket", &["a stray ] bracket"]),
+            ("two.. dots", &["two.. dots"]),
+            (" -- ", &[]),
         ];
         crate::testing::table(cases, |quote| quote_pieces(quote));
     }
@@ -347,7 +430,7 @@ fn place(hay: &str, pieces: &[&str], budget: usize) -> Result<Range<usize>, Miss
         return Err(Miss::Nothing);
     }
     if let [one] = pieces {
-        return match memchr::memmem::find(hay.as_bytes(), one.as_bytes()) {
+        return match find(hay.as_bytes(), one.as_bytes()) {
             Some(start) => Ok(start..start + one.len()),
             None => Err(Miss::Absent(0)),
         };
@@ -358,7 +441,7 @@ fn place(hay: &str, pieces: &[&str], budget: usize) -> Result<Range<usize>, Miss
     // A piece that is nowhere in the text ends the search for those after it.
     let absent = pieces
         .iter()
-        .position(|p| memchr::memmem::find(hay.as_bytes(), p.as_bytes()).is_none());
+        .position(|p| find(hay.as_bytes(), p.as_bytes()).is_none());
     let swept = &pieces[..absent.unwrap_or(pieces.len())];
     if swept.is_empty() {
         return Err(Miss::Absent(0));
@@ -369,6 +452,26 @@ fn place(hay: &str, pieces: &[&str], budget: usize) -> Result<Range<usize>, Miss
         Swept::AllReached => Err(Miss::Absent(absent.unwrap_or(swept.len()))),
         Swept::Crowded => Err(Miss::Crowded),
     }
+}
+
+/// Texts and needles whose lengths multiply to at most this are searched by [`find`] without
+/// building a full searcher: checking every candidate in full then costs at most a few
+/// milliseconds, even on a text made to match everywhere but in full.
+const SMALL_SEARCH: usize = 1 << 22;
+
+/// Where `needle` first appears in `hay`, as `memchr::memmem::find` says. Building memmem's
+/// searcher costs more than searching a source text of a few kilobytes, and a first check
+/// searches every direct quote once; in a small enough text, the places where a pair of the
+/// needle's rarer bytes stand, found with SIMD, are compared in full instead.
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if hay.len().saturating_mul(needle.len()) <= SMALL_SEARCH
+        && let Some(pair) = memchr::arch::x86_64::avx2::packedpair::Finder::new(needle)
+        && hay.len() >= pair.min_haystack_len()
+    {
+        return pair.find(hay, needle);
+    }
+    memchr::memmem::find(hay, needle)
 }
 
 /// How a sweep ended.
@@ -514,6 +617,41 @@ mod sweep_tests {
 
     /// A text, a quote's pieces, and where they are placed.
     type Case<'a> = (&'a str, &'a [&'a str], Result<Range<usize>, Miss>);
+
+    #[test]
+    fn find_is_memmem_find() {
+        let long = "ab".repeat(1500) + "abc";
+        let big = "a".repeat(SMALL_SEARCH / 8) + "ab";
+        let cases: &[(&str, &str)] = &[
+            ("the protests began on January 2", "January"),
+            ("the protests began", "protests began on"),
+            ("aaaaab", "aab"),
+            ("abababc", "ababc"),
+            ("x", "xy"),
+            ("xy", "xy"),
+            ("", "ab"),
+            ("ab", "b"),
+            ("Тоқаев said", "қаев"),
+            (&long, "ababc"),
+            (&long, &long[2000..]),
+            (&big, "aaaaaaab"),
+            (&big, "aaaaaaac"),
+        ];
+        for (hay, needle) in cases {
+            let want = memchr::memmem::find(hay.as_bytes(), needle.as_bytes());
+            assert_eq!(find(hay.as_bytes(), needle.as_bytes()), want, "{needle:?}");
+        }
+        // Every place in a text, with needles that match there, partly, or not at all.
+        let hay = "a man, a plan, a canal: panama; a man, a plan";
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                for needle in [&hay[start..end], &format!("{}!", &hay[start..end])] {
+                    let want = memchr::memmem::find(hay.as_bytes(), needle.as_bytes());
+                    assert_eq!(find(hay.as_bytes(), needle.as_bytes()), want, "{needle:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn pieces_in_order_and_close_as_before() {
