@@ -322,7 +322,7 @@ fn cuts(text: &str, first_line: usize, own: Option<usize>) -> Vec<Cut<'_>> {
 /// style): a line the scan takes for one must be confirmed by a record of the file with that
 /// field and the value YAML read.
 pub(super) fn in_whole(file: &FactFile, prose: &[Prose]) -> Vec<Diagnostic> {
-    cuts(&file.text, 1, None)
+    cuts(file.text(), 1, None)
         .into_iter()
         .filter(|cut| {
             !cut.value.is_empty()
@@ -354,7 +354,7 @@ pub(super) fn in_section<T: HasProse>(
     let mut broken = Vec::new();
     let mut prose = Vec::new();
     for item in &section.items {
-        let text = &file.text[item.start..item.end];
+        let text = &file.text()[item.start..item.end];
         if memchr::memchr(b'#', text.as_bytes()).is_none() {
             continue;
         }

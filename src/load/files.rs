@@ -25,8 +25,10 @@ pub struct FactFile {
     /// The path as the user should see it in diagnostics.
     pub display: String,
     pub origin: FileOrigin,
-    /// The text, without a byte-order mark.
-    pub text: String,
+    /// The text, without a byte-order mark; empty once [`FactFile::release`]d.
+    pub(super) text: String,
+    /// The text read again, on first need, once released (see [`FactFile::text`]).
+    again: Option<std::sync::OnceLock<String>>,
     /// The file as it was on disk when read; `None` for one not read from disk.
     pub input: Option<Input>,
     /// Where each line starts, found on first use: diagnostics look lines up by number.
@@ -177,23 +179,9 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
             format!("cannot read file: {err}"),
         ))
     };
-    // Stat before reading, the file opened: a change after this is seen later, by the stat or
-    // by the hash.
-    let file = open_regular(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    let size = meta.len();
-    if size > MAX_FILE_BYTES {
-        return Err(Box::new(too_large(&display, size)));
-    }
-    // Read at most one byte past the limit: a file that grows cannot make kz read without
-    // bound.
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Box::new(too_large(&display, bytes.len() as u64)));
-    }
+    let (meta, bytes) = read_bytes(path)
+        .map_err(io)?
+        .map_err(|size| Box::new(too_large(&display, size)))?;
     let input = Input::of(path.to_path_buf(), &meta, xxh3_128(&bytes));
     let text = decode(&display, bytes)?;
     let mut file = FactFile::new(
@@ -206,6 +194,27 @@ fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
     );
     file.input = Some(input);
     Ok(file)
+}
+
+/// A fact file's bytes, and its metadata as stat saw it just before they were read; `Err(size)`
+/// inside when it is over [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>), u64>> {
+    // Stat before reading, the file opened: a change after this is seen later, by the stat or
+    // by the hash.
+    let file = open_regular(path)?;
+    let meta = file.metadata()?;
+    let size = meta.len();
+    if size > MAX_FILE_BYTES {
+        return Ok(Err(size));
+    }
+    // Read at most one byte past the limit: a file that grows cannot make kz read without
+    // bound.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok((meta, bytes)))
 }
 
 /// Opens an input file for reading without waiting, and only if it is a regular file: a FIFO
@@ -282,16 +291,48 @@ impl FactFile {
             display,
             origin,
             text,
+            again: None,
             input: None,
             lines: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The file's text, without a byte-order mark. Once released, the file is read again on
+    /// first need, and only taken if its bytes hash to what was parsed; if not (the file changed
+    /// or went away since), the text is empty, and diagnostics in it say only the record's line.
+    pub fn text(&self) -> &str {
+        match &self.again {
+            None => &self.text,
+            Some(again) => again.get_or_init(|| self.read_again().unwrap_or_default()),
+        }
+    }
+
+    /// Lets go of the text of a file read from disk, now that it is parsed: only a diagnostic
+    /// needs it again, and [`FactFile::text`] then reads it again. A large base would otherwise
+    /// hold every file's text through the check.
+    pub fn release(&mut self) {
+        if self.input.is_some() && self.again.is_none() {
+            self.text = String::new();
+            self.again = Some(std::sync::OnceLock::new());
+            self.lines = std::sync::OnceLock::new();
+        }
+    }
+
+    /// The text read again exactly as it was parsed, or `None`.
+    fn read_again(&self) -> Option<String> {
+        let input = self.input.as_ref()?;
+        let (_, bytes) = read_bytes(&input.path).ok()?.ok()?;
+        if xxh3_128(&bytes) != input.hash {
+            return None;
+        }
+        decode(&self.display, bytes).ok()
     }
 
     /// The byte offset where each line starts.
     fn line_starts(&self) -> &[usize] {
         self.lines.get_or_init(|| {
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text().as_bytes()).map(|i| i + 1))
                 .collect()
         })
     }
@@ -328,8 +369,8 @@ impl FactFile {
     pub fn line_text(&self, line: usize) -> Option<&str> {
         let starts = self.line_starts();
         let start = *starts.get(line.checked_sub(1)?)?;
-        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
-        let text = &self.text[start..end];
+        let end = starts.get(line).map_or(self.text().len(), |next| next - 1);
+        let text = self.text().get(start..end)?;
         Some(text.strip_suffix('\r').unwrap_or(text))
     }
 }

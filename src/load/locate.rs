@@ -78,19 +78,22 @@ impl Index {
                 let stop = items.get(item + 1).map_or(*end, |next| next.0);
                 let mut own = vec![Seg::Index(0)];
                 own.extend_from_slice(path);
-                locate_in(&file.text[start..stop], &own)
+                // A text read again that is not the one parsed is empty (see `FactFile::text`).
+                let text = file.text();
+                text.get(start..stop)
+                    .and_then(|own_text| locate_in(own_text, &own))
                     .map(|p| (p, line))
                     .or_else(|| {
                         let (first, first_line) = items[0];
                         let mut full = vec![Seg::Index(item)];
                         full.extend_from_slice(path);
-                        locate_in(&file.text[first..*end], &full).map(|p| (p, first_line))
+                        locate_in(text.get(first..*end)?, &full).map(|p| (p, first_line))
                     })
             }
             Unit::Whole { section } => {
                 let mut full = vec![Seg::Key(section), Seg::Index(item)];
                 full.extend_from_slice(path);
-                locate_in(&file.text, &full).map(|p| (p, 1))
+                locate_in(file.text(), &full).map(|p| (p, 1))
             }
         };
         match found {
@@ -280,5 +283,48 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(locate_in(text, path), Some(*want), "{path:?}");
         }
+    }
+
+    #[test]
+    fn a_released_file_is_read_again_for_a_diagnostic_and_only_if_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("facts.yaml");
+        let text =
+            "actors:\n  - id: ada\n    name: Ada\n  - id: bob\n    name: Bob\n    country: x\n";
+        std::fs::write(&path, text).unwrap();
+        let listed = vec![crate::load::Listed {
+            path: path.clone(),
+            root: dir.path().to_path_buf(),
+        }];
+        let parse = || {
+            let (files, problems) = crate::load::read_files(listed.clone());
+            assert!(problems.is_empty());
+            crate::load::parse(files)
+        };
+        let country = [Seg::Key("country")];
+
+        // Parsed, the text is let go of; a diagnostic reads it again.
+        let raw = parse();
+        let at = raw.records.actors[1].at;
+        let file = &raw.index.files[0];
+        assert!(file.text.is_empty(), "the text is held after the parse");
+        let pos = raw.index.locate(at, &country);
+        assert_eq!((pos.line, pos.column, pos.found), (6, 14, true));
+        assert_eq!(file.line_text(6), Some("    country: x"));
+        assert_eq!(file.text(), text);
+
+        // Changed since the parse: the text is not taken, and a diagnostic says only the line.
+        let raw = parse();
+        std::fs::write(&path, text.replace("Bob", "Robert")).unwrap();
+        let pos = raw.index.locate(at, &country);
+        assert_eq!((pos.line, pos.column, pos.found), (4, 1, false));
+        let file = &raw.index.files[0];
+        assert_eq!(file.line_text(6), None);
+        assert_eq!(file.clamp(6, 5), (1, 1));
+
+        // Gone: the same.
+        let raw = parse();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(raw.index.locate(at, &country).line, 4);
     }
 }

@@ -199,7 +199,7 @@ pub(super) fn duplicate_section(
 
 /// The lines where `name:` starts a line, as a top-level key does.
 fn section_lines(file: &FactFile, name: &str) -> Vec<usize> {
-    file.text
+    file.text()
         .lines()
         .enumerate()
         .filter(|(_, l)| {

@@ -185,7 +185,7 @@ pub fn parse_plain(files: Vec<FactFile>) -> Raw {
         .enumerate()
         .map(|(i, file)| {
             refused(file).unwrap_or_else(|| {
-                let sections = outline(&file.text);
+                let sections = outline(file.text());
                 let mut parsed = parse_whole(i as u32, file, sections.as_deref());
                 check_cuts(file, sections.as_deref(), &mut parsed);
                 parsed
@@ -196,7 +196,9 @@ pub fn parse_plain(files: Vec<FactFile>) -> Raw {
 }
 
 /// Joins what each file yielded, in file order.
-fn assemble(files: Vec<FactFile>, parsed: Vec<ParsedFile>) -> Raw {
+fn assemble(mut files: Vec<FactFile>, parsed: Vec<ParsedFile>) -> Raw {
+    // Parsed: a large file's text is read again only if a diagnostic needs it.
+    files.iter_mut().for_each(FactFile::release);
     let mut raw = Raw::default();
     for p in parsed {
         raw.index.units.push(p.units);
@@ -296,7 +298,7 @@ impl Stored {
 /// A file kz will not give to the YAML parser: flow collections nested too deep to parse in
 /// bounded time.
 fn refused(file: &FactFile) -> Option<ParsedFile> {
-    let (line, column) = outline::too_deep(&file.text)?;
+    let (line, column) = outline::too_deep(file.text())?;
     let message = format!(
         "flow collections nest deeper than {} levels",
         outline::MAX_FLOW_DEPTH
@@ -346,7 +348,7 @@ fn parse_file(file_idx: u32, file: &FactFile, fast: bool) -> ParsedFile {
     if let Some(refused) = refused(file) {
         return refused;
     }
-    let sections = outline(&file.text);
+    let sections = outline(file.text());
     let mut parsed = match sections
         .as_deref()
         .and_then(|s| parse_outlined(file_idx, file, s, fast).ok())
@@ -491,12 +493,12 @@ fn parse_batch<T: DeserializeOwned>(
     let mut batch = Batch::with_capacity(items.len());
     let (start, end) = (items[0].start, items[items.len() - 1].end);
     let fast_records = match fast {
-        true => fast::read_batch::<T>(&file.text, items, &mut batch.counts),
+        true => fast::read_batch::<T>(file.text(), items, &mut batch.counts),
         false => None,
     };
     let read = match fast_records {
         Some(records) => Ok(records),
-        None => serde_yaml::from_str::<Vec<T>>(&file.text[start..end]).map_err(drop),
+        None => serde_yaml::from_str::<Vec<T>>(&file.text()[start..end]).map_err(drop),
     };
     let Ok(records) = read else {
         // Some item in the batch is bad: parse them one by one to report each.
@@ -549,7 +551,7 @@ impl<T: DeserializeOwned> Batch<T> {
         n: usize,
     ) -> Result<(), NeedsWhole> {
         let (item, section) = (&place.section.items[n], place.section.name);
-        let text = &file.text[item.start..item.end];
+        let text = &file.text()[item.start..item.end];
         match serde_yaml::from_str::<Vec<T>>(text) {
             Ok(mut records) if records.len() == 1 => {
                 let raw = records.pop().ok_or(NeedsWhole)?;
@@ -595,7 +597,7 @@ impl<T: DeserializeOwned> Batch<T> {
     /// already reported), and reports every other field set aside. A record with nothing to
     /// keep leaves its id, so references to it do not cascade.
     fn salvage(&mut self, file_idx: u32, file: &FactFile, section: &str, item: &ItemSpan) {
-        let text = &file.text[item.start..item.end];
+        let text = &file.text()[item.start..item.end];
         let Some((raw, problems)) = salvage::salvage::<T>(text) else {
             self.broken_ids.extend(salvage_id(text));
             return;
@@ -642,20 +644,20 @@ fn local_syntax(
     let mut text = format!("{}:\n", section.name);
     let mut lines = vec![top as usize];
     if n > 0 {
-        let first = &file.text[section.items[0].start..];
+        let first = &file.text()[section.items[0].start..];
         let dash = first.len() - first.trim_start_matches(' ').len();
         text.push_str(&" ".repeat(dash));
         text.push_str("-\n");
         lines.push(section.items[0].line as usize);
     }
     let head = lines.len();
-    text.push_str(&file.text[item.start..end]);
+    text.push_str(&file.text()[item.start..end]);
     let line_of = |l: usize| match l.checked_sub(1).and_then(|i| lines.get(i)) {
         Some(&line) => line,
         None => item.line as usize + l - head - 1,
     };
     let err = serde_yaml::from_str::<IgnoredAny>(&text).err()?;
-    let own = &file.text[item.start..item.end];
+    let own = &file.text()[item.start..item.end];
     let last = item.line as usize + own.trim_end().matches('\n').count();
     let at = err.location()?.line();
     // An alias may name an anchor of an item before; the end of the text can close nothing.
@@ -686,7 +688,7 @@ fn local_syntax(
 /// Reports every comment that cuts a prose value of the file's records short (see [`cuts`]): a
 /// file cut into items item by item, a file read in one piece as a whole.
 fn check_cuts(file: &FactFile, sections: Option<&[SectionOutline]>, parsed: &mut ParsedFile) {
-    if memchr::memchr(b'#', file.text.as_bytes()).is_none() {
+    if memchr::memchr(b'#', file.text().as_bytes()).is_none() {
         return;
     }
     let r = &parsed.records;
@@ -743,7 +745,7 @@ fn item_position(file: &FactFile, item: &ItemSpan, path: &[salvage::Step]) -> (u
         salvage::Step::Key(k) => Seg::Key(k.as_str()),
         salvage::Step::Index(i) => Seg::Index(*i),
     }));
-    match locate::locate_in(&file.text[item.start..item.end], &segs) {
+    match locate::locate_in(&file.text()[item.start..item.end], &segs) {
         Some((line, column, _)) => (line + item.line as usize - 1, column),
         None => (item.line as usize, 1),
     }
@@ -765,13 +767,13 @@ fn parse_whole(file_idx: u32, file: &FactFile, sections: Option<&[SectionOutline
             .collect(),
         ..ParsedFile::default()
     };
-    if file.text.lines().all(|l| {
+    if file.text().lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     }) {
         return out;
     }
-    match serde_yaml::from_str::<Option<raw::RawFile>>(&file.text) {
+    match serde_yaml::from_str::<Option<raw::RawFile>>(file.text()) {
         Ok(None) => {}
         Ok(Some(parsed)) => {
             let r = &mut out.records;
