@@ -39,8 +39,15 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     let mut sink = Sink::new(&index, broken_fields);
     let mut kind_files: Vec<u32> = records.kinds.iter().map(|k| k.at.file).collect();
     kind_files.dedup();
-    let mut ids = Ids::assign(&records, broken_ids, &mut sink);
-    let checked = verbatim::check(&records, &ids, &index, &mut sink, verdicts);
+    // The verbatim search needs neither the ids nor the sink: it runs beside the id pass, and
+    // reports after it, in the order the passes always reported in.
+    let claims = verbatim::claims_of(&records, &sink);
+    let (mut ids, searched) = rayon::join(
+        || Ids::assign(&records, broken_ids, &mut sink),
+        || verbatim::search_texts(&records, &index, &claims, verdicts),
+    );
+    let checked = verbatim::report(&records, &claims, searched, &mut sink, verdicts);
+    drop(claims);
     let decls = convert::convert(records, &mut ids, &mut sink);
     let parts = merge::merge(decls, &ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);

@@ -20,7 +20,7 @@ pub use crate::text::fold_for_match;
 pub use crate::text::MAX_GAP;
 
 /// A text that a record says is verbatim in its sources.
-struct Claim<'r> {
+pub(super) struct Claim<'r> {
     at: At,
     path: Vec<Seg<'static>>,
     code: Code,
@@ -201,21 +201,61 @@ pub(super) struct Checked {
     pub(super) texts: Vec<Option<CheckedText>>,
 }
 
-/// Reads the source texts, then checks every claim against them in parallel, but for those
-/// `verdicts` already knows.
-pub(super) fn check(
+/// The claims of a base, each with the sources it cites, by their place among the sources: a
+/// source is declared once, so its id resolves without the other ids (see [`SourceIndex`]).
+/// A quote whose `kind` could not be read (reported by the parse, in `sink`) is not checked.
+pub(super) fn claims_of<'r>(records: &'r Records, sink: &Sink) -> Vec<Claim<'r>> {
+    let sources = SourceIndex::of(records);
+    let unread = |at: At| sink.is_broken(at, &[Seg::Key("kind")]);
+    claims(records, &|id| sources.get(id), &unread)
+}
+
+/// Each source id to its place among the sources, as the id pass numbers them: the first
+/// declaration of an id is the source (a second is reported by the id pass).
+struct SourceIndex<'r>(rustc_hash::FxHashMap<&'r str, u32>);
+
+impl<'r> SourceIndex<'r> {
+    fn of(records: &'r Records) -> SourceIndex<'r> {
+        let mut map = rustc_hash::FxHashMap::default();
+        for (n, s) in records.sources.iter().enumerate() {
+            if let Some(id) = s
+                .raw
+                .id
+                .as_deref()
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+            {
+                map.entry(id).or_insert(n as u32);
+            }
+        }
+        SourceIndex(map)
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        self.0.get(id.trim()).copied()
+    }
+}
+
+/// What the search of a base's claims found, to report once the other passes have.
+pub(super) struct Searched {
+    texts: Texts,
+    inputs: Vec<Input>,
+    outcomes: Vec<Outcome>,
+}
+
+/// Reads every source's text and searches each claim in each text it cites, in parallel, using
+/// the verdicts already `known`. It needs no other pass, so it runs beside the id pass.
+pub(super) fn search_texts(
     records: &Records,
-    ids: &Ids,
     index: &Index,
-    sink: &mut Sink,
-    verdicts: &mut Verdicts,
-) -> Checked {
+    claims: &[Claim],
+    verdicts: &Verdicts,
+) -> Searched {
     let (texts, inputs) = read_texts(records, index);
-    report_unreadable(records, &texts, sink);
-    verdicts.reached.clear();
+    let mut outcomes = Vec::new();
     if texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
-        let claims = claims(records, ids, sink);
-        let (outcomes, searched) = search(&claims, &texts, verdicts);
+        let searched;
+        (outcomes, searched) = search(claims, &texts, verdicts);
         if std::env::var_os("KZ_VERBATIM_STATS").is_some_and(|v| v == "1") {
             use std::io::Write as _;
             let indexed = texts.iter().flatten().flatten();
@@ -227,8 +267,31 @@ pub(super) fn check(
                 indexed.count()
             );
         }
-        report_misses(records, &claims, outcomes, sink, verdicts);
     }
+    Searched {
+        texts,
+        inputs,
+        outcomes,
+    }
+}
+
+/// Reports each source whose text could not be read and each claim not found verbatim, notes
+/// every verdict reached, and returns the texts as checked.
+pub(super) fn report(
+    records: &Records,
+    claims: &[Claim],
+    searched: Searched,
+    sink: &mut Sink,
+    verdicts: &mut Verdicts,
+) -> Checked {
+    let Searched {
+        texts,
+        inputs,
+        outcomes,
+    } = searched;
+    report_unreadable(records, &texts, sink);
+    verdicts.reached.clear();
+    report_misses(records, claims, outcomes, sink, verdicts);
     let texts = texts
         .into_iter()
         .map(|t| {
@@ -248,7 +311,13 @@ pub(super) fn all_found(
     sink: &Sink,
     base: &crate::model::Base,
 ) -> Option<bool> {
-    let claims = claims(records, ids, sink);
+    let source = |id: &str| {
+        let found = ids.lookup("source", id, Want::One(Kind::Source));
+        found.ok().flatten().map(|r| r.idx)
+    };
+    let claims = claims(records, &source, &|at| {
+        sink.is_broken(at, &[Seg::Key("kind")])
+    });
     let mut texts: Texts = Vec::new();
     texts.resize_with(base.sources.len(), || None);
     for &s in claims.iter().flat_map(|c| &c.sources) {
@@ -397,21 +466,18 @@ fn report_misses(
 }
 
 /// The source indices a list of source ids names; unknown ids are reported by the conversion.
-fn source_indices(ids: &Ids, list: &[Text]) -> Vec<u32> {
-    list.iter()
-        .filter_map(|id| {
-            ids.lookup("source", id, Want::One(Kind::Source))
-                .ok()
-                .flatten()
-        })
-        .map(|r| r.idx)
-        .collect()
+fn source_indices(ids: &dyn Fn(&str) -> Option<u32>, list: &[Text]) -> Vec<u32> {
+    list.iter().filter_map(|id| ids(id)).collect()
 }
 
 /// Every text the base claims is verbatim: direct quotes, and evidence at every level. A quote
 /// whose `kind` could not be read (already reported) is not known to be direct, so it is not
 /// checked as one.
-fn claims<'r>(records: &'r Records, ids: &Ids, sink: &Sink) -> Vec<Claim<'r>> {
+fn claims<'r>(
+    records: &'r Records,
+    ids: &dyn Fn(&str) -> Option<u32>,
+    unread: &dyn Fn(At) -> bool,
+) -> Vec<Claim<'r>> {
     let mut out = Vec::new();
     evidence_of(&mut out, ids, &records.actors);
     evidence_of(&mut out, ids, &records.organisations);
@@ -442,7 +508,7 @@ fn claims<'r>(records: &'r Records, ids: &Ids, sink: &Sink) -> Vec<Claim<'r>> {
         );
     }
     for q in &records.quotes {
-        let unread = q.raw.kind.is_none() && sink.is_broken(q.at, &[Seg::Key("kind")]);
+        let unread = q.raw.kind.is_none() && unread(q.at);
         if q.raw.kind.unwrap_or_default() == QuoteKind::Direct
             && !unread
             && let Some(text) = q.raw.text.as_ref().filter(|t| !t.trim().is_empty())
@@ -462,7 +528,11 @@ fn claims<'r>(records: &'r Records, ids: &Ids, sink: &Sink) -> Vec<Claim<'r>> {
 }
 
 /// The `evidence` of each record of a kind.
-fn evidence_of<'r, T: Cited>(out: &mut Vec<Claim<'r>>, ids: &Ids, records: &'r [Located<T>]) {
+fn evidence_of<'r, T: Cited>(
+    out: &mut Vec<Claim<'r>>,
+    ids: &dyn Fn(&str) -> Option<u32>,
+    records: &'r [Located<T>],
+) {
     for r in records {
         if let Some(text) = r.raw.evidence() {
             out.push(Claim {
@@ -482,7 +552,7 @@ fn evidence_of<'r, T: Cited>(out: &mut Vec<Claim<'r>>, ids: &Ids, records: &'r [
 /// the record's sources when it names none of its own.
 fn nested<'r, T: Cited>(
     out: &mut Vec<Claim<'r>>,
-    ids: &Ids,
+    ids: &dyn Fn(&str) -> Option<u32>,
     record: &Located<T>,
     field: &'static str,
     what: &'static str,
