@@ -172,17 +172,17 @@ pub(super) const MAX_FLOW_DEPTH: usize = 64;
 pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let bytes = text.as_bytes();
-    // The start of the line being looked at, and its 0-based number.
-    let (mut start, mut n) = (0, 0);
+    // The 1-based number of the line starting at `at`, counted only for a report.
+    let number = |at: usize| memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+    // The start of the line being looked at.
+    let mut start = 0;
     while start < bytes.len() {
         // Only brackets change the depth, and each line is scanned on its own: with none open,
         // skip to the next line with an opening one.
-        if depth == 0 {
+        let skipped = depth == 0;
+        if skipped {
             let open = start + memchr::memchr2(b'[', b'{', &bytes[start..])?;
-            let line_start =
-                memchr::memrchr(b'\n', &bytes[start..open]).map_or(start, |i| start + i + 1);
-            n += memchr::memchr_iter(b'\n', &bytes[start..line_start]).count();
-            start = line_start;
+            start = memchr::memrchr(b'\n', &bytes[start..open]).map_or(start, |i| start + i + 1);
         }
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let raw = &text[start..end];
@@ -191,12 +191,30 @@ pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
             true => raw.strip_suffix('\r').unwrap_or(raw),
             false => raw,
         };
-        let this = n;
+        let this = start;
         start = end + 1;
-        n += 1;
-        if memchr::memchr2(b'[', b'{', line.as_bytes()).is_none()
+        // A line skipped to holds an opening bracket.
+        if !skipped
+            && memchr::memchr2(b'[', b'{', line.as_bytes()).is_none()
             && memchr::memchr2(b']', b'}', line.as_bytes()).is_none()
         {
+            continue;
+        }
+        // With no quotation mark and no `#` on the line, only the brackets count: most lines
+        // with brackets are a list of ids (`about: [a, b]`).
+        if memchr::memchr3(b'"', b'\'', b'#', line.as_bytes()).is_none() {
+            for (i, &b) in line.as_bytes().iter().enumerate() {
+                match b {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH {
+                            return Some((number(this), line[..i].chars().count() + 1));
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
             continue;
         }
         let mut chars = line.char_indices().peekable();
@@ -224,7 +242,7 @@ pub(super) fn too_deep(text: &str) -> Option<(usize, usize)> {
                 '[' | '{' => {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
-                        return Some((this + 1, line[..i].chars().count() + 1));
+                        return Some((number(this), line[..i].chars().count() + 1));
                     }
                     may_quote = true;
                 }
@@ -326,6 +344,8 @@ mod depth_tests {
             ),
             "no brackets\nat all\r\n".to_string(),
             String::new(),
+            format!("жж: {}\n", "[".repeat(70)),
+            format!("a: [x, y]\nb: {}\n{}x\n", "{[".repeat(20), "[".repeat(30)),
         ];
         let mut stack = vec![
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
