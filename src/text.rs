@@ -87,16 +87,22 @@ pub fn article(word: &str) -> String {
 pub fn fold_for_match(text: &str) -> String {
     // Runs of ASCII, most of any text, are copied as they are: every source text and claim is
     // folded on a first check. A run goes on over a single space between two of its bytes.
-    let plain = |b: u8| b < 0x80 && !b.is_ascii_whitespace() && b != 0x0B;
     let bytes = text.as_bytes();
+    let special = |b: &u8| FOLD_SPECIAL[usize::from(*b)];
     let mut out = String::with_capacity(text.len());
     let (mut space, mut any) = (false, false);
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        while let Some(&b) = bytes.get(i) {
-            let joins = b == b' ' && i > start && bytes.get(i + 1).is_some_and(|&n| plain(n));
-            if !(plain(b) || joins) {
+        loop {
+            i += bytes[i..]
+                .iter()
+                .position(special)
+                .unwrap_or(bytes.len() - i);
+            let joins = i > start
+                && bytes.get(i) == Some(&b' ')
+                && bytes.get(i + 1).is_some_and(|n| !special(n));
+            if !joins {
                 break;
             }
             i += 1;
@@ -127,6 +133,18 @@ pub fn fold_for_match(text: &str) -> String {
     }
     out
 }
+
+/// The bytes [`fold_for_match`] does not copy as they are: ASCII white space, and every byte of
+/// a char beyond ASCII.
+const FOLD_SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        special[b] = b >= 0x80 || matches!(b as u8, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        b += 1;
+    }
+    special
+};
 
 /// [`fold_for_match`], with the byte offset in `text` that each byte of the folded text comes
 /// from, so a match in the folded text can be found again in the original.
@@ -466,12 +484,20 @@ const SMALL_SEARCH: usize = 1 << 22;
 pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     if hay.len().saturating_mul(needle.len()) <= SMALL_SEARCH
-        && let Some(pair) = memchr::arch::x86_64::avx2::packedpair::Finder::new(needle)
+        && let Some(pair) = rare_pair(needle)
+        && let Some(pair) = memchr::arch::x86_64::avx2::packedpair::Finder::with_pair(needle, pair)
         && hay.len() >= pair.min_haystack_len()
     {
         return pair.find(hay, needle);
     }
     memchr::memmem::find(hay, needle)
+}
+
+/// The two rarest bytes among the first few of `needle`, by memchr's table of how common each
+/// byte is: ranking every byte of a long quote costs more than the search it speeds up.
+#[cfg(target_arch = "x86_64")]
+fn rare_pair(needle: &[u8]) -> Option<memchr::arch::all::packedpair::Pair> {
+    memchr::arch::all::packedpair::Pair::new(&needle[..needle.len().min(32)])
 }
 
 /// How a sweep ended.
