@@ -114,6 +114,14 @@ struct Lowered {
 }
 
 impl SourceText {
+    /// Lets go of what was made to search the text: its folded form and the indexes. The raw
+    /// text stays, for the base.
+    fn let_go(&mut self) {
+        self.folded = OnceLock::new();
+        self.index = OnceLock::new();
+        self.lower = Lowered::default();
+    }
+
     fn folded(&self) -> &str {
         self.folded.get_or_init(|| fold_for_match(&self.raw))
     }
@@ -251,22 +259,21 @@ pub(super) fn search_texts(
     claims: &[Claim],
     verdicts: &Verdicts,
 ) -> Searched {
-    let (texts, inputs) = read_texts(records, index);
+    let (mut texts, inputs) = read_texts(records, index);
     let mut outcomes = Vec::new();
     if texts.iter().any(|t| matches!(t, Some(Ok(_)))) {
-        let searched;
-        (outcomes, searched) = search(claims, &texts, verdicts);
+        let found = search(claims, &mut texts, verdicts);
         if std::env::var_os("KZ_VERBATIM_STATS").is_some_and(|v| v == "1") {
             use std::io::Write as _;
-            let indexed = texts.iter().flatten().flatten();
-            let indexed = indexed.filter(|t| t.index.get().is_some_and(Option::is_some));
             let _ = writeln!(
                 std::io::stderr(),
-                "kz: verbatim: {} verdicts, {searched} searched, {} texts indexed",
-                outcomes.len(),
-                indexed.count()
+                "kz: verbatim: {} verdicts, {} searched, {} texts indexed",
+                found.outcomes.len(),
+                found.searched,
+                found.indexed
             );
         }
+        outcomes = found.outcomes;
     }
     Searched {
         texts,
@@ -333,8 +340,8 @@ pub(super) fn all_found(
             *slot = Some(Ok(SourceText::new(raw, checked.hash, checked.at.clone())));
         }
     }
-    let (outcomes, _) = search(&claims, &texts, &Verdicts::default());
-    Some(outcomes.iter().all(|(_, _, _, miss)| miss.is_none()))
+    let found = search(&claims, &mut texts, &Verdicts::default());
+    Some(found.outcomes.iter().all(|(_, _, _, miss)| miss.is_none()))
 }
 
 /// Every source's text, read in parallel, with the files read as a snapshot watches them.
@@ -393,51 +400,88 @@ fn report_unreadable(records: &Records, texts: &Texts, sink: &mut Sink) {
 /// One claim's verdict in one source: its key, and the help of a miss.
 type Outcome = (usize, u32, u128, Option<String>);
 
-/// Every claim's verdict in every source it cites that has a text: known, or searched for (in
-/// parallel, each text indexed first where many claims are to be searched for in it). Also
-/// returns how many were searched for.
-fn search(claims: &[Claim], texts: &Texts, verdicts: &Verdicts) -> (Vec<Outcome>, usize) {
-    let text = |s: u32| match texts.get(s as usize) {
-        Some(Some(Ok(t))) => Some(t),
-        _ => None,
-    };
+/// What [`search`] found: every verdict, how many claims it searched for, and in how many
+/// texts through an index.
+struct Found {
+    outcomes: Vec<Outcome>,
+    searched: usize,
+    indexed: usize,
+}
+
+/// Every claim's verdict in every source it cites that has a text: known, or searched for. The
+/// search goes text by text, in parallel (and claim by claim within a text), each text indexed
+/// first where many claims are to be searched for in it; a text's folded form and index are let
+/// go of once its claims are searched, so that the check holds only a few at a time.
+fn search(claims: &[Claim], texts: &mut Texts, verdicts: &Verdicts) -> Found {
     let known = &verdicts.known;
     let mut outcomes = Vec::new();
     let mut pending: Vec<(usize, u32, u128)> = Vec::new();
+    // For each text, the places in `pending` of the claims to search for in it.
+    let mut by_text: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
     for (n, claim) in claims.iter().enumerate() {
         for &s in &claim.sources {
-            let Some(t) = text(s) else { continue };
+            let Some(Some(Ok(t))) = texts.get(s as usize) else {
+                continue;
+            };
             let key = verdict_key(claim, t.hash);
             match known.get(&key) {
                 Some(help) => outcomes.push((n, s, key, help.clone())),
-                None => pending.push((n, s, key)),
+                None => {
+                    by_text[s as usize].push(pending.len());
+                    pending.push((n, s, key));
+                }
             }
         }
     }
-    let mut per_text = vec![0usize; texts.len()];
-    for &(_, s, _) in &pending {
-        per_text[s as usize] += 1;
-    }
-    let searched: Vec<Outcome> = pending
-        .par_iter()
-        .map(|&(n, s, key)| {
-            let claim = &claims[n];
-            let search = text(s).map(|t| t.search(per_text[s as usize]));
-            let help = search.and_then(|search| {
-                let needle = fold_for_match(claim.text);
-                let pieces = match claim.elided {
-                    true => pieces(&needle),
-                    false => vec![needle.as_str()],
-                };
-                let miss = search.find(&pieces).err()?;
-                Some(explain(&search, &pieces, miss))
-            });
-            (n, s, key, help)
+    // Per text: each claim's place in `pending` and the help of its miss; whether indexed.
+    type OneText = (Vec<(usize, Option<String>)>, bool);
+    let found: Vec<OneText> = texts
+        .par_iter_mut()
+        .zip(by_text.par_iter())
+        .filter(|(_, mine)| !mine.is_empty())
+        .map(|(t, mine)| {
+            let Some(Ok(t)) = t else {
+                return (Vec::new(), false);
+            };
+            let search = t.search(mine.len());
+            let indexed = search.index.is_some();
+            let helps = mine
+                .par_iter()
+                .map(|&i| {
+                    let claim = &claims[pending[i].0];
+                    let needle = fold_for_match(claim.text);
+                    let pieces = match claim.elided {
+                        true => pieces(&needle),
+                        false => vec![needle.as_str()],
+                    };
+                    let help = search
+                        .find(&pieces)
+                        .err()
+                        .map(|miss| explain(&search, &pieces, miss));
+                    (i, help)
+                })
+                .collect();
+            t.let_go();
+            (helps, indexed)
         })
         .collect();
-    let count = searched.len();
-    outcomes.extend(searched);
-    (outcomes, count)
+    let indexed = found.iter().filter(|(_, indexed)| *indexed).count();
+    let mut helps: Vec<Option<String>> = vec![None; pending.len()];
+    for (i, help) in found.into_iter().flat_map(|(helps, _)| helps) {
+        helps[i] = help;
+    }
+    let searched = pending.len();
+    outcomes.extend(
+        pending
+            .into_iter()
+            .zip(helps)
+            .map(|((n, s, key), help)| (n, s, key, help)),
+    );
+    Found {
+        outcomes,
+        searched,
+        indexed,
+    }
 }
 
 /// Notes every verdict, and reports each claim not found verbatim.
