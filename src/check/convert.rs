@@ -263,6 +263,7 @@ impl Convert<'_, '_, '_> {
             return Some(Some(Publisher::Named(p)));
         }
         let path = [Seg::Key("publisher")];
+        let reported = self.sink.diags.len();
         let found = self.ids.resolve(
             self.sink,
             at,
@@ -271,7 +272,9 @@ impl Convert<'_, '_, '_> {
             &p,
             Want::One(Kind::Organisation),
         );
+        // The help goes on the diagnostic just reported, if one was (not past the cap).
         if found.is_none()
+            && self.sink.diags.len() > reported
             && let Some(d) = self.sink.diags.last_mut()
         {
             d.help.get_or_insert_with(|| {

@@ -256,3 +256,33 @@ fn error_codes(report: &str) -> Vec<&str> {
         .map(|s| &s[..5])
         .collect()
 }
+
+/// Past the cap on diagnostics shown, a problem that is only counted leaves the shown ones as
+/// they are: a dangling publisher's help does not land on another record's diagnostic.
+#[test]
+fn a_problem_past_the_cap_changes_no_shown_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml =
+        String::from("sources:\n  - id: s\n    title: S\n    publisher: no-such-org\nactors:\n");
+    for i in 0..1000 {
+        yaml.push_str(&format!(
+            "  - id: a{i}\n    name: A {i}\n    description: D\n    same_as: [zz-nobody-{i}]\n    source: s\n"
+        ));
+    }
+    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
+    let run = Kz::new()
+        .args(["check", "--facts", &dir.path().display().to_string()])
+        .run()
+        .code(2);
+    assert!(
+        run.stdout
+            .ends_with("error: 1001 problems (1000 shown) in 1 file\n"),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(300)..]
+    );
+    assert_eq!(run.stdout.matches("error[KZ030]").count(), 1000);
+    assert!(
+        !run.stdout.contains("a kebab-case publisher"),
+        "the publisher's help landed on a shown diagnostic"
+    );
+}
