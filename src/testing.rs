@@ -16,6 +16,21 @@ where
     }
 }
 
+/// Every text of one to `max` chars drawn from `chars`, shortest first: for tests that hold a
+/// fast path to the plain one on every small input.
+pub fn every_text(chars: &[char], max: usize) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut texts = vec![String::new()];
+    for _ in 0..max {
+        texts = texts
+            .iter()
+            .flat_map(|t| chars.iter().map(move |c| format!("{t}{c}")))
+            .collect();
+        all.extend(texts.iter().cloned());
+    }
+    all
+}
+
 /// A checked base made in memory from fact files given as (name, YAML) pairs, read in order,
 /// for unit tests of the queries: no process, no disk. Panics with the report if the base is
 /// broken.

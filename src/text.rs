@@ -328,20 +328,12 @@ mod tests {
         // The fold that copies runs of ASCII is the char-by-char one, on every text of up to
         // five of these chars.
         let chars = ['a', ' ', '\n', '\u{b}', '\u{a0}', '\u{201C}', 'é'];
-        let mut texts = vec![String::new()];
-        for _ in 0..5 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| chars.iter().map(move |c| format!("{t}{c}")))
-                .collect();
-            for text in &longer {
-                assert_eq!(
-                    fold_for_match(text),
-                    fold_for_match_mapped(text).0,
-                    "{text:?}"
-                );
-            }
-            texts = longer;
+        for text in crate::testing::every_text(&chars, 5) {
+            assert_eq!(
+                fold_for_match(&text),
+                fold_for_match_mapped(&text).0,
+                "{text:?}"
+            );
         }
     }
 
