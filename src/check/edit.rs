@@ -23,7 +23,7 @@
 
 use super::convert;
 use super::resolve::Ids;
-use super::sink::Sink;
+use super::sink::{Broken, Sink};
 use super::verbatim;
 use crate::load::{Cited, Located, Raw, Records};
 use crate::model::table::{Record, Table};
@@ -77,7 +77,8 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
         return None;
     }
     let spans = base.spans.get(file as usize)?;
-    let mut sink = Sink::new(&index, Vec::new());
+    let none = Broken::default();
+    let mut sink = Sink::new(&index, &none);
     let mut ids = Ids::within(base);
     if !verbatim::all_found(&records, &ids, &sink, base)? {
         return None;

@@ -20,7 +20,7 @@ use crate::load::Raw;
 use crate::model::{Base, EntityRef};
 use convert::Parts;
 use resolve::{Ids, Named};
-use sink::Sink;
+use sink::{Broken, Sink};
 
 /// Checks every raw record and resolves it into a [`Base`], or returns every problem found.
 pub fn build(raw: Raw) -> Result<Base, Report> {
@@ -36,15 +36,19 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
         broken_ids,
         broken_fields,
     } = raw;
-    let mut sink = Sink::new(&index, broken_fields);
+    let broken = Broken::of(broken_fields);
+    let mut sink = Sink::new(&index, &broken);
     let mut kind_files: Vec<u32> = records.kinds.iter().map(|k| k.at.file).collect();
     kind_files.dedup();
-    // The verbatim search needs neither the ids nor the sink: it runs beside the id pass, and
-    // reports after it, in the order the passes always reported in.
-    let claims = verbatim::claims_of(&records, &sink);
-    let (mut ids, searched) = rayon::join(
+    // The verbatim claims and their search need neither the ids nor the sink: they run beside
+    // the id pass, and report after it, in the order the passes always reported in.
+    let (mut ids, (claims, searched)) = rayon::join(
         || Ids::assign(&records, broken_ids, &mut sink),
-        || verbatim::search_texts(&records, &index, &claims, verdicts),
+        || {
+            let claims = verbatim::claims_of(&records, &broken);
+            let searched = verbatim::search_texts(&records, &index, &claims, verdicts);
+            (claims, searched)
+        },
     );
     let checked = verbatim::report(&records, &claims, searched, &mut sink, verdicts);
     drop(claims);

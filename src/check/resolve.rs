@@ -138,6 +138,17 @@ struct Groups<'r> {
 }
 
 impl<'r> Groups<'r> {
+    fn with_capacity(n: usize) -> Groups<'r> {
+        let mut first = FxHashMap::default();
+        first.reserve(n);
+        Groups {
+            first,
+            order: Vec::with_capacity(n),
+            parent: Vec::with_capacity(n),
+            within: [0; 6],
+        }
+    }
+
     /// Takes one declaration: its id's place in [`Groups::order`], or `None` when it has no
     /// sound id or may not be declared again (another kind's id, a source's).
     fn declare(&mut self, ids: &Ids, sink: &mut Sink, e: &Entry<'r>) -> Option<usize> {
@@ -210,6 +221,11 @@ impl<'r> Groups<'r> {
             .map(|e| e.at)
             .collect();
         let mut merged: Vec<Option<u32>> = vec![None; self.order.len()];
+        for kind in Kind::ALL {
+            let n = self.order.iter().filter(|o| o.1 == kind).count();
+            ids.ats[kind.slot()].reserve_exact(n);
+            ids.aka[kind.slot()].reserve_exact(n);
+        }
         for n in 0..self.order.len() {
             let (id, kind, at, raw) = self.order[n];
             let r = self.root(n);
@@ -285,7 +301,14 @@ impl<'o> Ids<'o> {
     pub(super) fn assign(records: &Records, broken: Vec<String>, sink: &mut Sink) -> Ids<'o> {
         let all = entries(records);
         let mut ids = Ids::empty(broken, None);
-        let mut groups = Groups::default();
+        // Sized up front: at 100k records, growing these tables touched as much memory again.
+        let mut groups = Groups::with_capacity(all.len());
+        ids.map.reserve(all.len());
+        for kind in Kind::ALL {
+            let n = all.iter().filter(|e| e.kind == kind).count();
+            ids.decl[kind.slot()].reserve_exact(n);
+            ids.decl_at[kind.slot()].reserve_exact(n);
+        }
         let of_entry: Vec<Option<usize>> =
             all.iter().map(|e| groups.declare(&ids, sink, e)).collect();
         for (e, slot) in all.iter().zip(&of_entry) {

@@ -14,25 +14,45 @@ pub(super) struct Sink<'i> {
     pub(super) diags: Vec<Diagnostic>,
     /// Problems found after [`SHOWN`] were: counted, not located.
     pub(super) unshown: usize,
-    /// Fields the parse could not read (a wrong type), by record, as paths (`roles[0].title`):
-    /// already reported, so neither they nor anything inside them is reported as missing.
-    broken: HashMap<At, Vec<String>>,
+    broken: &'i Broken,
 }
 
-impl<'i> Sink<'i> {
-    pub(super) fn new(
-        index: &'i Index,
-        broken: impl IntoIterator<Item = (At, String)>,
-    ) -> Sink<'i> {
+/// Fields the parse could not read (a wrong type), by record, as paths (`roles[0].title`):
+/// already reported, so neither they nor anything inside them is reported as missing. Apart
+/// from the sink, so that a pass that only reads it (the verbatim claims) can run beside one
+/// that reports.
+#[derive(Default)]
+pub(super) struct Broken(HashMap<At, Vec<String>>);
+
+impl Broken {
+    pub(super) fn of(broken: impl IntoIterator<Item = (At, String)>) -> Broken {
         let mut by_record: HashMap<At, Vec<String>> = HashMap::new();
         for (at, path) in broken {
             by_record.entry(at).or_default().push(path);
         }
+        Broken(by_record)
+    }
+
+    /// Whether the field at `path` is, or is inside, a field the parse could not read.
+    pub(super) fn contains(&self, at: At, path: &[Seg]) -> bool {
+        let Some(broken) = self.0.get(&at) else {
+            return false;
+        };
+        let path = path_text(path);
+        broken.iter().any(|b| {
+            path.strip_prefix(b.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+}
+
+impl<'i> Sink<'i> {
+    pub(super) fn new(index: &'i Index, broken: &'i Broken) -> Sink<'i> {
         Sink {
             index,
             diags: Vec::new(),
             unshown: 0,
-            broken: by_record,
+            broken,
         }
     }
 
@@ -105,14 +125,7 @@ impl<'i> Sink<'i> {
 
     /// Whether the field at `path` is, or is inside, a field the parse could not read.
     pub(super) fn is_broken(&self, at: At, path: &[Seg]) -> bool {
-        let Some(broken) = self.broken.get(&at) else {
-            return false;
-        };
-        let path = path_text(path);
-        broken.iter().any(|b| {
-            path.strip_prefix(b.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
+        self.broken.contains(at, path)
     }
 
     /// `file:line` of a record, for messages that point at another record.

@@ -286,3 +286,42 @@ fn a_problem_past_the_cap_changes_no_shown_diagnostic() {
         "the publisher's help landed on a shown diagnostic"
     );
 }
+
+/// A section of many batches with one bad item: the batches around it are read at once and the
+/// one holding it item by item, and a problem in a record after it still points at that
+/// record's own line, and one before it at its own.
+#[test]
+fn a_bad_item_among_many_batches_leaves_every_line_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    description: D\n    source: s\nquotes:\n",
+    );
+    let mut line_of = std::collections::HashMap::new();
+    for i in 0..1500 {
+        line_of.insert(i, yaml.lines().count() + 1);
+        let speaker = match i {
+            100 | 1400 => "nobody",
+            _ => "a",
+        };
+        let said = if i == 700 { "[1, 2]" } else { "2022-01-05" };
+        yaml.push_str(&format!(
+            "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    said: {said}\n    source: s\n"
+        ));
+    }
+    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
+    let run = Kz::new()
+        .args(["check", "--facts", &dir.path().display().to_string()])
+        .run()
+        .code(2);
+    for i in [100, 1400] {
+        let want = format!("facts.yaml:{}:14: error[KZ030]", line_of[&i] + 1);
+        assert!(run.stdout.contains(&want), "no `{want}` in\n{}", run.stdout);
+    }
+    let want = format!("facts.yaml:{}:", line_of[&700] + 4);
+    assert!(run.stdout.contains(&want), "no `{want}` in\n{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("error: 3 problems in 1 file\n"),
+        "{}",
+        run.stdout
+    );
+}
