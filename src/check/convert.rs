@@ -14,6 +14,7 @@ use crate::model::{
     Actor, Event, Ids as SourceIds, Kind, KindDecl, Membership, Meta, Organisation, Origin, Place,
     Publisher, Quote, Role, Source, Term, Text,
 };
+use rayon::prelude::*;
 
 /// The converted records of every kind, by index; `None` where a record had a problem.
 #[derive(Debug, Default)]
@@ -34,7 +35,7 @@ pub(super) struct Parts {
 
 /// Converts every record; the kind vocabulary first, so organisations and places can be checked
 /// against it.
-pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts {
+pub(super) fn convert(records: Records, ids: &Ids, sink: &mut Sink) -> Parts {
     let mut c = Convert { ids, sink };
     let (kinds, kind_ats) = c.kinds(records.kinds);
     let sources = records.sources.into_iter().map(|r| c.source(r)).collect();
@@ -45,12 +46,14 @@ pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts
         .map(|r| c.organisation(r))
         .collect();
     let (places, part_of) = records.places.into_iter().map(|r| c.place(r)).unzip();
+    let quotes = quotes(records.quotes, ids, sink);
+    let mut c = Convert { ids, sink };
     Parts {
         sources,
         actors,
         organisations,
         places,
-        quotes: records.quotes.into_iter().map(|r| c.quote(r)).collect(),
+        quotes,
         events: records.events.into_iter().map(|r| c.event(r)).collect(),
         kinds,
         part_of,
@@ -58,8 +61,48 @@ pub(super) fn convert(records: Records, ids: &mut Ids, sink: &mut Sink) -> Parts
     }
 }
 
+/// Quotes converted in parallel, this many to a part, once there are more than this.
+const QUOTES_PART: usize = 4096;
+
+/// Converts the quotes, the bulk of a large base: in parts on every core, each reporting into a
+/// sink of its own, taken back in order, so the report is the one a conversion in one piece
+/// makes.
+fn quotes(mut raw: Vec<Located<RawQuote>>, ids: &Ids, sink: &mut Sink) -> Vec<Option<Quote>> {
+    if raw.len() <= QUOTES_PART {
+        let mut c = Convert { ids, sink };
+        return raw.into_iter().map(|r| c.quote(r)).collect();
+    }
+    let mut out: Vec<Option<Quote>> = Vec::with_capacity(raw.len());
+    out.par_extend((0..raw.len()).into_par_iter().map(|_| None));
+    let shared: &Sink = sink;
+    let forks: Vec<Sink> = out
+        .par_chunks_mut(QUOTES_PART)
+        .zip(raw.par_chunks_mut(QUOTES_PART))
+        .map(|(out, raw)| {
+            let mut fork = shared.fork();
+            let mut c = Convert {
+                ids,
+                sink: &mut fork,
+            };
+            for (slot, r) in out.iter_mut().zip(raw) {
+                let at = r.at;
+                *slot = c.quote(Located {
+                    raw: std::mem::take(&mut r.raw),
+                    at,
+                });
+            }
+            fork
+        })
+        .collect();
+    drop(raw);
+    for fork in forks {
+        sink.absorb(fork);
+    }
+    out
+}
+
 struct Convert<'a, 'i, 'o> {
-    ids: &'a mut Ids<'o>,
+    ids: &'a Ids<'o>,
     sink: &'a mut Sink<'i>,
 }
 

@@ -79,11 +79,11 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
     let spans = base.spans.get(file as usize)?;
     let none = Broken::default();
     let mut sink = Sink::new(&index, &none);
-    let mut ids = Ids::within(base);
+    let ids = Ids::within(base);
     if !verbatim::all_found(&records, &ids, &sink, base)? {
         return None;
     }
-    let parts = convert::convert(records, &mut ids, &mut sink);
+    let parts = convert::convert(records, &ids, &mut sink);
     if !sink.diags.is_empty() || sink.unshown > 0 {
         return None;
     }

@@ -12,6 +12,7 @@ mod resolve;
 mod sink;
 mod suffixes;
 mod verbatim;
+mod want;
 
 pub use verbatim::{MAX_GAP, Verdicts, fold_for_match};
 
@@ -42,7 +43,7 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     kind_files.dedup();
     // The verbatim claims and their search need neither the ids nor the sink: they run beside
     // the id pass, and report after it, in the order the passes always reported in.
-    let (mut ids, (claims, searched)) = rayon::join(
+    let (ids, (claims, searched)) = rayon::join(
         || Ids::assign(&records, broken_ids, &mut sink),
         || {
             let claims = verbatim::claims_of(&records, &broken);
@@ -52,11 +53,11 @@ pub fn build_with(raw: Raw, verdicts: &mut Verdicts) -> Result<Base, Report> {
     );
     let checked = verbatim::report(&records, &claims, searched, &mut sink, verdicts);
     drop(claims);
-    let decls = convert::convert(records, &mut ids, &mut sink);
+    let decls = convert::convert(records, &ids, &mut sink);
     let parts = merge::merge(decls, &ids, &mut sink);
     cycles::places(&parts, &ids, &mut sink);
     cycles::kinds(&parts, &mut sink);
-    if !ids.unknown.is_empty() {
+    if !sink.unknown.is_empty() {
         resolve::suggest(&ids, &mut sink, &named(&parts));
     }
     let Sink {

@@ -9,38 +9,7 @@ use crate::names::{self, NameQuery};
 use crate::text::article;
 use rustc_hash::FxHashMap;
 
-/// Which kinds a reference may name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Want {
-    One(Kind),
-    /// People, organisations and places: anything that can be a member, or take part in an
-    /// event (a country acts; an event, a quote or a source does not).
-    Party,
-    /// People and organisations: anything that can say something.
-    Speaker,
-    Any,
-}
-
-impl Want {
-    pub(super) fn accepts(self, kind: Kind) -> bool {
-        match self {
-            Want::One(k) => k == kind,
-            Want::Party => matches!(kind, Kind::Actor | Kind::Organisation | Kind::Place),
-            Want::Speaker => matches!(kind, Kind::Actor | Kind::Organisation),
-            Want::Any => true,
-        }
-    }
-
-    /// What the reference must name, without an article: `actor or organisation`.
-    fn noun(self) -> &'static str {
-        match self {
-            Want::One(k) => k.name(),
-            Want::Party => "actor, organisation or place",
-            Want::Speaker => "actor or organisation",
-            Want::Any => "record",
-        }
-    }
-}
+pub(super) use super::want::Want;
 
 /// Every record's id and where it is written. A record may be declared several times (the same
 /// id in several files, or ids `same_as` joins): each declaration is converted on its own, and
@@ -59,9 +28,6 @@ pub(super) struct Ids<'o> {
     pub(super) aka: [Vec<Vec<Text>>; 6],
     /// Ids of records that failed to parse, so that references to them do not cascade.
     broken: Vec<String>,
-    /// References to unknown ids, given a did-you-mean once the base is converted: the
-    /// diagnostic's index, the id, and what it should have named.
-    pub(super) unknown: Vec<(usize, String, Want)>,
     /// A checked base that resolves the ids not in [`Ids::map`]: the rest of the base, when one
     /// edited file is checked on its own (see `check::edit`).
     outside: Option<&'o crate::model::Base>,
@@ -204,7 +170,7 @@ impl<'r> Groups<'r> {
                     if let Some(d) = sink.report(Code::Dangling, e.at, &path, message, None)
                         && !ids.broken.iter().any(|b| b == other)
                     {
-                        ids.unknown.push((d, other.to_string(), Want::One(e.kind)));
+                        sink.unknown.push((d, other.to_string(), Want::One(e.kind)));
                     }
                 }
             }
@@ -343,7 +309,6 @@ impl<'o> Ids<'o> {
             decl_at: Default::default(),
             aka: Default::default(),
             broken,
-            unknown: Vec::new(),
             outside,
             seen: Default::default(),
         }
@@ -444,7 +409,7 @@ impl<'o> Ids<'o> {
 
     /// Reports a failed reference; one to an unknown id gets its did-you-mean later.
     fn report(
-        &mut self,
+        &self,
         sink: &mut Sink,
         at: At,
         path: &[Seg],
@@ -456,13 +421,13 @@ impl<'o> Ids<'o> {
         if let Some(d) = sink.report(code, at, path, message, help)
             && !self.map.contains_key(id.trim())
         {
-            self.unknown.push((d, id.trim().to_string(), want));
+            sink.unknown.push((d, id.trim().to_string(), want));
         }
     }
 
     /// Resolves the reference at `path` (a field holding one id), reporting any problem there.
     pub(super) fn resolve(
-        &mut self,
+        &self,
         sink: &mut Sink,
         at: At,
         path: &[Seg],
@@ -481,7 +446,7 @@ impl<'o> Ids<'o> {
 
     /// Resolves an optional reference field; an empty one is no reference.
     pub(super) fn optional(
-        &mut self,
+        &self,
         sink: &mut Sink,
         at: At,
         path: &[Seg],
@@ -499,7 +464,7 @@ impl<'o> Ids<'o> {
     /// Resolves each id of a list field (`field` under `base`), reporting each problem at its
     /// item.
     pub(super) fn list(
-        &mut self,
+        &self,
         sink: &mut Sink,
         at: At,
         base: &[Seg],
@@ -536,7 +501,7 @@ impl<'o> Ids<'o> {
     /// The sources a record or one of its roles or memberships cites. A record must cite one;
     /// a role or membership may inherit its record's.
     pub(super) fn sources(
-        &mut self,
+        &self,
         sink: &mut Sink,
         at: At,
         path: &[Seg],
@@ -579,8 +544,8 @@ pub(super) struct Named<'a> {
 /// Gives each unknown-id diagnostic its did-you-mean: the record whose name or alias the id
 /// spells, else the most similar id of the right kind.
 pub(super) fn suggest(ids: &Ids, sink: &mut Sink, named: &[Named]) {
-    for (d, id, want) in &ids.unknown {
-        let q = NameQuery::new(id);
+    for (d, id, want) in std::mem::take(&mut sink.unknown) {
+        let q = NameQuery::new(&id);
         let mut by_name: Vec<&Named> = Vec::new();
         let mut best_tier = None;
         for n in named.iter().filter(|n| want.accepts(n.r.kind)) {
@@ -597,9 +562,9 @@ pub(super) fn suggest(ids: &Ids, sink: &mut Sink, named: &[Named]) {
         }
         let suggestion = match by_name.as_slice() {
             [one] => Some(one.id.to_string()),
-            _ => names::closest(id, ids.of_kind(*want)).map(str::to_string),
+            _ => names::closest(&id, ids.of_kind(want)).map(str::to_string),
         };
-        let help = &mut sink.diags[*d].help;
+        let help = &mut sink.diags[d].help;
         match (suggestion, want) {
             (Some(s), _) => *help = Some(format!("did you mean `{s}`?")),
             // Else a help written where the reference was checked knows more (a publisher's).

@@ -1,6 +1,7 @@
 //! Where the passes put their problems: located diagnostics, up to the report cap, and a count
 //! of the rest.
 
+use super::want::Want;
 use crate::diag::{Code, Diagnostic, SHOWN};
 use crate::load::{At, Index, Seg};
 use crate::text::article;
@@ -15,6 +16,9 @@ pub(super) struct Sink<'i> {
     /// Problems found after [`SHOWN`] were: counted, not located.
     pub(super) unshown: usize,
     broken: &'i Broken,
+    /// References to unknown ids, given a did-you-mean once the base is converted: the
+    /// diagnostic's index, the id, and what it should have named.
+    pub(super) unknown: Vec<(usize, String, Want)>,
 }
 
 /// Fields the parse could not read (a wrong type), by record, as paths (`roles[0].title`):
@@ -53,6 +57,7 @@ impl<'i> Sink<'i> {
             diags: Vec::new(),
             unshown: 0,
             broken,
+            unknown: Vec::new(),
         }
     }
 
@@ -121,6 +126,30 @@ impl<'i> Sink<'i> {
                 format!("this {what} has no `{field}`, which is required")
             }
         });
+    }
+
+    /// An empty sink on the same base, for a part of a pass run in parallel: it reports up to
+    /// the cap on its own, and [`Sink::absorb`] takes its problems back in order.
+    pub(super) fn fork(&self) -> Sink<'i> {
+        Sink::new(self.index, self.broken)
+    }
+
+    /// Takes a fork's problems after this sink's own, as if they had been reported here: those
+    /// past the cap are counted, and an unknown id keeps its diagnostic only if it is shown.
+    pub(super) fn absorb(&mut self, fork: Sink<'i>) {
+        let mut kept = Vec::with_capacity(fork.diags.len());
+        for diag in fork.diags {
+            kept.push(self.room().then(|| {
+                self.diags.push(diag);
+                self.diags.len() - 1
+            }));
+        }
+        self.unshown += fork.unshown;
+        for (d, id, want) in fork.unknown {
+            if let Some(&Some(now)) = kept.get(d) {
+                self.unknown.push((now, id, want));
+            }
+        }
     }
 
     /// Whether the field at `path` is, or is inside, a field the parse could not read.

@@ -22,11 +22,12 @@ pub use crate::text::MAX_GAP;
 /// A text that a record says is verbatim in its sources.
 pub(super) struct Claim<'r> {
     at: At,
-    path: Vec<Seg<'static>>,
+    /// Where the text is in its record: one key for most, so borrowed.
+    path: std::borrow::Cow<'static, [Seg<'static>]>,
     code: Code,
     what: &'static str,
     text: &'r str,
-    sources: Vec<u32>,
+    sources: crate::model::Ids,
     /// Whether the text may elide and insert words (a direct quote).
     elided: bool,
 }
@@ -346,15 +347,14 @@ pub(super) fn all_found(
 
 /// Every source's text, read in parallel, with the files read as a snapshot watches them.
 fn read_texts(records: &Records, index: &Index) -> (Texts, Vec<Input>) {
+    let folders = crate::load::Folders::default();
     let read: Vec<Option<Result<crate::load::ReadText, TextError>>> = records
         .sources
         .par_iter()
         .map(|s| {
             let rel = s.raw.text.as_ref()?;
-            Some(crate::load::read_text(
-                &index.files[s.at.file as usize],
-                rel,
-            ))
+            let file = &index.files[s.at.file as usize];
+            Some(crate::load::read_relative_in(file, rel, &folders))
         })
         .collect();
     let mut inputs = Vec::new();
@@ -492,6 +492,7 @@ fn report_misses(
     sink: &mut Sink,
     verdicts: &mut Verdicts,
 ) {
+    verdicts.reached.reserve(outcomes.len());
     for (n, s, key, help) in outcomes {
         verdicts.reached.push((key, help.clone()));
         let Some(help) = help else { continue };
@@ -510,7 +511,7 @@ fn report_misses(
 }
 
 /// The source indices a list of source ids names; unknown ids are reported by the conversion.
-fn source_indices(ids: &dyn Fn(&str) -> Option<u32>, list: &[Text]) -> Vec<u32> {
+fn source_indices(ids: &dyn Fn(&str) -> Option<u32>, list: &[Text]) -> crate::model::Ids {
     list.iter().filter_map(|id| ids(id)).collect()
 }
 
@@ -571,7 +572,7 @@ fn claims<'r>(
         {
             out.push(Claim {
                 at: q.at,
-                path: vec![Seg::Key("text")],
+                path: std::borrow::Cow::Borrowed(&[Seg::Key("text")]),
                 code: Code::QuoteNotInSource,
                 what: "this direct quote",
                 text,
@@ -593,7 +594,7 @@ fn evidence_of<'r, T: Cited>(
         if let Some(text) = r.raw.evidence() {
             out.push(Claim {
                 at: r.at,
-                path: vec![Seg::Key("evidence")],
+                path: std::borrow::Cow::Borrowed(&[Seg::Key("evidence")]),
                 code: Code::EvidenceNotInSource,
                 what: "`evidence`",
                 text,
@@ -623,7 +624,7 @@ fn nested<'r, T: Cited>(
         };
         out.push(Claim {
             at: record.at,
-            path: vec![Seg::Key(field), Seg::Index(n), Seg::Key("evidence")],
+            path: vec![Seg::Key(field), Seg::Index(n), Seg::Key("evidence")].into(),
             code: Code::EvidenceNotInSource,
             what,
             text,

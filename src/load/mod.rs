@@ -33,7 +33,9 @@ pub use raw::{
     Cited, Common, List, RawActor, RawDate, RawEvent, RawKind, RawMember, RawOrganisation,
     RawPlace, RawQuote, RawRole, RawSource, SECTIONS, schema,
 };
-pub use texts::{ReadText, TextError, checked_text, read_relative as read_text};
+pub use texts::{
+    Folders, ReadText, TextError, checked_text, read_relative as read_text, read_relative_in,
+};
 
 use crate::diag::{self, Code, Diagnostic};
 use locate::Unit;
@@ -594,41 +596,40 @@ fn parse_batch<T: DeserializeOwned>(
 ) -> Result<Batch<T>, NeedsWhole> {
     let mut batch = Batch::new();
     let (start, end) = (items[0].start, items[items.len() - 1].end);
-    let fast_records = match fast {
-        true => fast::read_batch::<T>(file.text(), items, &mut batch.counts),
-        false => None,
+    let mut put = |i: usize, raw: T| {
+        slots[i] = Some(Located {
+            raw,
+            at: At {
+                file: file_idx,
+                unit,
+                item: i as u32,
+                line: items[i].line,
+            },
+        });
     };
-    let read = match fast_records {
-        Some(records) => Ok(records),
-        None => serde_yaml::from_str::<Vec<T>>(&file.text()[start..end]).map_err(drop),
-    };
-    let Ok(records) = read else {
-        // Some item in the batch is bad: parse them one by one to report each.
-        for n in 0..items.len() {
-            batch.item(file_idx, file, place, place.first + n)?;
+    let read_fast =
+        fast && fast::read_batch::<T>(file.text(), items, &mut batch.counts, &mut put).is_some();
+    if !read_fast {
+        let Ok(records) = serde_yaml::from_str::<Vec<T>>(&file.text()[start..end]) else {
+            // Some item in the batch is bad: parse them one by one to report each.
+            for n in 0..items.len() {
+                batch.item(file_idx, file, place, place.first + n)?;
+            }
+            return Ok(batch);
+        };
+        if records.len() != items.len() {
+            return Err(NeedsWhole);
         }
-        return Ok(batch);
-    };
-    if records.len() != items.len() {
-        return Err(NeedsWhole);
+        records
+            .into_iter()
+            .enumerate()
+            .for_each(|(i, raw)| put(i, raw));
     }
     batch.units.push(Unit::Chunk {
         end,
         items: items.iter().map(|i| (i.start, i.line)).collect(),
     });
     batch.slotted = true;
-    let located = records.into_iter().zip(items).enumerate();
-    for (slot, (i, (raw, item))) in slots.iter_mut().zip(located) {
-        *slot = Some(Located {
-            raw,
-            at: At {
-                file: file_idx,
-                unit,
-                item: i as u32,
-                line: item.line,
-            },
-        });
-    }
     Ok(batch)
 }
 

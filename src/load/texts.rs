@@ -69,8 +69,51 @@ impl std::fmt::Display for TextError {
     }
 }
 
+/// What the texts read by one run share, found once rather than once per text: each folder's
+/// canonical path, and the working folder. A base of a thousand texts in one folder otherwise
+/// made five thousand system calls to find the same two paths again.
+#[derive(Default)]
+pub struct Folders {
+    canonical: std::sync::Mutex<rustc_hash::FxHashMap<PathBuf, PathBuf>>,
+    cwd: std::sync::OnceLock<Option<PathBuf>>,
+}
+
+impl Folders {
+    /// `dir` with every link resolved, as [`Path::canonicalize`] gives it.
+    fn canonical(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let known = self.canonical.lock().ok().and_then(|m| m.get(dir).cloned());
+        if let Some(known) = known {
+            return Ok(known);
+        }
+        let found = dir.canonicalize()?;
+        if let Ok(mut m) = self.canonical.lock() {
+            m.insert(dir.to_path_buf(), found.clone());
+        }
+        Ok(found)
+    }
+
+    /// `path` made absolute, as [`std::path::absolute`] makes it.
+    fn absolute(&self, path: &Path) -> PathBuf {
+        let cwd = self.cwd.get_or_init(|| std::env::current_dir().ok());
+        let full = match (path.is_absolute(), cwd) {
+            (false, Some(cwd)) => cwd.join(path),
+            _ => path.to_path_buf(),
+        };
+        std::path::absolute(&full).unwrap_or(full)
+    }
+}
+
 /// Reads the file `rel` names relative to the fact file `file` (a source's `text`).
 pub fn read_relative(file: &FactFile, rel: &str) -> Result<ReadText, TextError> {
+    read_relative_in(file, rel, &Folders::default())
+}
+
+/// [`read_relative`], with the folders found by earlier reads of the same run.
+pub fn read_relative_in(
+    file: &FactFile,
+    rel: &str,
+    folders: &Folders,
+) -> Result<ReadText, TextError> {
     let (path, root) = match &file.origin {
         FileOrigin::Disk { path, root } => (path, root),
         FileOrigin::Builtin(path) => {
@@ -109,10 +152,9 @@ pub fn read_relative(file: &FactFile, rel: &str) -> Result<ReadText, TextError> 
         let hash = xxh3_128(&bytes);
         // Watched by the name the fact file gives, not where its links lead today, so a link
         // pointed at another file is seen as a change.
-        let named = folder.join(rel);
-        let watched = std::path::absolute(&named).unwrap_or(named);
+        let watched = folders.absolute(&folder.join(rel));
         let at = TextAt::Disk {
-            dir: dir.canonicalize()?,
+            dir: folders.canonical(&dir)?,
             path: beneath,
         };
         return Ok(ReadText {

@@ -96,22 +96,28 @@ pub fn best_by_scan(
         // Ids are unique: no other record is named at this tier.
         return Some((Tier::Id, vec![*r]));
     }
-    let mut best: Option<(Tier, Vec<EntityRef>)> = None;
-    for r in base.all().filter(|r| kinds.contains(&r.kind)) {
-        let rec = base.get(r);
-        let names = std::iter::once(rec.label()).chain(rec.aliases().iter().map(|a| a.as_str()));
-        // Its id, and any other ids `same_as` gave it.
-        let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
-        let Some(tier) = tier(query, r.kind, ids, names) else {
-            continue;
-        };
-        match &mut best {
-            Some((b, hits)) if tier == *b => hits.push(r),
-            Some((b, _)) if tier > *b => {}
-            _ => best = Some((tier, vec![r])),
-        }
-    }
-    best
+    use rayon::prelude::*;
+    // Every record that the query names, in base order, on every core; then the best of them.
+    let named: Vec<(Tier, EntityRef)> = Kind::ALL
+        .into_par_iter()
+        .filter(|kind| kinds.contains(kind))
+        .flat_map(|kind| {
+            (0..base.len(kind) as u32)
+                .into_par_iter()
+                .map(move |idx| EntityRef { kind, idx })
+        })
+        .filter_map(|r| {
+            let rec = base.get(r);
+            let names =
+                std::iter::once(rec.label()).chain(rec.aliases().iter().map(|a| a.as_str()));
+            // Its id, and any other ids `same_as` gave it.
+            let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
+            Some((tier(query, r.kind, ids, names)?, r))
+        })
+        .collect();
+    let best = named.iter().map(|(t, _)| *t).min()?;
+    let hits = named.into_iter().filter(|(t, _)| *t == best);
+    Some((best, hits.map(|(_, r)| r).collect()))
 }
 
 /// Every record of the wanted kinds that `query` names, for filters and `who`: the best matches

@@ -124,18 +124,19 @@ fn deserialize<'a, T: serde::Deserialize<'a>>(events: &[de::Event<'a>]) -> Resul
 }
 
 /// Reads the records of a batch of items in `text`, by the fast path where it can and by
-/// serde_yaml alone for the few items outside the subset. `None` when any item fails, or when
-/// too many are outside the subset for item-by-item parsing to pay: the batch is then parsed as
-/// before, and its diagnostics are serde_yaml's.
+/// serde_yaml alone for the few items outside the subset, and gives each to `put` with its
+/// place in the batch. `None` when any item fails, or when too many are outside the subset for
+/// item-by-item parsing to pay: the batch is then parsed as before (what was put is put again),
+/// and its diagnostics are serde_yaml's.
 pub(super) fn read_batch<T: DeserializeOwned>(
     text: &str,
     items: &[ItemSpan],
     counts: &mut Counts,
-) -> Option<Vec<T>> {
+    mut put: impl FnMut(usize, T),
+) -> Option<()> {
     let all = items.len() as u64;
     let mut lines = Vec::new();
     let mut events = Vec::new();
-    let mut records: Vec<T> = Vec::with_capacity(items.len());
     // Items outside the subset, by index, to be read by serde_yaml and put in their place.
     let mut outside = Vec::new();
     for (n, item) in items.iter().enumerate() {
@@ -145,7 +146,7 @@ pub(super) fn read_batch<T: DeserializeOwned>(
             continue;
         }
         match deserialize(&events) {
-            Ok(record) => records.push(record),
+            Ok(record) => put(n, record),
             Err(Error) => return give_up(counts, all),
         }
     }
@@ -156,13 +157,13 @@ pub(super) fn read_batch<T: DeserializeOwned>(
     for &n in &outside {
         let item = &items[n];
         match serde_yaml::from_str::<Vec<T>>(&text[item.start..item.end]) {
-            Ok(mut one) if one.len() == 1 => records.insert(n, one.pop()?),
+            Ok(mut one) if one.len() == 1 => put(n, one.pop()?),
             _ => return give_up(counts, all),
         }
     }
     counts.fast += all - outside.len() as u64;
     counts.alone += outside.len() as u64;
-    Some(records)
+    Some(())
 }
 
 fn give_up<T>(counts: &mut Counts, items: u64) -> Option<T> {
@@ -225,9 +226,10 @@ mod tests {
     fn batch(text: &str) -> (Option<Vec<String>>, Counts) {
         let sections = crate::load::outline::outline(text).unwrap();
         let mut counts = Counts::default();
-        let records = read_batch::<crate::load::RawQuote>(text, &sections[0].items, &mut counts);
-        let ids = records.map(|r| r.into_iter().map(|q| q.id.unwrap().to_string()).collect());
-        (ids, counts)
+        let mut ids = vec![None; sections[0].items.len()];
+        let put = |n: usize, q: crate::load::RawQuote| ids[n] = q.id.map(|id| id.to_string());
+        let read = read_batch(text, &sections[0].items, &mut counts, put);
+        (read.and_then(|()| ids.into_iter().collect()), counts)
     }
 
     #[test]
