@@ -325,3 +325,52 @@ fn a_bad_item_among_many_batches_leaves_every_line_right() {
         run.stdout
     );
 }
+
+/// Thousands of quotes are converted in parts on every core: the report is the one a
+/// conversion in one piece makes. A problem before the quotes comes first; then the first
+/// problems of the quotes are shown in file order across the parts, each with the help for its
+/// own unknown id, and the rest are counted.
+#[test]
+fn quotes_converted_in_parts_report_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    source: s\nquotes:\n",
+    );
+    for i in 0..12000 {
+        let speaker = match i % 10 {
+            0 => format!("nobody-{i}"),
+            _ => "a".to_string(),
+        };
+        yaml.push_str(&format!(
+            "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
+        ));
+    }
+    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
+    let run = Kz::new()
+        .args(["check", "--facts", &dir.path().display().to_string()])
+        .run()
+        .code(2);
+    assert!(
+        run.stdout
+            .ends_with("error: 1201 problems (1000 shown) in 1 file\n"),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(300)..]
+    );
+    let (first, quotes) = run.stdout.split_once("error[KZ030]").unwrap();
+    assert!(first.contains("this actor has no `description`"), "{first}");
+    let mut shown = 0;
+    for (n, block) in std::iter::once(quotes)
+        .chain(run.stdout.split("error[KZ030]").skip(2))
+        .enumerate()
+    {
+        let id = format!("nobody-{}", 10 * n);
+        assert!(
+            block.starts_with(&format!(": `speaker` names `{id}`")),
+            "{block}"
+        );
+        let help = format!("help: add an actor or organisation with id `{id}`, or fix the id");
+        assert!(block.contains(&help), "{block}");
+        shown += 1;
+    }
+    assert_eq!(shown, 999);
+}
