@@ -66,9 +66,10 @@ const QUOTES_PART: usize = 4096;
 
 /// Converts the quotes, the bulk of a large base: in parts on every core, each reporting into a
 /// sink of its own, taken back in order, so the report is the one a conversion in one piece
-/// makes.
+/// makes. An edited file checked against a snapshot converts in one piece: its look-ups share
+/// one memo (measured at 1M quotes: no faster in parts, and a third more CPU).
 fn quotes(mut raw: Vec<Located<RawQuote>>, ids: &Ids, sink: &mut Sink) -> Vec<Option<Quote>> {
-    if raw.len() <= QUOTES_PART {
+    if raw.len() <= QUOTES_PART || ids.has_outside() {
         let mut c = Convert { ids, sink };
         return raw.into_iter().map(|r| c.quote(r)).collect();
     }

@@ -300,6 +300,12 @@ impl<'o> Ids<'o> {
         Ids::empty(Vec::new(), Some(base))
     }
 
+    /// Whether the ids outside [`Ids::map`] are looked up in a checked base (an edited file
+    /// checked on its own), through one memo that parallel passes would contend for.
+    pub(super) fn has_outside(&self) -> bool {
+        self.outside.is_some()
+    }
+
     /// Ids with no declaration yet.
     fn empty(broken: Vec<String>, outside: Option<&'o crate::model::Base>) -> Ids<'o> {
         Ids {
