@@ -1,6 +1,6 @@
 //! `kz check`: the shipped base is clean; every broken fixture gives its exact diagnostic.
 
-use crate::support::{Kz, fixture, root};
+use crate::support::{Kz, Run, fixture, root};
 
 #[test]
 fn shipped_base_is_clean() {
@@ -257,6 +257,15 @@ fn error_codes(report: &str) -> Vec<&str> {
         .collect()
 }
 
+/// `kz check` of a base of one file, `facts.yaml` in `dir`, holding `yaml`: it must fail.
+fn check_fails(dir: &tempfile::TempDir, yaml: &str) -> Run {
+    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
+    Kz::new()
+        .args(["check", "--facts", &dir.path().display().to_string()])
+        .run()
+        .code(2)
+}
+
 /// Past the cap on diagnostics shown, a problem that is only counted leaves the shown ones as
 /// they are: a dangling publisher's help does not land on another record's diagnostic.
 #[test]
@@ -269,11 +278,7 @@ fn a_problem_past_the_cap_changes_no_shown_diagnostic() {
             "  - id: a{i}\n    name: A {i}\n    description: D\n    same_as: [zz-nobody-{i}]\n    source: s\n"
         ));
     }
-    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
-    let run = Kz::new()
-        .args(["check", "--facts", &dir.path().display().to_string()])
-        .run()
-        .code(2);
+    let run = check_fails(&dir, &yaml);
     assert!(
         run.stdout
             .ends_with("error: 1001 problems (1000 shown) in 1 file\n"),
@@ -308,11 +313,7 @@ fn a_bad_item_among_many_batches_leaves_every_line_right() {
             "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    said: {said}\n    source: s\n"
         ));
     }
-    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
-    let run = Kz::new()
-        .args(["check", "--facts", &dir.path().display().to_string()])
-        .run()
-        .code(2);
+    let run = check_fails(&dir, &yaml);
     for i in [100, 1400] {
         let want = format!("facts.yaml:{}:14: error[KZ030]", line_of[&i] + 1);
         assert!(run.stdout.contains(&want), "no `{want}` in\n{}", run.stdout);
@@ -345,11 +346,7 @@ fn quotes_converted_in_parts_report_as_one() {
             "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
         ));
     }
-    std::fs::write(dir.path().join("facts.yaml"), yaml).unwrap();
-    let run = Kz::new()
-        .args(["check", "--facts", &dir.path().display().to_string()])
-        .run()
-        .code(2);
+    let run = check_fails(&dir, &yaml);
     assert!(
         run.stdout
             .ends_with("error: 1201 problems (1000 shown) in 1 file\n"),
