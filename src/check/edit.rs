@@ -20,6 +20,18 @@
 //! list of what may differ is closed: a field not named in it must be equal, and a new field is
 //! safe until named. Anything else sends the base to a full parse and check, which reports any
 //! problem.
+//!
+//! But the file's quotes, or its events, may change more, when it is the only file edited:
+//! records added, removed, given new ids, speakers, titles or references. Its run of records of
+//! that kind is then spliced into the snapshot's table, and the snapshot's indexes are read
+//! through the change with the run's own indexes added (see `Base::splice`), when:
+//!
+//! - each of the run's ids is declared once in it, and nowhere else in the base but in the
+//!   file's old run of that kind;
+//! - no record refers to a record of that kind at or after the run (a reference is held by
+//!   place, and those move), which the snapshot's indexes tell for the rest of the base and
+//!   the new run's references tell for it;
+//! - none of the kind at or after the run was merged from several declarations.
 
 use super::convert;
 use super::resolve::Ids;
@@ -28,12 +40,14 @@ use super::verbatim;
 use crate::load::{Cited, Located, Raw, Records};
 use crate::model::table::{Record, Table};
 use crate::model::{
-    Actor, Base, Event, Meta, Organisation, Origin, Place, Quote, Source, Span, Term,
+    Actor, Base, EntityRef, Event, Kind, Meta, Organisation, Origin, Place, Quote, Source, Span,
+    Term,
 };
 
 /// The records that replace an edited file's records in the base, by kind, each with where its
 /// run of records starts.
 pub struct Patch {
+    file: usize,
     starts: [usize; 6],
     sources: Vec<Source>,
     actors: Vec<Actor>,
@@ -41,9 +55,18 @@ pub struct Patch {
     places: Vec<Place>,
     quotes: Vec<Quote>,
     events: Vec<Event>,
+    /// The kind whose run the edit changed in number or in what indexes hold, and how many
+    /// records of it the file held before: that run is spliced in, not put in place.
+    splice: Option<(Kind, usize)>,
 }
 
 impl Patch {
+    /// Whether the patch splices a run of records in (see the module's documentation): it may
+    /// then be the only patch of a run.
+    pub fn splices(&self) -> bool {
+        self.splice.is_some()
+    }
+
     /// Puts the edited file's records in place of the old ones.
     pub fn apply(self, base: &mut Base) -> Option<()> {
         let s = self.starts;
@@ -51,8 +74,18 @@ impl Patch {
         base.actors.put(s[1], self.actors)?;
         base.organisations.put(s[2], self.organisations)?;
         base.places.put(s[3], self.places)?;
-        base.quotes.put(s[4], self.quotes)?;
-        base.events.put(s[5], self.events)
+        match self.splice {
+            Some((Kind::Quote, old)) => base.quotes.splice(s[4], old, self.quotes)?,
+            _ => base.quotes.put(s[4], self.quotes)?,
+        }
+        match self.splice {
+            Some((Kind::Event, old)) => base.events.splice(s[5], old, self.events)?,
+            _ => base.events.put(s[5], self.events)?,
+        }
+        match self.splice {
+            Some((kind, old)) => base.splice(kind, self.file, s[kind.slot()], old),
+            None => Some(()),
+        }
     }
 }
 
@@ -87,15 +120,128 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
     if !sink.diags.is_empty() || sink.unshown > 0 {
         return None;
     }
+    let mut starts = spans.map(|s| s.map_or(0, |(start, _)| start as usize));
+    let quotes = run(&base.quotes, spans[4], parts.quotes, file)?;
+    let events = run(&base.events, spans[5], parts.events, file)?;
+    let splice = match (&quotes, &events) {
+        (Run::Same(_), Run::Same(_)) => None,
+        (Run::Changed(new), Run::Same(_)) => Some((Kind::Quote, spliceable(base, file, new)?)),
+        (Run::Same(_), Run::Changed(new)) => Some((Kind::Event, spliceable(base, file, new)?)),
+        (Run::Changed(_), Run::Changed(_)) => return None,
+    };
+    if let Some((kind, (start, _))) = splice {
+        starts[kind.slot()] = start;
+    }
     Some(Patch {
-        starts: spans.map(|s| s.map_or(0, |(start, _)| start as usize)),
+        file: file as usize,
+        starts,
         sources: same(&base.sources, spans[0], parts.sources, file)?,
         actors: same(&base.actors, spans[1], parts.actors, file)?,
         organisations: same(&base.organisations, spans[2], parts.organisations, file)?,
         places: same(&base.places, spans[3], parts.places, file)?,
-        quotes: same(&base.quotes, spans[4], parts.quotes, file)?,
-        events: same(&base.events, spans[5], parts.events, file)?,
+        quotes: quotes.into(),
+        events: events.into(),
+        splice: splice.map(|(kind, (_, old))| (kind, old)),
     })
+}
+
+/// An edited file's run of records of one kind: the old records but for their [`Local`]
+/// fields, or changed in more than those.
+enum Run<T> {
+    Same(Vec<T>),
+    Changed(Vec<T>),
+}
+
+impl<T> From<Run<T>> for Vec<T> {
+    fn from(run: Run<T>) -> Vec<T> {
+        match run {
+            Run::Same(v) | Run::Changed(v) => v,
+        }
+    }
+}
+
+/// The edited file's records of one kind, converted, and whether each is its old record (at
+/// the same place of the file's run `span` in `table`) but for its [`Local`] fields; `None` if
+/// a record did not convert.
+fn run<T: Local>(table: &Table<T>, span: Span, new: Vec<Option<T>>, file: u32) -> Option<Run<T>> {
+    let mut new: Vec<T> = new.into_iter().collect::<Option<_>>()?;
+    // Converted as the only file of its parse: numbered as the base numbers it.
+    for record in &mut new {
+        record.origin().file = file;
+    }
+    Some(match is_same(table, span, &new) {
+        true => Run::Same(new),
+        false => Run::Changed(new),
+    })
+}
+
+/// Where an edited file's changed run of records of one kind is spliced into the base's table,
+/// and how many records the old run held, if it may be (see the module's documentation).
+fn spliceable<T: Spliced>(base: &Base, file: u32, new: &[T]) -> Option<(usize, usize)> {
+    let spans = base.spans.get(file as usize)?;
+    let slot = T::KIND.slot();
+    let (start, end) = spans[slot]?;
+    // A file that held none of the kind holds the empty run after the runs of the files
+    // before it.
+    let (start, end) = match start < end {
+        true => (start, end),
+        false => {
+            let at = base.spans[..file as usize]
+                .iter()
+                .map(|s| s[slot].map(|(a, b)| if a < b { b } else { 0 }))
+                .try_fold(0, |most, end| Some(most.max(end?)))?;
+            (at, at)
+        }
+    };
+    let mut ids = rustc_hash::FxHashSet::default();
+    for record in new {
+        let id = record.id();
+        if !ids.insert(id) || record.refers_at_or_after(start) {
+            return None;
+        }
+        match base.lookup(id) {
+            None => {}
+            Some(r) if r.kind == T::KIND && (start..end).contains(&r.idx) => {}
+            Some(_) => return None,
+        }
+    }
+    Some((start as usize, (end - start) as usize))
+}
+
+/// A kind whose run of records an edit may splice in.
+trait Spliced {
+    const KIND: Kind;
+    fn id(&self) -> &str;
+    /// Whether the record refers to a record of its own kind at `start` or after it.
+    fn refers_at_or_after(&self, start: u32) -> bool;
+}
+
+/// Whether any of `refs` is a record of `kind` at `start` or after it.
+fn any_at_or_after(refs: &[EntityRef], kind: Kind, start: u32) -> bool {
+    refs.iter().any(|r| r.kind == kind && r.idx >= start)
+}
+
+impl Spliced for Quote {
+    const KIND: Kind = Kind::Quote;
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn refers_at_or_after(&self, start: u32) -> bool {
+        let speaker = std::slice::from_ref(&self.speaker);
+        any_at_or_after(&self.about, Kind::Quote, start)
+            || any_at_or_after(speaker, Kind::Quote, start)
+    }
+}
+
+impl Spliced for Event {
+    const KIND: Kind = Kind::Event;
+    fn id(&self) -> &str {
+        &self.meta.id
+    }
+    fn refers_at_or_after(&self, start: u32) -> bool {
+        any_at_or_after(&self.about, Kind::Event, start)
+            || any_at_or_after(&self.involving, Kind::Event, start)
+    }
 }
 
 /// Whether any record of the file joins another with `same_as`.
@@ -113,25 +259,30 @@ fn joins_any(records: &Records) -> bool {
 /// The edited file's records of one kind, if each is its old record (at the same place of the
 /// file's run `span` in `table`) but for its [`Local`] fields.
 fn same<T: Local>(table: &Table<T>, span: Span, new: Vec<Option<T>>, file: u32) -> Option<Vec<T>> {
-    let (start, end) = span?;
-    if new.len() != (end - start) as usize {
-        return None;
+    match run(table, span, new, file)? {
+        Run::Same(records) => Some(records),
+        Run::Changed(_) => None,
     }
-    let mut out = Vec::with_capacity(new.len());
-    for (i, record) in (start as usize..).zip(new) {
-        // Converted as the only file of its parse: numbered as the base numbers it.
-        let mut record = record?;
-        record.origin().file = file;
-        let mut was = table.decoded(i)?;
+}
+
+/// Whether each of `new` is the record at the same place of the run `span` in `table` but for
+/// its [`Local`] fields.
+fn is_same<T: Local>(table: &Table<T>, span: Span, new: &[T]) -> bool {
+    let Some((start, end)) = span else {
+        return false;
+    };
+    if new.len() != (end - start) as usize {
+        return false;
+    }
+    (start as usize..).zip(new).all(|(i, record)| {
+        let Some(mut was) = table.decoded(i) else {
+            return false;
+        };
         let mut now = record.clone();
         was.clear_local();
         now.clear_local();
-        if was != now {
-            return None;
-        }
-        out.push(record);
-    }
-    Some(out)
+        was == now
+    })
 }
 
 /// A record whose fields an edit may change without another record, an index or a check across

@@ -321,8 +321,15 @@ impl Cache {
             sections.push((ENTRIES + k as u32, entries));
             sections.push((DATA + k as u32, data));
         }
-        // The indexes this run already built to answer, or builds now.
-        for (p, part) in base.index().stored_parts()?.into_iter().enumerate() {
+        // The indexes this run already built to answer, or builds now; those of a snapshot
+        // read through an edit's splice are built again from the records.
+        let index = base.index();
+        let rebuilt = index.is_spliced().then(|| base.built_index());
+        let parts = match &rebuilt {
+            Some(rebuilt) => rebuilt.parts.iter().map(Vec::as_slice).collect(),
+            None => index.stored_parts()?,
+        };
+        for (p, part) in parts.into_iter().enumerate() {
             sections.push((INDEX + p as u32, crate::model::index::sealed(part)));
         }
         let mut header = Vec::with_capacity(64 + sections.len() * DIR_ENTRY);

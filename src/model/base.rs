@@ -109,63 +109,128 @@ impl Base {
             .map(|chunk| {
                 let mut b = Builder::new(self.lens());
                 for &r in chunk {
-                    let rec = self.get(r);
-                    // A quote is named by its id alone (see `Indexes::best`).
-                    let named = r.kind != Kind::Quote;
-                    let labels = std::iter::once(rec.label())
-                        .chain(rec.aliases().iter().map(|a| a.as_str()))
-                        .filter(|_| named);
-                    let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
-                    b.record(r, ids, labels);
+                    self.index_names(&mut b, r);
                 }
                 b
             })
             .collect();
         let mut b = Builder::new(self.lens());
         b.merge(chunks);
-        for (q, quote) in self.quotes.iter().enumerate() {
-            b.relate(Part::By, b.key(quote.speaker), q as u32);
-            for &a in &quote.about {
-                b.relate(Part::About, b.key(a), q as u32);
-            }
-        }
-        for (e, event) in self.events.iter().enumerate() {
-            for &x in &event.involving {
-                b.relate(Part::Involving, b.key(x), e as u32);
-            }
-            for &x in &event.about {
-                b.relate(Part::Concern, b.key(x), e as u32);
-            }
-            for &p in &event.places {
-                b.relate(Part::At, p.idx, e as u32);
-            }
-        }
-        for (a, actor) in self.actors.iter().enumerate() {
-            for role in &actor.roles {
-                if let Some(o) = role.org {
-                    b.relate(Part::RolesIn, o.idx, a as u32);
-                }
-                if let Some(p) = role.place {
-                    b.relate(Part::RolesAt, p.idx, a as u32);
-                }
-            }
-        }
-        for (o, org) in self.organisations.iter().enumerate() {
-            for m in &org.members {
-                b.relate(Part::MemberOf, b.key(m.member), o as u32);
-            }
-            if let Some(p) = org.based_in {
-                b.relate(Part::Based, p.idx, o as u32);
-            }
-        }
-        for (p, place) in self.places.iter().enumerate() {
-            if let Some(parent) = place.part_of {
-                b.relate(Part::Parts, parent.idx, p as u32);
-            }
+        for r in self.all() {
+            self.index_relations(&mut b, r);
         }
         b.finish()
     }
 
+    /// The stored form of the indexes of the records of `kind` in `run` alone, numbered as in
+    /// the whole base: what an edit that replaced that run adds to a snapshot's indexes (see
+    /// [`Base::splice`]).
+    fn built_index_of(&self, kind: Kind, run: std::ops::Range<u32>) -> Built {
+        let mut b = Builder::new(self.lens());
+        for idx in run {
+            let r = EntityRef::new(kind, idx);
+            self.index_names(&mut b, r);
+            self.index_relations(&mut b, r);
+        }
+        b.finish()
+    }
+
+    /// Indexes a record's ids and labels: its id, then any others `same_as` gave it; its name
+    /// or title, then its aliases.
+    fn index_names(&self, b: &mut Builder, r: EntityRef) {
+        let rec = self.get(r);
+        // A quote is named by its id alone (see `Indexes::best`).
+        let named = r.kind != Kind::Quote;
+        let labels = std::iter::once(rec.label())
+            .chain(rec.aliases().iter().map(|a| a.as_str()))
+            .filter(|_| named);
+        let ids = std::iter::once(rec.id()).chain(rec.aka().iter().map(|a| a.as_str()));
+        b.record(r, ids, labels);
+    }
+
+    /// Indexes the relations that list record `r`: who said a quote and what it is about,
+    /// who and what an event involves, where it was and what it is about, where people hold
+    /// roles, what organisations have as members and where they are based, and what places are
+    /// within.
+    fn index_relations(&self, b: &mut Builder, r: EntityRef) {
+        let i = r.idx;
+        match self.get(r) {
+            RecordRef::Quote(quote) => {
+                b.relate(Part::By, b.key(quote.speaker), i);
+                for &a in &quote.about {
+                    b.relate(Part::About, b.key(a), i);
+                }
+            }
+            RecordRef::Event(event) => {
+                for &x in &event.involving {
+                    b.relate(Part::Involving, b.key(x), i);
+                }
+                for &x in &event.about {
+                    b.relate(Part::Concern, b.key(x), i);
+                }
+                for &p in &event.places {
+                    b.relate(Part::At, p.idx, i);
+                }
+            }
+            RecordRef::Actor(actor) => {
+                for role in &actor.roles {
+                    if let Some(o) = role.org {
+                        b.relate(Part::RolesIn, o.idx, i);
+                    }
+                    if let Some(p) = role.place {
+                        b.relate(Part::RolesAt, p.idx, i);
+                    }
+                }
+            }
+            RecordRef::Organisation(org) => {
+                for m in &org.members {
+                    b.relate(Part::MemberOf, b.key(m.member), i);
+                }
+                if let Some(p) = org.based_in {
+                    b.relate(Part::Based, p.idx, i);
+                }
+            }
+            RecordRef::Place(place) => {
+                if let Some(parent) = place.part_of {
+                    b.relate(Part::Parts, parent.idx, i);
+                }
+            }
+            RecordRef::Source(_) => {}
+        }
+    }
+
+    /// After an edit of fact file `file` put its records of `kind` (a quote or an event) in
+    /// place of its old run of `old` of them from `start` on, with another number of them (see
+    /// `Table::splice`): reads the snapshot's indexes through the change, and moves the runs of
+    /// the files after it. `None` if the indexes may not be read so (a record refers to one
+    /// of the kind that moved, or one of them was merged from several declarations), or are
+    /// not a snapshot's; the base must then be parsed again.
+    pub fn splice(&mut self, kind: Kind, file: usize, start: usize, old: usize) -> Option<()> {
+        let slot = kind.slot();
+        let now = self.len(kind);
+        let new = (now + old).checked_sub(self.index.0.get()?.lens_of(kind))?;
+        if self
+            .merged
+            .iter()
+            .any(|m| m.kind == kind && m.idx as usize >= start)
+        {
+            return None;
+        }
+        let overlay = self.built_index_of(kind, start as u32..(start + new) as u32);
+        let index = self.index.0.take()?;
+        let index = index.spliced(kind, start, old, self.lens(), overlay)?;
+        self.index = Lazy(OnceLock::from(index));
+        let moved = |at: u32| (at as usize + new - old) as u32;
+        for (f, spans) in self.spans.iter_mut().enumerate() {
+            spans[slot] = match spans[slot] {
+                _ if f == file && new == 0 => Some((0, 0)),
+                _ if f == file => Some((start as u32, (start + new) as u32)),
+                Some((a, b)) if a < b && a as usize >= start + old => Some((moved(a), moved(b))),
+                span => span,
+            };
+        }
+        Some(())
+    }
     /// The indexes if they are already there (read from a snapshot, or built by an earlier
     /// question), without building them: a question asked once of a freshly parsed base may be
     /// cheaper to answer by reading the records.

@@ -163,6 +163,79 @@ pub struct Indexes {
     /// Where each kind starts in the single numbering of records (kinds in [`Kind::ALL`] order).
     starts: [u32; 7],
     damaged: Arc<AtomicBool>,
+    /// An edited file's run of records of one kind, put in place of its old run with another
+    /// number of records: the sections above are the snapshot's, read through this.
+    splice: Option<Box<Splice>>,
+}
+
+/// The indexes of a snapshot whose table of one kind had an edited file's run of `old`
+/// records from `start` on replaced by `new` records (see `Table::splice`), read as the indexes
+/// of the base after the edit: the snapshot's entries of the old run are left out, those of
+/// the records after it move by the difference, and `overlay` (the indexes of the new run's
+/// records alone, numbered as the base is now) adds the new run's.
+///
+/// Sound only while no record refers to a record of the kind from `start` on (see
+/// [`Indexes::spliced`]): a reference is held by place, and those would have moved.
+struct Splice {
+    kind: Kind,
+    start: u32,
+    old: u32,
+    new: u32,
+    /// Where each kind starts in the numbering after the edit.
+    starts: [u32; 7],
+    overlay: Indexes,
+}
+
+impl Splice {
+    /// Where a record of the spliced kind at `idx` in the snapshot is now; `None` for one of
+    /// the old run.
+    fn moved(&self, idx: u32) -> Option<u32> {
+        match idx.checked_sub(self.start) {
+            None => Some(idx),
+            Some(i) if i < self.old => None,
+            Some(_) => Some(idx - self.old + self.new),
+        }
+    }
+
+    /// Where a record of the spliced kind at `idx` now was in the snapshot; `None` for one of
+    /// the new run, which the snapshot does not have.
+    fn was(&self, idx: u32) -> Option<u32> {
+        match idx.checked_sub(self.start) {
+            None => Some(idx),
+            Some(i) if i < self.new => None,
+            Some(_) => Some(idx - self.new + self.old),
+        }
+    }
+}
+
+/// The kind of record a relation lists.
+fn listed_kind(part: Part) -> Option<Kind> {
+    Some(match part {
+        Part::By | Part::About => Kind::Quote,
+        Part::Involving | Part::At | Part::Concern => Kind::Event,
+        Part::RolesIn | Part::RolesAt => Kind::Actor,
+        Part::MemberOf | Part::Based => Kind::Organisation,
+        Part::Parts => Kind::Place,
+        Part::Ids | Part::Exact | Part::Loose | Part::Words => return None,
+    })
+}
+
+/// The kind of record a relation is keyed by, for a relation keyed by one kind's own
+/// numbering; `None` for one keyed by the single numbering of every record.
+fn keyed_kind(part: Part) -> Option<Kind> {
+    match part {
+        Part::At | Part::RolesAt | Part::Parts | Part::Based => Some(Kind::Place),
+        Part::RolesIn => Some(Kind::Organisation),
+        _ => None,
+    }
+}
+
+/// Which of a record's kind, in a single numbering that starts each kind at `starts`.
+fn entity_in(starts: &[u32; 7], key: u32) -> Option<EntityRef> {
+    let slot = (0..6)
+        .rev()
+        .find(|&k| starts[k] <= key && key < starts[k + 1])?;
+    Some(EntityRef::new(Kind::ALL[slot], key - starts[slot]))
 }
 
 /// Every entry of every name table and every list of every relation, in [`Part`] order.
@@ -197,6 +270,7 @@ impl Indexes {
             sections,
             starts: starts(lens)?,
             damaged,
+            splice: None,
         })
     }
 
@@ -221,11 +295,78 @@ impl Indexes {
             sections,
             starts: starts(lens).unwrap_or_default(),
             damaged,
+            splice: None,
         }
     }
 
-    /// The data of every section, in [`Part`] order, to store: `None` if any is damaged.
+    /// These indexes, read as those of the base after an edit replaced the run of `old`
+    /// records of `kind` from `start` on with a run of `lens[kind]` - (the snapshot's count -
+    /// `old`) records, whose own indexes `overlay` holds (built for a base of `lens`, from those
+    /// records alone). `None` if any record refers to a record of `kind` from `start` on (which
+    /// a splice would move), or these indexes are spliced already.
+    pub fn spliced(
+        self,
+        kind: Kind,
+        start: usize,
+        old: usize,
+        lens: [usize; 6],
+        overlay: Built,
+    ) -> Option<Indexes> {
+        let slot = kind.slot();
+        let was = (self.starts[slot + 1] - self.starts[slot]) as usize;
+        let new = lens[slot].checked_add(old)?.checked_sub(was)?;
+        if self.splice.is_some() || start.checked_add(old)? > was {
+            return None;
+        }
+        // No relation keyed by the single numbering lists anything under a record of the kind
+        // from `start` on: the lists of keys `from..to` are one run of the CSR.
+        let (from, to) = (self.starts[slot] + start as u32, self.starts[slot + 1]);
+        for part in Part::ALL.into_iter().filter(|&p| listed_kind(p).is_some()) {
+            if keyed_kind(part).is_some() {
+                if keyed_kind(part) == Some(kind) {
+                    return None;
+                }
+                continue;
+            }
+            let data = self.part(part)?;
+            let keys = data.u32_at(0)?;
+            let at = |k: u32| data.u32_at(1 + k.min(keys) as usize);
+            if at(from)? != at(to)? {
+                return None;
+            }
+        }
+        let starts = starts(lens)?;
+        let overlay = Indexes::held(overlay, lens, self.damaged.clone());
+        Some(Indexes {
+            splice: Some(Box::new(Splice {
+                kind,
+                start: start as u32,
+                old: old as u32,
+                new: new as u32,
+                starts,
+                overlay,
+            })),
+            ..self
+        })
+    }
+
+    /// How many records of `kind` the snapshot these indexes were made for holds.
+    pub fn lens_of(&self, kind: Kind) -> usize {
+        (self.starts[kind.slot() + 1] - self.starts[kind.slot()]) as usize
+    }
+
+    /// Whether these are a snapshot's indexes read through an edit's splice: then they are not
+    /// stored as they are, but built again from the records.
+    pub fn is_spliced(&self) -> bool {
+        self.splice.is_some()
+    }
+
+    /// The data of every section, in [`Part`] order, to store: `None` if any is damaged, or
+    /// the indexes are spliced (their sections are the snapshot's).
     pub fn stored_parts(&self) -> Option<Vec<&[u8]>> {
+        if self.splice.is_some() {
+            return None;
+        }
         self.sections.iter().map(|s| s.get(0..s.len())).collect()
     }
 
@@ -233,15 +374,49 @@ impl Indexes {
         self.sections.get(part as usize)
     }
 
+    /// A record's place in the single numbering, as the base is now.
     fn key(&self, r: EntityRef) -> u32 {
-        self.starts[r.kind.slot()] + r.idx
+        let starts = self.splice.as_ref().map_or(&self.starts, |s| &s.starts);
+        starts[r.kind.slot()] + r.idx
     }
 
+    /// The record at `key` of the snapshot's single numbering, as the base is now; `None` for
+    /// one an edit took out.
     fn entity(&self, key: u32) -> Option<EntityRef> {
-        let slot = (0..6)
-            .rev()
-            .find(|&k| self.starts[k] <= key && key < self.starts[k + 1])?;
-        Some(EntityRef::new(Kind::ALL[slot], key - self.starts[slot]))
+        let r = entity_in(&self.starts, key)?;
+        match &self.splice {
+            Some(s) if s.kind == r.kind => Some(EntityRef::new(r.kind, s.moved(r.idx)?)),
+            _ => Some(r),
+        }
+    }
+
+    /// The values a relation lists under `key` (in the numbering as the base is now), in
+    /// order.
+    fn list(&self, part: Part, key: u32) -> Vec<u32> {
+        let Some(s) = &self.splice else {
+            return self.listed(part, key);
+        };
+        let was = match keyed_kind(part) {
+            Some(_) => Some(key),
+            None => entity_in(&s.starts, key).and_then(|r| {
+                let idx = match r.kind == s.kind {
+                    true => s.was(r.idx)?,
+                    false => r.idx,
+                };
+                Some(self.starts[r.kind.slot()] + idx)
+            }),
+        };
+        let mut out = was.map(|k| self.listed(part, k)).unwrap_or_default();
+        if listed_kind(part) == Some(s.kind) {
+            out = out.into_iter().filter_map(|v| s.moved(v)).collect();
+        }
+        let mut more = s.overlay.listed(part, key);
+        if !more.is_empty() {
+            out.append(&mut more);
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
     }
 
     /// The values a CSR section lists under `key`.
@@ -265,99 +440,124 @@ impl Indexes {
 
     /// Quotes said by a person or organisation, in file order.
     pub fn quotes_by(&self, r: EntityRef) -> Vec<u32> {
-        self.listed(Part::By, self.key(r))
+        self.list(Part::By, self.key(r))
     }
 
     /// Quotes about a record, in file order.
     pub fn quotes_about(&self, r: EntityRef) -> Vec<u32> {
-        self.listed(Part::About, self.key(r))
+        self.list(Part::About, self.key(r))
     }
 
     /// Events that involve a record, in file order.
     pub fn events_involving(&self, r: EntityRef) -> Vec<u32> {
-        self.listed(Part::Involving, self.key(r))
+        self.list(Part::Involving, self.key(r))
     }
 
     /// Events at a place, in file order.
     pub fn events_at(&self, place: u32) -> Vec<u32> {
-        self.listed(Part::At, place)
+        self.list(Part::At, place)
     }
 
     /// People with a role in an organisation.
     pub fn roles_in(&self, org: u32) -> Vec<u32> {
-        self.listed(Part::RolesIn, org)
+        self.list(Part::RolesIn, org)
     }
 
     /// People with a role at a place.
     pub fn roles_at(&self, place: u32) -> Vec<u32> {
-        self.listed(Part::RolesAt, place)
+        self.list(Part::RolesAt, place)
     }
 
     /// Organisations a record is a member of.
     pub fn member_of(&self, r: EntityRef) -> Vec<u32> {
-        self.listed(Part::MemberOf, self.key(r))
+        self.list(Part::MemberOf, self.key(r))
     }
 
     /// Places directly within a place.
     pub fn parts_of(&self, place: u32) -> Vec<u32> {
-        self.listed(Part::Parts, place)
+        self.list(Part::Parts, place)
     }
 
     /// Events about a record, in file order.
     pub fn events_about(&self, r: EntityRef) -> Vec<u32> {
-        self.listed(Part::Concern, self.key(r))
+        self.list(Part::Concern, self.key(r))
     }
 
     /// Organisations based at a place, in file order.
     pub fn based_at(&self, place: u32) -> Vec<u32> {
-        self.listed(Part::Based, place)
+        self.list(Part::Based, place)
     }
 
-    /// The entries of a name table whose key is `key`: (record key, label) pairs.
-    fn named(&self, part: Part, key: &str) -> Vec<(u32, u32)> {
+    /// The entries of a name table whose key is `key`: (record, label) pairs, in the order of
+    /// the records.
+    fn named(&self, part: Part, key: &str) -> Vec<(EntityRef, u32)> {
         let found = self
             .part(part)
             .and_then(|data| NameTable(data).find(key.as_bytes()));
-        found.unwrap_or_else(|| {
+        let found = found.unwrap_or_else(|| {
             self.damaged.store(true, Ordering::Relaxed);
             Vec::new()
-        })
+        });
+        let mut out: Vec<(EntityRef, u32)> = found
+            .into_iter()
+            .filter_map(|(k, b)| Some((self.entity(k)?, b)))
+            .collect();
+        if let Some(s) = &self.splice {
+            out.extend(s.overlay.named(part, key));
+            out.sort_unstable();
+        }
+        out
     }
 
     /// The record with this exact id.
     pub fn lookup(&self, id: &str) -> Option<EntityRef> {
-        let found = self.named(Part::Ids, id);
-        found.first().and_then(|&(k, _)| self.entity(k))
+        self.named(Part::Ids, id).first().map(|&(r, _)| r)
     }
 
     /// Every id, with its record, in id order.
     pub fn ids(&self) -> Vec<(String, EntityRef)> {
         self.entries(Part::Ids)
             .into_iter()
-            .filter_map(|(id, k, _)| Some((id, self.entity(k)?)))
+            .filter_map(|(id, k, _)| Some((id, entity_in(self.now(), k)?)))
             .collect()
     }
 
-    /// Every entry of a name table.
+    /// Where each kind starts in the single numbering as the base is now.
+    fn now(&self) -> &[u32; 7] {
+        self.splice.as_ref().map_or(&self.starts, |s| &s.starts)
+    }
+
+    /// Every entry of a name table, keyed by the single numbering as the base is now.
     fn entries(&self, part: Part) -> Vec<(String, u32, u32)> {
         let found = self.part(part).and_then(|data| NameTable(data).all());
-        found.unwrap_or_else(|| {
+        let found = found.unwrap_or_else(|| {
             self.damaged.store(true, Ordering::Relaxed);
             Vec::new()
-        })
+        });
+        let Some(s) = &self.splice else {
+            return found;
+        };
+        let mut out: Vec<(String, u32, u32)> = found
+            .into_iter()
+            .filter_map(|(name, k, b)| Some((name, self.key(self.entity(k)?), b)))
+            .collect();
+        out.extend(s.overlay.entries(part));
+        out.sort_unstable_by(|x, y| (x.0.as_bytes(), x.1, x.2).cmp(&(y.0.as_bytes(), y.1, y.2)));
+        out
     }
 
     /// The records of `kinds` a name query matches best, and how well: what a scan of every
     /// record's id, name and aliases would find (see [`NameQuery::tier`]), in base order.
     pub fn best(&self, q: &NameQuery, kinds: &[Kind]) -> Option<(Tier, Vec<EntityRef>)> {
-        let wanted = |pairs: Vec<(u32, u32)>| -> Vec<EntityRef> {
-            let mut keys: Vec<u32> = pairs.into_iter().map(|(k, _)| k).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            keys.into_iter()
-                .filter_map(|k| self.entity(k))
+        let wanted = |pairs: Vec<(EntityRef, u32)>| -> Vec<EntityRef> {
+            let mut found: Vec<EntityRef> = pairs
+                .into_iter()
+                .map(|(r, _)| r)
                 .filter(|r| kinds.contains(&r.kind))
-                .collect()
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
         };
         let found = wanted(self.named(Part::Ids, q.id()));
         if !found.is_empty() {
@@ -373,7 +573,7 @@ impl Indexes {
         exact.extend(
             self.named(Part::Ids, &as_id)
                 .into_iter()
-                .filter(|&(k, _)| self.entity(k).is_some_and(|r| r.kind == Kind::Quote)),
+                .filter(|&(r, _)| r.kind == Kind::Quote),
         );
         let found = wanted(exact);
         if !found.is_empty() {
@@ -384,7 +584,7 @@ impl Indexes {
             return Some((Tier::Loose, found));
         }
         // Every word of the query in one label of a record.
-        let mut labels: Option<Vec<(u32, u32)>> = None;
+        let mut labels: Option<Vec<(EntityRef, u32)>> = None;
         for word in q.loose().split(' ').filter(|w| !w.is_empty()) {
             let mut these = self.named(Part::Words, word);
             these.sort_unstable();
@@ -409,12 +609,18 @@ impl Indexes {
             if matches!(part, Part::Ids | Part::Exact | Part::Loose | Part::Words) {
                 contents.names.push(self.entries(part));
             } else {
-                let keys = self.part(part).and_then(|d| d.u32_at(0));
+                let keys = match (&self.splice, keyed_kind(part)) {
+                    (Some(s), Some(kind)) => {
+                        Some(s.starts[kind.slot() + 1] - s.starts[kind.slot()])
+                    }
+                    (Some(s), None) => Some(s.starts[6]),
+                    (None, _) => self.part(part).and_then(|d| d.u32_at(0)),
+                };
                 let keys = keys.unwrap_or_else(|| {
                     self.damaged.store(true, Ordering::Relaxed);
                     0
                 });
-                let lists = (0..keys).map(|k| self.listed(part, k)).collect();
+                let lists = (0..keys).map(|k| self.list(part, k)).collect();
                 contents.lists.push(lists);
             }
         }
@@ -427,7 +633,7 @@ impl Indexes {
         let mut out = Vec::new();
         for part in [Part::Exact, Part::Ids] {
             for (name, k, _) in self.entries(part) {
-                if let Some(r) = self.entity(k).filter(|r| kinds.contains(&r.kind)) {
+                if let Some(r) = entity_in(self.now(), k).filter(|r| kinds.contains(&r.kind)) {
                     out.push((r, name));
                 }
             }

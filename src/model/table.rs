@@ -53,6 +53,24 @@ struct Mapped<T> {
     /// What a read past the end gives (an index that names a record the table does not have):
     /// a default record, with the base marked damaged.
     past_end: OnceLock<T>,
+    /// The records of one edited file put in place of its run of records, when it holds a
+    /// different number of them than before (see [`Table::splice`]).
+    window: Option<Window<T>>,
+}
+
+/// An edited file's records in place of its old run of `old` records from `start` on: the
+/// table's records from `start + records.len()` on are the snapshot's from `start + old` on.
+struct Window<T> {
+    start: usize,
+    old: usize,
+    records: Vec<T>,
+}
+
+/// Where a record of a table read in place is: in the snapshot, by its place there, or among
+/// the records of an edited file's window, by its place there.
+enum At {
+    Mapped(usize),
+    Window(usize),
 }
 
 /// Appends one record's bytes to a table's data, and its entry: where it ends, and its checksum.
@@ -109,6 +127,7 @@ impl<T: Record> Table<T> {
                 chunks,
                 damaged,
                 past_end: OnceLock::new(),
+                window: None,
             }),
         })
     }
@@ -146,7 +165,7 @@ impl<T> Table<T> {
     pub fn len(&self) -> usize {
         match &self.inner {
             Inner::Owned(v) => v.len(),
-            Inner::Mapped(m) => m.len,
+            Inner::Mapped(m) => m.len(),
         }
     }
 
@@ -181,6 +200,32 @@ impl<T: Record> Table<T> {
         }
     }
 
+    /// Puts `records` in place of the `old` records from `start` on, however many they are:
+    /// the records of a file edited since the snapshot the table is read from, when the edit
+    /// added or removed some. Every record after them moves by the difference. `None`, changing
+    /// nothing, if the old run is not in the table, or a table read in place has had a run
+    /// replaced so already.
+    pub fn splice(&mut self, start: usize, old: usize, records: Vec<T>) -> Option<()> {
+        if start.checked_add(old)? > self.len() {
+            return None;
+        }
+        match &mut self.inner {
+            Inner::Owned(v) => {
+                v.splice(start..start + old, records);
+                Some(())
+            }
+            Inner::Mapped(m) if m.window.is_none() => {
+                m.window = Some(Window {
+                    start,
+                    old,
+                    records,
+                });
+                Some(())
+            }
+            Inner::Mapped(_) => None,
+        }
+    }
+
     /// Record `i`, decoded afresh (or as put, or already decoded) without keeping it: `None` if
     /// there is none or it is damaged.
     pub fn decoded(&self, i: usize) -> Option<T>
@@ -189,8 +234,10 @@ impl<T: Record> Table<T> {
     {
         match &self.inner {
             Inner::Owned(v) => v.get(i).cloned(),
-            Inner::Mapped(m) if i < m.len => m.kept(i).cloned().or_else(|| m.decode(i)),
-            Inner::Mapped(_) => None,
+            Inner::Mapped(m) => match m.at(i)? {
+                At::Window(w) => m.window.as_ref()?.records.get(w).cloned(),
+                At::Mapped(i) => m.kept(i).cloned().or_else(|| m.decode(i)),
+            },
         }
     }
 
@@ -206,15 +253,21 @@ impl<T: Record> Table<T> {
     pub fn each<E>(&self, mut f: impl FnMut(usize, &T) -> Result<(), E>) -> Result<(), E> {
         match &self.inner {
             Inner::Owned(v) => v.iter().enumerate().try_for_each(|(i, r)| f(i, r)),
-            Inner::Mapped(m) => (0..m.len).try_for_each(|i| match m.kept(i) {
-                Some(record) => f(i, record),
-                None => match m.decode(i) {
-                    Some(record) => f(i, &record),
-                    None => {
-                        m.damaged.store(true, Ordering::Relaxed);
-                        f(i, &T::default())
-                    }
-                },
+            Inner::Mapped(m) => (0..m.len()).try_for_each(|n| {
+                let i = match m.at(n) {
+                    Some(At::Mapped(i)) => i,
+                    Some(At::Window(_)) | None => return f(n, m.get(n)),
+                };
+                match m.kept(i) {
+                    Some(record) => f(n, record),
+                    None => match m.decode(i) {
+                        Some(record) => f(n, &record),
+                        None => {
+                            m.damaged.store(true, Ordering::Relaxed);
+                            f(n, &T::default())
+                        }
+                    },
+                }
             }),
         }
     }
@@ -228,8 +281,35 @@ impl<T: Record> Table<T> {
     }
 }
 
+impl<T> Mapped<T> {
+    /// How many records the table holds, an edited file's window counted as it is now.
+    fn len(&self) -> usize {
+        match &self.window {
+            Some(w) => self.len - w.old + w.records.len(),
+            None => self.len,
+        }
+    }
+
+    /// Where record `i` of the table is; `None` past its end.
+    fn at(&self, i: usize) -> Option<At> {
+        if i >= self.len() {
+            return None;
+        }
+        Some(match &self.window {
+            Some(w) if i >= w.start + w.records.len() => At::Mapped(i - w.records.len() + w.old),
+            Some(w) if i >= w.start => At::Window(i - w.start),
+            _ => At::Mapped(i),
+        })
+    }
+}
+
 impl<T: Record> Mapped<T> {
     fn get(&self, i: usize) -> &T {
+        let i = match (self.at(i), &self.window) {
+            (Some(At::Window(w)), Some(window)) => return &window.records[w],
+            (Some(At::Mapped(i)), _) => i,
+            _ => usize::MAX,
+        };
         let Some(chunk) = self.chunks.get(i / CHUNK).filter(|_| i < self.len) else {
             self.damaged.store(true, Ordering::Relaxed);
             return self.past_end.get_or_init(T::default);
@@ -273,16 +353,21 @@ impl<T: Record> Mapped<T> {
 
     /// See [`Table::encoded`].
     fn encoded(&self) -> Option<(Vec<u8>, Vec<u8>)> {
-        let mut entries = Vec::with_capacity(self.len * ENTRY);
+        let mut entries = Vec::with_capacity(self.len() * ENTRY);
         let mut data = Vec::with_capacity(self.data.len());
-        for i in 0..self.len {
+        for n in 0..self.len() {
             let encoded;
-            let blob = match self.kept(i) {
+            let (kept, i) = match (self.at(n)?, &self.window) {
+                (At::Window(w), Some(window)) => (Some(window.records.get(w)?), None),
+                (At::Mapped(i), _) => (self.kept(i), Some(i)),
+                (At::Window(_), None) => return None,
+            };
+            let blob = match kept {
                 Some(record) => {
                     encoded = postcard::to_stdvec(record).ok()?;
                     &encoded[..]
                 }
-                None => self.blob(i)?,
+                None => self.blob(i?)?,
             };
             append(&mut entries, &mut data, blob);
         }
@@ -292,7 +377,7 @@ impl<T: Record> Mapped<T> {
 
     /// Puts `records` in place of those from `start` on, as if decoded already.
     fn put(&mut self, start: usize, records: Vec<T>) -> Option<()> {
-        if start.checked_add(records.len())? > self.len {
+        if start.checked_add(records.len())? > self.len || self.window.is_some() {
             return None;
         }
         for (i, record) in (start..).zip(records) {
@@ -379,6 +464,57 @@ mod tests {
             assert_eq!(table.to_vec(), records);
             assert_eq!(table, Table::from(records));
             assert!(!damaged.load(Ordering::Relaxed));
+        }
+    }
+
+    #[test]
+    fn a_run_spliced_into_a_table_in_place_reads_as_spliced_in_memory() {
+        let records = sample(600);
+        for (start, old, new) in [
+            (0, 0, 3),
+            (10, 5, 0),
+            (250, 10, 30),
+            (590, 10, 1),
+            (600, 0, 2),
+        ] {
+            let (mut table, damaged) = in_place(&records, |_| {});
+            // A record decoded before the splice is kept where it moves to.
+            let _ = &table[599];
+            let run: Vec<Rec> = (0..new)
+                .map(|i| Rec {
+                    id: format!("new-{i}"),
+                    n: i,
+                })
+                .collect();
+            let mut want = records.clone();
+            want.splice(start..start + old, run.clone());
+            table.splice(start, old, run.clone()).unwrap();
+            assert_eq!(table.len(), want.len());
+            assert_eq!(table.to_vec(), want);
+            assert_eq!(
+                (0..want.len())
+                    .map(|i| table.decoded(i).unwrap())
+                    .collect::<Vec<_>>(),
+                want
+            );
+            let mut each = Vec::new();
+            table
+                .each(|_, r| {
+                    each.push(r.clone());
+                    Ok::<_, ()>(())
+                })
+                .unwrap();
+            assert_eq!(each, want);
+            let (entries, data) = table.encoded().unwrap();
+            assert_eq!((entries, data), Table::encode(&want).unwrap());
+            assert!(table.decoded(want.len()).is_none());
+            assert!(!damaged.load(Ordering::Relaxed));
+            // One window at a time, and no record put in place around it.
+            assert!(table.splice(0, 0, run.clone()).is_none());
+            assert!(table.put(0, vec![Rec::default()]).is_none());
+            let mut owned = Table::from(records.clone());
+            owned.splice(start, old, run).unwrap();
+            assert_eq!(owned, Table::from(want));
         }
     }
 
