@@ -586,8 +586,9 @@ mod tests {
                 )],
                 How::Parsed,
             ),
-            // A new event: quotes refer to events, by place, so the events that would move are
-            // referred to, and the base is parsed again.
+            // A new event before the others, and taken away again: quotes refer to events, by
+            // place, so the events that would move are referred to, and the base is parsed
+            // again.
             (
                 &[(
                     "events.yaml",
@@ -596,6 +597,41 @@ mod tests {
                 )],
                 How::Parsed,
             ),
+            (
+                &[(
+                    "events.yaml",
+                    "  - id: a-new-event\n    title: Something happened\n    date: 2022-01-09\n    source: article\n",
+                    "",
+                )],
+                How::Parsed,
+            ),
+            // A new event after the others moves none, and a quote may be about it at once;
+            // then both are as they were.
+            (
+                &[(
+                    "events.yaml",
+                    LAST_EVENT,
+                    kept(format!("{LAST_EVENT}{NEW_EVENT}")),
+                )],
+                How::Edited,
+            ),
+            (
+                &[(
+                    q,
+                    ABOUT,
+                    kept(format!("{}, a-last-event]", &ABOUT[..ABOUT.len() - 1])),
+                )],
+                How::Edited,
+            ),
+            (
+                &[(
+                    q,
+                    kept(format!("{}, a-last-event]", &ABOUT[..ABOUT.len() - 1])),
+                    ABOUT,
+                )],
+                How::Edited,
+            ),
+            (&[("events.yaml", NEW_EVENT, "")], How::Edited),
             // A problem: found by the full check, never answered around.
             (
                 &[(q, "said: 2022-01-05\n", "said: 2022-13-05\n")],
@@ -609,6 +645,12 @@ mod tests {
         ];
         check_edits(&facts, &cache, edits);
     }
+
+    /// The last words of the shipped base's events, an event to add after them, and the
+    /// references of a quote.
+    const LAST_EVENT: &str = "listed as what the tweets justified.\n";
+    const NEW_EVENT: &str = "\n  - id: a-last-event\n    title: Something else happened\n    date: 2022-01-10\n    source: article\n";
+    const ABOUT: &str = "about: [csto, kazakhstan, kassym-jomart-tokayev]";
 
     /// A text made at run time, kept for the rest of the test run, as the edits' words are.
     fn kept(text: String) -> &'static str {
@@ -634,6 +676,11 @@ mod tests {
         let cache = dir.path().join("kz");
         (dir, facts, cache)
     }
+
+    /// The second file's event, and one to add beside it.
+    const E2_1: &str = "  - id: e2-1\n    title: Happening 2\n    date: 2022-01-02\n    involving: [a2]\n    source: s2\n";
+    const E2_NEW: &str =
+        "  - id: e2-new\n    title: A third happening\n    date: 2022-03-01\n    source: s2\n";
 
     #[test]
     fn quotes_or_events_added_or_taken_away_are_spliced_into_the_snapshot() {
@@ -697,6 +744,17 @@ mod tests {
                     "events:\n",
                     "events:\n  - id: e2-new\n    title: A third happening\n    date: 2022-03-01\n    source: s2\n",
                 )],
+                How::Parsed,
+            ),
+            // After the event referred to, an event moves only the third file's events.
+            (&[("f2.yaml", E2_NEW, "")], How::Parsed),
+            (
+                &[("f2.yaml", E2_1, kept(format!("{E2_1}{E2_NEW}")))],
+                How::Edited,
+            ),
+            (&[("f2.yaml", E2_NEW, "")], How::Edited),
+            (
+                &[("f2.yaml", "events:\n", kept(format!("events:\n{E2_NEW}")))],
                 How::Parsed,
             ),
             // A quote about a quote after it; quotes and events changed at once; two files,

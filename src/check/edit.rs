@@ -24,14 +24,17 @@
 //! But the file's quotes, or its events, may change more, when it is the only file edited:
 //! records added, removed, given new ids, speakers, titles or references. Its run of records of
 //! that kind is then spliced into the snapshot's table, and the snapshot's indexes are read
-//! through the change with the run's own indexes added (see `Base::splice`), when:
+//! through the change with the run's own indexes added (see `Base::splice`). The run's leading
+//! records that are the old ones but for their [`Local`] fields are put in place and keep their
+//! places; the splice starts after them, so a record added at the end of a file moves only the
+//! records of the files after it. It may be spliced when:
 //!
 //! - each of the run's ids is declared once in it, and nowhere else in the base but in the
 //!   file's old run of that kind;
-//! - no record refers to a record of that kind at or after the run (a reference is held by
+//! - no record refers to a record of that kind at or after the splice (a reference is held by
 //!   place, and those move), which the snapshot's indexes tell for the rest of the base and
 //!   the new run's references tell for it;
-//! - none of the kind at or after the run was merged from several declarations.
+//! - none of the kind at or after the splice was merged from several declarations.
 
 use super::convert;
 use super::resolve::Ids;
@@ -55,9 +58,10 @@ pub struct Patch {
     places: Vec<Place>,
     quotes: Vec<Quote>,
     events: Vec<Event>,
-    /// The kind whose run the edit changed in number or in what indexes hold, and how many
-    /// records of it the file held before: that run is spliced in, not put in place.
-    splice: Option<(Kind, usize)>,
+    /// The kind whose run the edit changed in number or in what indexes hold, with how many
+    /// records of it the file held before and how many of its leading records keep their
+    /// places: the rest of that run is spliced in, not put in place.
+    splice: Option<(Kind, Splice)>,
 }
 
 impl Patch {
@@ -75,17 +79,34 @@ impl Patch {
         base.organisations.put(s[2], self.organisations)?;
         base.places.put(s[3], self.places)?;
         match self.splice {
-            Some((Kind::Quote, old)) => base.quotes.splice(s[4], old, self.quotes)?,
+            Some((Kind::Quote, at)) => at.apply(&mut base.quotes, s[4], self.quotes)?,
             _ => base.quotes.put(s[4], self.quotes)?,
         }
         match self.splice {
-            Some((Kind::Event, old)) => base.events.splice(s[5], old, self.events)?,
+            Some((Kind::Event, at)) => at.apply(&mut base.events, s[5], self.events)?,
             _ => base.events.put(s[5], self.events)?,
         }
         match self.splice {
-            Some((kind, old)) => base.splice(kind, self.file, s[kind.slot()], old),
+            Some((kind, at)) => base.splice(kind, self.file, s[kind.slot()], at.keep, at.old),
             None => Some(()),
         }
+    }
+}
+
+/// How an edited file's run of one kind goes into its table: `old` records were there, and the
+/// first `keep` of the new run are those but for their [`Local`] fields.
+#[derive(Clone, Copy)]
+struct Splice {
+    old: usize,
+    keep: usize,
+}
+
+impl Splice {
+    /// Puts the kept records in place and splices the rest of the run in after them.
+    fn apply<T: Record>(self, table: &mut Table<T>, start: usize, mut run: Vec<T>) -> Option<()> {
+        let rest = run.split_off(self.keep);
+        table.put(start, run)?;
+        table.splice(start + self.keep, self.old - self.keep, rest)
     }
 }
 
@@ -125,13 +146,18 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
     let events = run(&base.events, spans[5], parts.events, file)?;
     let splice = match (&quotes, &events) {
         (Run::Same(_), Run::Same(_)) => None,
-        (Run::Changed(new), Run::Same(_)) => Some((Kind::Quote, spliceable(base, file, new)?)),
-        (Run::Same(_), Run::Changed(new)) => Some((Kind::Event, spliceable(base, file, new)?)),
+        (Run::Changed(new), Run::Same(_)) => {
+            Some((Kind::Quote, spliceable(base, &base.quotes, file, new)?))
+        }
+        (Run::Same(_), Run::Changed(new)) => {
+            Some((Kind::Event, spliceable(base, &base.events, file, new)?))
+        }
         (Run::Changed(_), Run::Changed(_)) => return None,
     };
     if let Some((kind, (start, _))) = splice {
         starts[kind.slot()] = start;
     }
+    let splice = splice.map(|(kind, (_, at))| (kind, at));
     Some(Patch {
         file: file as usize,
         starts,
@@ -141,7 +167,7 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
         places: same(&base.places, spans[3], parts.places, file)?,
         quotes: quotes.into(),
         events: events.into(),
-        splice: splice.map(|(kind, (_, old))| (kind, old)),
+        splice,
     })
 }
 
@@ -175,9 +201,14 @@ fn run<T: Local>(table: &Table<T>, span: Span, new: Vec<Option<T>>, file: u32) -
     })
 }
 
-/// Where an edited file's changed run of records of one kind is spliced into the base's table,
-/// and how many records the old run held, if it may be (see the module's documentation).
-fn spliceable<T: Spliced>(base: &Base, file: u32, new: &[T]) -> Option<(usize, usize)> {
+/// Where an edited file's changed run of records of one kind (in `table`) starts in the base's
+/// table, and how it is spliced in, if it may be (see the module's documentation).
+fn spliceable<T: Spliced + Local>(
+    base: &Base,
+    table: &Table<T>,
+    file: u32,
+    new: &[T],
+) -> Option<(usize, Splice)> {
     let spans = base.spans.get(file as usize)?;
     let slot = T::KIND.slot();
     let (start, end) = spans[slot]?;
@@ -193,10 +224,15 @@ fn spliceable<T: Spliced>(base: &Base, file: u32, new: &[T]) -> Option<(usize, u
             (at, at)
         }
     };
+    let keep = (start as usize..end as usize)
+        .zip(new)
+        .take_while(|&(i, record)| same_at(table, i, record))
+        .count();
+    let at = start + keep as u32;
     let mut ids = rustc_hash::FxHashSet::default();
     for record in new {
         let id = record.id();
-        if !ids.insert(id) || record.refers_at_or_after(start) {
+        if !ids.insert(id) || record.refers_at_or_after(at) {
             return None;
         }
         match base.lookup(id) {
@@ -205,7 +241,8 @@ fn spliceable<T: Spliced>(base: &Base, file: u32, new: &[T]) -> Option<(usize, u
             Some(_) => return None,
         }
     }
-    Some((start as usize, (end - start) as usize))
+    let old = (end - start) as usize;
+    Some((start as usize, Splice { old, keep }))
 }
 
 /// A kind whose run of records an edit may splice in.
@@ -274,15 +311,20 @@ fn is_same<T: Local>(table: &Table<T>, span: Span, new: &[T]) -> bool {
     if new.len() != (end - start) as usize {
         return false;
     }
-    (start as usize..).zip(new).all(|(i, record)| {
-        let Some(mut was) = table.decoded(i) else {
-            return false;
-        };
-        let mut now = record.clone();
-        was.clear_local();
-        now.clear_local();
-        was == now
-    })
+    (start as usize..)
+        .zip(new)
+        .all(|(i, record)| same_at(table, i, record))
+}
+
+/// Whether `record` is record `i` of `table` but for its [`Local`] fields.
+fn same_at<T: Local>(table: &Table<T>, i: usize, record: &T) -> bool {
+    let Some(mut was) = table.decoded(i) else {
+        return false;
+    };
+    let mut now = record.clone();
+    was.clear_local();
+    now.clear_local();
+    was == now
 }
 
 /// A record whose fields an edit may change without another record, an index or a check across

@@ -200,27 +200,37 @@ impl Base {
     }
 
     /// After an edit of fact file `file` put its records of `kind` (a quote or an event) in
-    /// place of its old run of `old` of them from `start` on, with another number of them (see
-    /// `Table::splice`): reads the snapshot's indexes through the change, and moves the runs of
-    /// the files after it. `None` if the indexes may not be read so (a record refers to one
-    /// of the kind that moved, or one of them was merged from several declarations), or are
-    /// not a snapshot's; the base must then be parsed again.
-    pub fn splice(&mut self, kind: Kind, file: usize, start: usize, old: usize) -> Option<()> {
+    /// place of its old run of `old` of them from `start` on, the first `keep` of them in the
+    /// same places and the rest spliced in after them, however many (see `Table::splice`):
+    /// reads the snapshot's indexes through the change, and moves the runs of the files after
+    /// it. `None` if the indexes may not be read so (a record refers to one of the kind that
+    /// moved, or one of them was merged from several declarations), or are not a snapshot's;
+    /// the base must then be parsed again.
+    pub fn splice(
+        &mut self,
+        kind: Kind,
+        file: usize,
+        start: usize,
+        keep: usize,
+        old: usize,
+    ) -> Option<()> {
         let slot = kind.slot();
+        let at = start + keep;
         let now = self.len(kind);
         let new = (now + old).checked_sub(self.index.0.get()?.lens_of(kind))?;
+        let (gone, came) = (old.checked_sub(keep)?, new.checked_sub(keep)?);
         if self
             .merged
             .iter()
-            .any(|m| m.kind == kind && m.idx as usize >= start)
+            .any(|m| m.kind == kind && m.idx as usize >= at)
         {
             return None;
         }
-        let overlay = self.built_index_of(kind, start as u32..(start + new) as u32);
+        let overlay = self.built_index_of(kind, at as u32..(at + came) as u32);
         let index = self.index.0.take()?;
-        let index = index.spliced(kind, start, old, self.lens(), overlay)?;
+        let index = index.spliced(kind, at, gone, self.lens(), overlay)?;
         self.index = Lazy(OnceLock::from(index));
-        let moved = |at: u32| (at as usize + new - old) as u32;
+        let moved = |to: u32| (to as usize + new - old) as u32;
         for (f, spans) in self.spans.iter_mut().enumerate() {
             spans[slot] = match spans[slot] {
                 _ if f == file && new == 0 => Some((0, 0)),
