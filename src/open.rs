@@ -792,4 +792,161 @@ mod tests {
         ];
         check_edits(&facts, &cache, edits);
     }
+
+    /// A quote of the model: its id, speaker and what it is about.
+    type ModelQuote = (String, String, Option<String>);
+    /// An event of the model: its id, title and who is involved.
+    type ModelEvent = (String, String, String);
+
+    /// A base of three files, written from a model that random edits change, for
+    /// `random_edits_give_the_base_a_full_check_gives`.
+    #[derive(Clone, Default)]
+    struct Model {
+        /// Per file: its quotes and events.
+        files: [(Vec<ModelQuote>, Vec<ModelEvent>); 3],
+    }
+
+    impl Model {
+        fn yaml(&self, n: usize) -> String {
+            let f = n + 1;
+            let mut y = format!(
+                "sources:\n  - id: s{f}\n    title: Report {f}\n    url: https://example.org/{f}\n\
+                 actors:\n  - id: a{f}\n    name: Person Number{f}\n    description: Someone.\n    source: s{f}\n"
+            );
+            let (quotes, events) = &self.files[n];
+            y.push_str("quotes:\n");
+            for (id, speaker, about) in quotes {
+                y.push_str(&format!(
+                    "  - id: {id}\n    speaker: {speaker}\n    text: Words of {id}\n    kind: reported\n    source: s{f}\n"
+                ));
+                if let Some(about) = about {
+                    y.push_str(&format!("    about: [{about}]\n"));
+                }
+            }
+            y.push_str("events:\n");
+            for (id, title, who) in events {
+                y.push_str(&format!(
+                    "  - id: {id}\n    title: {title}\n    date: 2022-01-0{f}\n    involving: [{who}]\n    source: s{f}\n"
+                ));
+            }
+            y
+        }
+
+        /// Whether any quote is about `id`.
+        fn referred(&self, id: &str) -> bool {
+            self.files
+                .iter()
+                .flat_map(|(q, _)| q)
+                .any(|(_, _, about)| about.as_deref() == Some(id))
+        }
+
+        /// Every quote and event id, in order.
+        fn ids(&self) -> Vec<String> {
+            let quotes = self.files.iter().flat_map(|(q, _)| q).map(|q| q.0.clone());
+            let events = self.files.iter().flat_map(|(_, e)| e).map(|e| e.0.clone());
+            quotes.chain(events).collect()
+        }
+    }
+
+    /// Random edits of every kind the splice takes or refuses, one or two files at a time, each
+    /// answered from the snapshot where it may be and checked against a full parse: the records,
+    /// the indexes and each file's runs must be the ones a full check gives, whichever way the
+    /// base was opened.
+    #[test]
+    fn random_edits_give_the_base_a_full_check_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let (facts, cache) = (dir.path().join("facts"), dir.path().join("kz"));
+        std::fs::create_dir_all(&facts).unwrap();
+        let mut model = Model::default();
+        for (n, (quotes, events)) in model.files.iter_mut().enumerate() {
+            let f = n + 1;
+            quotes.push((format!("q{f}"), format!("a{f}"), None));
+            events.push((format!("e{f}"), format!("Happening {f}"), format!("a{f}")));
+        }
+        let write = |model: &Model, n: usize| {
+            std::fs::write(facts.join(format!("f{}.yaml", n + 1)), model.yaml(n)).unwrap();
+        };
+        (0..3).for_each(|n| write(&model, n));
+        assert_eq!(open_cached(&facts, &cache).0, How::Parsed);
+        // xorshift: the same edits on every run.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let mut counts = [0; 3];
+        for step in 0..300 {
+            let mut edited = vec![next(3)];
+            if next(8) == 0 {
+                edited.push((edited[0] + 1 + next(2)) % 3);
+            }
+            for &n in &edited {
+                let ids = model.ids();
+                let actor = format!("a{}", next(3) + 1);
+                let about = match next(3) {
+                    0 => Some(ids[next(ids.len())].clone()),
+                    _ => None,
+                };
+                let (quotes, events) = &model.files[n];
+                let (nq, ne) = (quotes.len(), events.len());
+                let new = format!("x{step}-{n}");
+                match next(9) {
+                    0 | 1 => {
+                        let at = next(nq + 1);
+                        model.files[n].0.insert(at, (new, actor, about));
+                    }
+                    2 if nq > 0 => {
+                        let at = next(nq);
+                        if !model.referred(&model.files[n].0[at].0) {
+                            model.files[n].0.remove(at);
+                        }
+                    }
+                    3 if nq > 0 => {
+                        let at = next(nq);
+                        if !model.referred(&model.files[n].0[at].0) {
+                            model.files[n].0[at].0 = new;
+                        }
+                    }
+                    4 if nq > 0 => {
+                        let at = next(nq);
+                        let quote = &mut model.files[n].0[at];
+                        // Not about itself.
+                        if about.as_deref() != Some(&quote.0) {
+                            (quote.1, quote.2) = (actor, about);
+                        }
+                    }
+                    5 => {
+                        let at = next(ne + 1);
+                        model.files[n]
+                            .1
+                            .insert(at, (new, "A happening".into(), actor));
+                    }
+                    6 if ne > 0 => {
+                        let at = next(ne);
+                        if !model.referred(&model.files[n].1[at].0) {
+                            model.files[n].1.remove(at);
+                        }
+                    }
+                    7 if ne > 0 => {
+                        let at = next(ne);
+                        model.files[n].1[at].1 = format!("Retitled at {step}");
+                    }
+                    _ => {}
+                }
+                write(&model, n);
+            }
+            let (how, got) = open_cached(&facts, &cache);
+            counts[how as usize] += 1;
+            let want = truth(&facts).unwrap();
+            assert!(same(got.unwrap(), want), "step {step}: the bases differ");
+            let (how, again) = open_cached(&facts, &cache);
+            assert_eq!(how, How::Fresh, "step {step}");
+            assert!(same(again.unwrap(), truth(&facts).unwrap()), "step {step}");
+        }
+        // Both ways were taken, often.
+        let [_, edited, parsed] = counts;
+        assert!(edited >= 40 && parsed >= 40, "{counts:?}");
+    }
 }
