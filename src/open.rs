@@ -793,6 +793,51 @@ mod tests {
         check_edits(&facts, &cache, edits);
     }
 
+    /// A file that holds a second declaration of another file's record, or the record another
+    /// file's `same_as` joins, changes that record when edited: it is parsed again in full.
+    #[test]
+    fn a_file_that_declares_part_of_a_merged_record_is_parsed_again() {
+        let (_dir, facts, cache) = three_files();
+        assert_eq!(open_cached(&facts, &cache).0, How::Parsed);
+        let again = "  - id: q1-1\n    speaker: a1\n    text: First words of 1\n    kind: reported\n    source: s2\n";
+        let before_q2_2 = kept(format!("{again}  - id: q2-2\n"));
+        let joins = "    source: s1\n    same_as: [q2-1]\n";
+        let edits: &[(&[Change], How)] = &[
+            // A second declaration of the first file's quote, taken away again, alone or for
+            // a new quote.
+            (&[("f2.yaml", "  - id: q2-2\n", before_q2_2)], How::Parsed),
+            (&[("f2.yaml", again, "")], How::Parsed),
+            (&[("f2.yaml", "  - id: q2-2\n", before_q2_2)], How::Parsed),
+            (
+                &[(
+                    "f2.yaml",
+                    again,
+                    "  - id: q2-new\n    speaker: a2\n    text: New\n    kind: reported\n    source: s2\n",
+                )],
+                How::Parsed,
+            ),
+            // The first file's quote joins the second's, which is then renamed (a dangling
+            // `same_as`, which the full check reports) and named back, as the snapshot has it.
+            (
+                &[(
+                    "f1.yaml",
+                    "    source: s1\n  - id: q1-2\n",
+                    kept(format!("{joins}  - id: q1-2\n")),
+                )],
+                How::Parsed,
+            ),
+            (
+                &[("f2.yaml", "  - id: q2-1\n", "  - id: q2-first\n")],
+                How::Parsed,
+            ),
+            (
+                &[("f2.yaml", "  - id: q2-first\n", "  - id: q2-1\n")],
+                How::Fresh,
+            ),
+        ];
+        check_edits(&facts, &cache, edits);
+    }
+
     /// A quote of the model: its id, speaker and what it is about.
     type ModelQuote = (String, String, Option<String>);
     /// An event of the model: its id, title and who is involved.

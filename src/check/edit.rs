@@ -127,6 +127,7 @@ pub fn patch(base: &Base, file: u32, raw: Raw) -> Option<Patch> {
         || !records.kinds.is_empty()
         || base.kind_files.contains(&file)
         || joins_any(&records)
+        || declares_merged(base, file)
     {
         return None;
     }
@@ -279,6 +280,18 @@ impl Spliced for Event {
         any_at_or_after(&self.about, Kind::Event, start)
             || any_at_or_after(&self.involving, Kind::Event, start)
     }
+}
+
+/// Whether fact file `file` holds a declaration of a record merged from several declarations
+/// or joined by `same_as`: the record is in the run of the file of its first declaration, so
+/// an edit of another of its declarations changes a record outside the file's runs.
+fn declares_merged(base: &Base, file: u32) -> bool {
+    base.merged.iter().any(|&r| {
+        base.get(r)
+            .declarations()
+            .into_iter()
+            .any(|d| d.meta().is_some_and(|m| m.origin.file == file))
+    })
 }
 
 /// Whether any record of the file joins another with `same_as`.
