@@ -26,15 +26,18 @@
 //! that kind is then spliced into the snapshot's table, and the snapshot's indexes are read
 //! through the change with the run's own indexes added (see `Base::splice`). The run's leading
 //! records that are the old ones but for their [`Local`] fields are put in place and keep their
-//! places; the splice starts after them, so a record added at the end of a file moves only the
-//! records of the files after it. It may be spliced when:
+//! places; the splice starts after them. A reference is held by place, and the records of the
+//! kind from the splice on move: every record that may refer to them (quotes and events, those
+//! of the snapshot as they are decoded, those of the edited file at once) is read through the
+//! [`Renumber`], which maps a record of the old run to the new record with its id. It may be
+//! spliced when:
 //!
 //! - each of the run's ids is declared once in it, and nowhere else in the base but in the
 //!   file's old run of that kind;
-//! - no record refers to a record of that kind at or after the splice (a reference is held by
-//!   place, and those move), which the snapshot's indexes tell for the rest of the base and
-//!   the new run's references tell for it;
-//! - none of the kind at or after the splice was merged from several declarations.
+//! - no reference names a record of the old run whose id the new run lacks: the snapshot's
+//!   indexes tell it for the records outside the file (see `Indexes::spliced`), and the
+//!   renumbering of the file's own records tells it for them;
+//! - none of the kind from the splice on was merged from several declarations.
 
 use super::convert;
 use super::resolve::Ids;
@@ -43,9 +46,10 @@ use super::verbatim;
 use crate::load::{Cited, Located, Raw, Records};
 use crate::model::table::{Record, Table};
 use crate::model::{
-    Actor, Base, EntityRef, Event, Kind, Meta, Organisation, Origin, Place, Quote, Source, Span,
-    Term,
+    Actor, Base, Event, Kind, Meta, Organisation, Origin, Place, Quote, Refers, Renumber, Source,
+    Span, Term,
 };
+use std::sync::Arc;
 
 /// The records that replace an edited file's records in the base, by kind, each with where its
 /// run of records starts.
@@ -71,39 +75,68 @@ impl Patch {
         self.splice.is_some()
     }
 
-    /// Puts the edited file's records in place of the old ones.
+    /// Puts the edited file's records in place of the old ones. `None` if a spliced run
+    /// leaves a reference naming a record that is gone: the base must then be parsed again.
     pub fn apply(self, base: &mut Base) -> Option<()> {
         let s = self.starts;
+        let (mut quotes, mut events) = (self.quotes, self.events);
+        if let Some((_, at)) = &self.splice {
+            // The edited file's references were resolved against the snapshot, and the
+            // snapshot's records refer as it numbered them: both are read through the
+            // renumbering from now on.
+            let r = &at.renumber;
+            let quotes_refer = quotes.iter_mut().all(|q| q.renumber(r));
+            if !quotes_refer || !events.iter_mut().all(|e| e.renumber(r)) {
+                return None;
+            }
+            // Only the records the snapshot's indexes list under a record that moves refer
+            // to one.
+            let index = base.index_ready()?;
+            let only_quotes = index.referring(r.kind, r.at, Kind::Quote)?;
+            let only_events = index.referring(r.kind, r.at, Kind::Event)?;
+            let (rq, re) = (Arc::new(r.clone()), Arc::new(r.clone()));
+            let read_quote = Arc::new(move |q: &mut Quote| {
+                q.renumber(&rq);
+            });
+            base.quotes.renumber(read_quote, only_quotes)?;
+            let read_event = Arc::new(move |e: &mut Event| {
+                e.renumber(&re);
+            });
+            base.events.renumber(read_event, only_events)?;
+        }
         base.sources.put(s[0], self.sources)?;
         base.actors.put(s[1], self.actors)?;
         base.organisations.put(s[2], self.organisations)?;
         base.places.put(s[3], self.places)?;
-        match self.splice {
-            Some((Kind::Quote, at)) => at.apply(&mut base.quotes, s[4], self.quotes)?,
-            _ => base.quotes.put(s[4], self.quotes)?,
+        match &self.splice {
+            Some((Kind::Quote, at)) => at.apply(&mut base.quotes, s[4], quotes)?,
+            _ => base.quotes.put(s[4], quotes)?,
+        }
+        match &self.splice {
+            Some((Kind::Event, at)) => at.apply(&mut base.events, s[5], events)?,
+            _ => base.events.put(s[5], events)?,
         }
         match self.splice {
-            Some((Kind::Event, at)) => at.apply(&mut base.events, s[5], self.events)?,
-            _ => base.events.put(s[5], self.events)?,
-        }
-        match self.splice {
-            Some((kind, at)) => base.splice(kind, self.file, s[kind.slot()], at.keep, at.old),
+            Some((kind, at)) => {
+                base.splice(self.file, s[kind.slot()], at.keep, at.old, at.renumber)
+            }
             None => Some(()),
         }
     }
 }
 
-/// How an edited file's run of one kind goes into its table: `old` records were there, and the
-/// first `keep` of the new run are those but for their [`Local`] fields.
-#[derive(Clone, Copy)]
+/// How an edited file's run of one kind goes into its table: `old` records were there, the
+/// first `keep` of the new run are those but for their [`Local`] fields, and `renumber` says
+/// where every record of the kind is now.
 struct Splice {
     old: usize,
     keep: usize,
+    renumber: Renumber,
 }
 
 impl Splice {
     /// Puts the kept records in place and splices the rest of the run in after them.
-    fn apply<T: Record>(self, table: &mut Table<T>, start: usize, mut run: Vec<T>) -> Option<()> {
+    fn apply<T: Record>(&self, table: &mut Table<T>, start: usize, mut run: Vec<T>) -> Option<()> {
         let rest = run.split_off(self.keep);
         table.put(start, run)?;
         table.splice(start + self.keep, self.old - self.keep, rest)
@@ -230,33 +263,50 @@ fn spliceable<T: Spliced + Local>(
         .take_while(|&(i, record)| same_at(table, i, record))
         .count();
     let at = start + keep as u32;
+    let (gone, came) = (end - at, (new.len() - keep) as u32);
+    let mut renumber = Renumber {
+        kind: T::KIND,
+        at,
+        gone,
+        came,
+        old_to_new: vec![None; gone as usize],
+        new_to_old: vec![None; came as usize],
+    };
     let mut ids = rustc_hash::FxHashSet::default();
-    for record in new {
+    for (j, record) in new.iter().enumerate() {
         let id = record.id();
-        if !ids.insert(id) || record.refers_at_or_after(at) {
+        if !ids.insert(id) {
             return None;
         }
         match base.lookup(id) {
             None => {}
-            Some(r) if r.kind == T::KIND && (start..end).contains(&r.idx) => {}
+            Some(r) if r.kind == T::KIND && (start..end).contains(&r.idx) => {
+                // A record of the old run, kept or moved within the run.
+                if let (Some(now), Some(was)) =
+                    ((j as u32).checked_sub(keep as u32), r.idx.checked_sub(at))
+                {
+                    renumber.old_to_new[was as usize] = Some(at + now);
+                    renumber.new_to_old[now as usize] = Some(r.idx);
+                }
+            }
             Some(_) => return None,
         }
     }
     let old = (end - start) as usize;
-    Some((start as usize, Splice { old, keep }))
+    Some((
+        start as usize,
+        Splice {
+            old,
+            keep,
+            renumber,
+        },
+    ))
 }
 
 /// A kind whose run of records an edit may splice in.
 trait Spliced {
     const KIND: Kind;
     fn id(&self) -> &str;
-    /// Whether the record refers to a record of its own kind at `start` or after it.
-    fn refers_at_or_after(&self, start: u32) -> bool;
-}
-
-/// Whether any of `refs` is a record of `kind` at `start` or after it.
-fn any_at_or_after(refs: &[EntityRef], kind: Kind, start: u32) -> bool {
-    refs.iter().any(|r| r.kind == kind && r.idx >= start)
 }
 
 impl Spliced for Quote {
@@ -264,21 +314,12 @@ impl Spliced for Quote {
     fn id(&self) -> &str {
         &self.meta.id
     }
-    fn refers_at_or_after(&self, start: u32) -> bool {
-        let speaker = std::slice::from_ref(&self.speaker);
-        any_at_or_after(&self.about, Kind::Quote, start)
-            || any_at_or_after(speaker, Kind::Quote, start)
-    }
 }
 
 impl Spliced for Event {
     const KIND: Kind = Kind::Event;
     fn id(&self) -> &str {
         &self.meta.id
-    }
-    fn refers_at_or_after(&self, start: u32) -> bool {
-        any_at_or_after(&self.about, Kind::Event, start)
-            || any_at_or_after(&self.involving, Kind::Event, start)
     }
 }
 

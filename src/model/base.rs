@@ -4,7 +4,7 @@
 use super::fields::RecordRef;
 use super::index::{Builder, Built, Indexes, Part};
 use super::records::{Actor, Event, Organisation, Place, Quote, Source};
-use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Span, Text};
+use super::records::{EntityRef, Input, Kind, KindDecl, Meta, Origin, Renumber, Span, Text};
 use super::source_text::CheckedText;
 use super::table::Table;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -199,26 +199,28 @@ impl Base {
         }
     }
 
-    /// After an edit of fact file `file` put its records of `kind` (a quote or an event) in
+    /// After an edit of fact file `file` put its records of one kind (quotes or events) in
     /// place of its old run of `old` of them from `start` on, the first `keep` of them in the
-    /// same places and the rest spliced in after them, however many (see `Table::splice`):
-    /// reads the snapshot's indexes through the change, and moves the runs of the files after
-    /// it. `None` if the indexes may not be read so (a record refers to one of the kind that
-    /// moved, or one of them was merged from several declarations), or are not a snapshot's;
-    /// the base must then be parsed again.
+    /// same places and the rest spliced in after them, however many (see `Table::splice`), as
+    /// `renumber` says: reads the snapshot's indexes through the change, and moves the runs of
+    /// the files after it. `None` if the indexes may not be read so (a record outside the file
+    /// refers to a record that is gone, or one of the kind that moved was merged from several
+    /// declarations), or are not a snapshot's; the base must then be parsed again.
     pub fn splice(
         &mut self,
-        kind: Kind,
         file: usize,
         start: usize,
         keep: usize,
         old: usize,
+        renumber: Renumber,
     ) -> Option<()> {
+        let kind = renumber.kind;
         let slot = kind.slot();
-        let at = start + keep;
-        let now = self.len(kind);
-        let new = (now + old).checked_sub(self.index.0.get()?.lens_of(kind))?;
-        let (gone, came) = (old.checked_sub(keep)?, new.checked_sub(keep)?);
+        let at = renumber.at as usize;
+        let new = keep + renumber.came as usize;
+        if at != start + keep || old != keep + renumber.gone as usize {
+            return None;
+        }
         if self
             .merged
             .iter()
@@ -226,9 +228,10 @@ impl Base {
         {
             return None;
         }
-        let overlay = self.built_index_of(kind, at as u32..(at + came) as u32);
+        let overlay = self.built_index_of(kind, renumber.at..renumber.at + renumber.came);
         let index = self.index.0.take()?;
-        let index = index.spliced(kind, at, gone, self.lens(), overlay)?;
+        let edited = *self.spans.get(file)?;
+        let index = index.spliced(renumber, &edited, self.lens(), overlay)?;
         self.index = Lazy(OnceLock::from(index));
         let moved = |to: u32| (to as usize + new - old) as u32;
         for (f, spans) in self.spans.iter_mut().enumerate() {
@@ -241,6 +244,7 @@ impl Base {
         }
         Some(())
     }
+
     /// The indexes if they are already there (read from a snapshot, or built by an earlier
     /// question), without building them: a question asked once of a freshly parsed base may be
     /// cheaper to answer by reading the records.

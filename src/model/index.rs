@@ -8,7 +8,7 @@
 //! blocks of 64 KiB, each block's checksum verified the first time it is read. A block that fails
 //! marks the base as damaged (see [`super::table`]) and answers nothing.
 
-use super::records::{EntityRef, Kind};
+use super::records::{EntityRef, Kind, Renumber, Span};
 use super::table::Bytes;
 use crate::names::{self, NameQuery, Tier};
 use std::ops::Range;
@@ -168,19 +168,17 @@ pub struct Indexes {
     splice: Option<Box<Splice>>,
 }
 
-/// The indexes of a snapshot whose table of one kind had an edited file's run of `old`
-/// records from `start` on replaced by `new` records (see `Table::splice`), read as the indexes
-/// of the base after the edit: the snapshot's entries of the old run are left out, those of
-/// the records after it move by the difference, and `overlay` (the indexes of the new run's
-/// records alone, numbered as the base is now) adds the new run's.
+/// The indexes of a snapshot whose table of one kind had an edited file's run of records
+/// replaced by a run of another number of records (see `Table::splice`), as `renumber` says,
+/// read as the indexes of the base after the edit: the snapshot's entries made by the old run
+/// are left out, those of the records after it move by the difference, a list under a record
+/// of the new run is the one under the old record with its id, and `overlay` (the indexes of
+/// the new run's records alone, numbered as the base is now) adds what the new run makes.
 ///
-/// Sound only while no record refers to a record of the kind from `start` on (see
-/// [`Indexes::spliced`]): a reference is held by place, and those would have moved.
+/// Sound only while no record outside the edited file refers to a record of the old run that
+/// is gone (see [`Indexes::spliced`]).
 struct Splice {
-    kind: Kind,
-    start: u32,
-    old: u32,
-    new: u32,
+    renumber: Renumber,
     /// Where each kind starts in the numbering after the edit.
     starts: [u32; 7],
     overlay: Indexes,
@@ -188,23 +186,20 @@ struct Splice {
 
 impl Splice {
     /// Where a record of the spliced kind at `idx` in the snapshot is now; `None` for one of
-    /// the old run.
+    /// the old run, whose entries the overlay gives instead.
     fn moved(&self, idx: u32) -> Option<u32> {
-        match idx.checked_sub(self.start) {
+        let r = &self.renumber;
+        match idx.checked_sub(r.at) {
             None => Some(idx),
-            Some(i) if i < self.old => None,
-            Some(_) => Some(idx - self.old + self.new),
+            Some(i) if i < r.gone => None,
+            Some(_) => Some(idx - r.gone + r.came),
         }
     }
 
-    /// Where a record of the spliced kind at `idx` now was in the snapshot; `None` for one of
-    /// the new run, which the snapshot does not have.
+    /// Where a record of the spliced kind at `idx` now was in the snapshot: for one of the new
+    /// run, the old record with its id, if there was one.
     fn was(&self, idx: u32) -> Option<u32> {
-        match idx.checked_sub(self.start) {
-            None => Some(idx),
-            Some(i) if i < self.new => None,
-            Some(_) => Some(idx - self.new + self.old),
-        }
+        self.renumber.was(idx)
     }
 }
 
@@ -299,55 +294,89 @@ impl Indexes {
         }
     }
 
-    /// These indexes, read as those of the base after an edit replaced the run of `old`
-    /// records of `kind` from `start` on with a run of `lens[kind]` - (the snapshot's count -
-    /// `old`) records, whose own indexes `overlay` holds (built for a base of `lens`, from those
-    /// records alone). `None` if any record refers to a record of `kind` from `start` on (which
-    /// a splice would move), or these indexes are spliced already.
+    /// These indexes, read as those of the base after an edit replaced a run of records of one
+    /// kind as `renumber` says, with the base's tables now of `lens` records, and the new run's
+    /// own indexes in `overlay` (built for a base of `lens`, from those records alone).
+    /// `edited` is where the edited file's records were in the snapshot. `None` if a record
+    /// outside the edited file refers to a record of the old run that is gone (the full check
+    /// reports it), or these indexes are spliced already.
     pub fn spliced(
         self,
-        kind: Kind,
-        start: usize,
-        old: usize,
+        renumber: Renumber,
+        edited: &[Span; 6],
         lens: [usize; 6],
         overlay: Built,
     ) -> Option<Indexes> {
-        let slot = kind.slot();
-        let was = (self.starts[slot + 1] - self.starts[slot]) as usize;
-        let new = lens[slot].checked_add(old)?.checked_sub(was)?;
-        if self.splice.is_some() || start.checked_add(old)? > was {
+        let slot = renumber.kind.slot();
+        let was = self.starts[slot + 1] - self.starts[slot];
+        let (gone, came) = (renumber.gone, renumber.came);
+        let fits = renumber.at.checked_add(gone)? <= was
+            && lens[slot] as u32 == (was - gone).checked_add(came)?;
+        if self.splice.is_some() || !fits {
             return None;
         }
-        // No relation keyed by the single numbering lists anything under a record of the kind
-        // from `start` on: the lists of keys `from..to` are one run of the CSR.
-        let (from, to) = (self.starts[slot] + start as u32, self.starts[slot + 1]);
-        for part in Part::ALL.into_iter().filter(|&p| listed_kind(p).is_some()) {
-            if keyed_kind(part).is_some() {
-                if keyed_kind(part) == Some(kind) {
-                    return None;
-                }
+        let in_edited = |kind: Kind, idx: u32| {
+            edited[kind.slot()].is_some_and(|(from, to)| (from..to).contains(&idx))
+        };
+        for (i, now) in renumber.old_to_new.iter().enumerate() {
+            if now.is_some() {
                 continue;
             }
-            let data = self.part(part)?;
-            let keys = data.u32_at(0)?;
-            let at = |k: u32| data.u32_at(1 + k.min(keys) as usize);
-            if at(from)? != at(to)? {
-                return None;
+            let key = self.starts[slot] + renumber.at + i as u32;
+            for part in Part::ALL {
+                let (Some(listed), None) = (listed_kind(part), keyed_kind(part)) else {
+                    continue;
+                };
+                if self
+                    .listed(part, key)
+                    .iter()
+                    .any(|&v| !in_edited(listed, v))
+                {
+                    return None;
+                }
             }
         }
         let starts = starts(lens)?;
         let overlay = Indexes::held(overlay, lens, self.damaged.clone());
         Some(Indexes {
             splice: Some(Box::new(Splice {
-                kind,
-                start: start as u32,
-                old: old as u32,
-                new: new as u32,
+                renumber,
                 starts,
                 overlay,
             })),
             ..self
         })
+    }
+
+    /// The records of kind `listed` that the relations list under any record of `kind` from
+    /// `at` on, sorted and each once: every quote or event that refers to one of those records
+    /// (a reference is listed under what it names), which a renumbering of them may change.
+    /// `None` if the indexes are damaged or spliced already.
+    pub fn referring(&self, kind: Kind, at: u32, listed: Kind) -> Option<Vec<u32>> {
+        if self.splice.is_some() {
+            return None;
+        }
+        let slot = kind.slot();
+        let (from, to) = (
+            (self.starts[slot] + at) as usize,
+            self.starts[slot + 1] as usize,
+        );
+        let mut out = Vec::new();
+        for part in Part::ALL {
+            if listed_kind(part) != Some(listed) || keyed_kind(part).is_some() {
+                continue;
+            }
+            // The lists of keys `from..to` are one run of the CSR's values.
+            let data = self.part(part)?;
+            let n = data.u32_at(0)? as usize;
+            let offset = |k: usize| data.u32_at(1 + k.min(n)).map(|v| v as usize);
+            for i in offset(from)?..offset(to)? {
+                out.push(data.u32_at(2 + n + i)?);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
     }
 
     /// How many records of `kind` the snapshot these indexes were made for holds.
@@ -385,7 +414,7 @@ impl Indexes {
     fn entity(&self, key: u32) -> Option<EntityRef> {
         let r = entity_in(&self.starts, key)?;
         match &self.splice {
-            Some(s) if s.kind == r.kind => Some(EntityRef::new(r.kind, s.moved(r.idx)?)),
+            Some(s) if s.renumber.kind == r.kind => Some(EntityRef::new(r.kind, s.moved(r.idx)?)),
             _ => Some(r),
         }
     }
@@ -399,7 +428,7 @@ impl Indexes {
         let was = match keyed_kind(part) {
             Some(_) => Some(key),
             None => entity_in(&s.starts, key).and_then(|r| {
-                let idx = match r.kind == s.kind {
+                let idx = match r.kind == s.renumber.kind {
                     true => s.was(r.idx)?,
                     false => r.idx,
                 };
@@ -407,7 +436,7 @@ impl Indexes {
             }),
         };
         let mut out = was.map(|k| self.listed(part, k)).unwrap_or_default();
-        if listed_kind(part) == Some(s.kind) {
+        if listed_kind(part) == Some(s.renumber.kind) {
             out = out.into_iter().filter_map(|v| s.moved(v)).collect();
         }
         let mut more = s.overlay.listed(part, key);

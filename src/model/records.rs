@@ -384,3 +384,94 @@ pub struct KindDecl {
     pub description: Option<Text>,
     pub notes: Option<Text>,
 }
+
+/// How an edit renumbered the records of one kind (see `Base::splice`): the run of `gone`
+/// records from `at` on was replaced by a run of `came` records, some of which have the ids
+/// of old ones; every record after the run moved by the difference. A reference is held by
+/// place, so every reference to a record of the kind is read through this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renumber {
+    pub kind: Kind,
+    pub at: u32,
+    pub gone: u32,
+    pub came: u32,
+    /// For each record of the old run, where the record with its id is now, if one is.
+    pub old_to_new: Vec<Option<u32>>,
+    /// For each record of the new run, where the record with its id was, if one was.
+    pub new_to_old: Vec<Option<u32>>,
+}
+
+impl Renumber {
+    /// Where the record of the kind at `idx` before the edit is now; `None` for one of the old
+    /// run whose id the new run does not have.
+    pub fn now(&self, idx: u32) -> Option<u32> {
+        match idx.checked_sub(self.at) {
+            None => Some(idx),
+            Some(i) if i < self.gone => *self.old_to_new.get(i as usize)?,
+            Some(_) => Some(idx - self.gone + self.came),
+        }
+    }
+
+    /// Where the record of the kind at `idx` now was before the edit; `None` for one of the
+    /// new run whose id the old run did not have.
+    pub fn was(&self, idx: u32) -> Option<u32> {
+        match idx.checked_sub(self.at) {
+            None => Some(idx),
+            Some(i) if i < self.came => *self.new_to_old.get(i as usize)?,
+            Some(_) => Some(idx - self.came + self.gone),
+        }
+    }
+
+    /// Reads every reference of `refs` through the renumbering; `false` if one names a
+    /// record that is gone (its references are then left as they were).
+    pub fn apply(&self, refs: &mut [EntityRef]) -> bool {
+        let mut all = true;
+        for r in refs.iter_mut().filter(|r| r.kind == self.kind) {
+            match self.now(r.idx) {
+                Some(idx) => r.idx = idx,
+                None => all = false,
+            }
+        }
+        all
+    }
+}
+
+/// A record that may refer to quotes and events: every such reference, to renumber.
+pub trait Refers {
+    /// Reads every reference through `renumber` (see [`Renumber::apply`]), those of each
+    /// declaration it was merged from too; `false` if one names a record that is gone.
+    fn renumber(&mut self, renumber: &Renumber) -> bool;
+}
+
+/// Renumbers every record of `records`, each whatever the others gave; `false` if any named a
+/// record that is gone.
+fn renumber_each<T: Refers>(records: &mut [T], r: &Renumber) -> bool {
+    let mut all = true;
+    for record in records {
+        all &= record.renumber(r);
+    }
+    all
+}
+
+impl Refers for Quote {
+    fn renumber(&mut self, r: &Renumber) -> bool {
+        let decls = self
+            .merged
+            .as_mut()
+            .is_none_or(|m| renumber_each(&mut m.decls, r));
+        let speaker = r.apply(std::slice::from_mut(&mut self.speaker));
+        r.apply(&mut self.about) && speaker && decls
+    }
+}
+
+impl Refers for Event {
+    fn renumber(&mut self, r: &Renumber) -> bool {
+        let decls = self
+            .merged
+            .as_mut()
+            .is_none_or(|m| renumber_each(&mut m.decls, r));
+        let involving = r.apply(&mut self.involving);
+        let places = r.apply(&mut self.places);
+        r.apply(&mut self.about) && involving && places && decls
+    }
+}

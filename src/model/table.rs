@@ -56,7 +56,13 @@ struct Mapped<T> {
     /// The records of one edited file put in place of its run of records, when it holds a
     /// different number of them than before (see [`Table::splice`]).
     window: Option<Window<T>>,
+    /// What the records read from the snapshot that may refer to records an edit moved are
+    /// read through, and which records those are, sorted (see [`Table::renumber`]).
+    renumber: Option<(Renumbering<T>, Vec<u32>)>,
 }
+
+/// A change made to each record read in place, as it is decoded.
+pub type Renumbering<T> = Arc<dyn Fn(&mut T) + Send + Sync>;
 
 /// An edited file's records in place of its old run of `old` records from `start` on: the
 /// table's records from `start + records.len()` on are the snapshot's from `start + old` on.
@@ -128,6 +134,7 @@ impl<T: Record> Table<T> {
                 damaged,
                 past_end: OnceLock::new(),
                 window: None,
+                renumber: None,
             }),
         })
     }
@@ -224,6 +231,33 @@ impl<T: Record> Table<T> {
             }
             Inner::Mapped(_) => None,
         }
+    }
+
+    /// Reads the records `only` names (sorted; in a table in memory, every record) through `f`
+    /// from now on: those decoded already, and each decoded later; records put or spliced in
+    /// afterwards are taken as they are. `f` must leave any other record as it is. `None`,
+    /// changing nothing, if a table read in place has been renumbered or spliced already.
+    pub fn renumber(&mut self, f: Renumbering<T>, only: Vec<u32>) -> Option<()> {
+        match &mut self.inner {
+            Inner::Owned(v) => v.iter_mut().for_each(|r| f(r)),
+            Inner::Mapped(m) => {
+                if m.renumber.is_some() || m.window.is_some() {
+                    return None;
+                }
+                for &i in &only {
+                    let i = i as usize;
+                    let chunk = m.chunks.get_mut(i / CHUNK).and_then(OnceLock::get_mut);
+                    let record = chunk.and_then(|c| c.get_mut(i % CHUNK)?.get_mut());
+                    if let Some(record) = record {
+                        f(record);
+                    }
+                }
+                if !only.is_empty() {
+                    m.renumber = Some((f, only));
+                }
+            }
+        }
+        Some(())
     }
 
     /// Record `i`, decoded afresh (or as put, or already decoded) without keeping it: `None` if
@@ -324,8 +358,19 @@ impl<T: Record> Mapped<T> {
     }
 
     fn decode(&self, i: usize) -> Option<T> {
-        let (record, rest) = postcard::take_from_bytes(self.blob(i)?).ok()?;
+        let (mut record, rest) = postcard::take_from_bytes(self.blob(i)?).ok()?;
+        if let Some((f, _)) = &self.renumber
+            && self.renumbered(i)
+        {
+            f(&mut record);
+        }
         rest.is_empty().then_some(record)
+    }
+
+    /// Whether record `i` of the snapshot is read through a renumbering.
+    fn renumbered(&self, i: usize) -> bool {
+        let only = self.renumber.as_ref().map(|(_, only)| only);
+        only.is_some_and(|only| u32::try_from(i).is_ok_and(|i| only.binary_search(&i).is_ok()))
     }
 
     /// Record `i`'s bytes, if they pass their checksum.
@@ -365,6 +410,11 @@ impl<T: Record> Mapped<T> {
             let blob = match kept {
                 Some(record) => {
                     encoded = postcard::to_stdvec(record).ok()?;
+                    &encoded[..]
+                }
+                // A record read through a renumbering is stored as it reads.
+                None if self.renumbered(i?) => {
+                    encoded = postcard::to_stdvec(&self.decode(i?)?).ok()?;
                     &encoded[..]
                 }
                 None => self.blob(i?)?,
