@@ -867,6 +867,39 @@ mod tests {
         check_edits(&facts, &cache, edits);
     }
 
+    /// A merged quote one of whose declarations (a deprecated one, which the indexes do not
+    /// list) is about an event that moves, or that is taken away.
+    #[test]
+    fn a_merged_declaration_that_refers_to_a_moved_record_is_renumbered() {
+        let (_dir, facts, cache) = three_files();
+        assert_eq!(open_cached(&facts, &cache).0, How::Parsed);
+        let merged = "  - id: q-m\n    speaker: a1\n    text: Merged words\n    kind: reported\n";
+        let first = kept(format!("quotes:\n{merged}    source: s1\n"));
+        let deprecated = kept(format!(
+            "quotes:\n{merged}    rank: deprecated\n    about: [e3-1]\n    source: s3\n"
+        ));
+        let e2_new = kept(format!("events:\n{E2_NEW}"));
+        let edits: &[(&[Change], How)] = &[
+            (&[("f1.yaml", "quotes:\n", first)], How::Edited),
+            (&[("f3.yaml", "quotes:\n", deprecated)], How::Parsed),
+            // The third file's event moves; the declaration in the third file follows it.
+            (&[("f2.yaml", "events:\n", e2_new)], How::Edited),
+            (&[("f2.yaml", E2_NEW, "")], How::Edited),
+            // About the second file's event, which is then taken away: the full check
+            // reports it; put back, the file is as the snapshot has it.
+            (
+                &[("f3.yaml", "about: [e3-1]", "about: [e2-1]")],
+                How::Parsed,
+            ),
+            (&[("f2.yaml", E2_1, "")], How::Parsed),
+            (
+                &[("f2.yaml", "events:\n", kept(format!("events:\n{E2_1}")))],
+                How::Fresh,
+            ),
+        ];
+        check_edits(&facts, &cache, edits);
+    }
+
     /// A quote of the model: its id, speaker and what it is about.
     type ModelQuote = (String, String, Option<String>);
     /// An event of the model: its id, title and who is involved.

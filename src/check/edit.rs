@@ -92,8 +92,28 @@ impl Patch {
             // Only the records the snapshot's indexes list under a record that moves refer
             // to one.
             let index = base.index_ready()?;
-            let only_quotes = index.referring(r.kind, r.at, Kind::Quote)?;
-            let only_events = index.referring(r.kind, r.at, Kind::Event)?;
+            let mut only_quotes = index.referring(r.kind, r.at, Kind::Quote)?;
+            let mut only_events = index.referring(r.kind, r.at, Kind::Event)?;
+            // The indexes list what a merged record says as a whole, which a declaration it
+            // was merged from (a deprecated one) may not: those are read here, all of them.
+            for m in &base.merged {
+                let refer = match m.kind {
+                    Kind::Quote => base.quotes.decoded(m.idx as usize)?.renumber(r),
+                    Kind::Event => base.events.decoded(m.idx as usize)?.renumber(r),
+                    _ => continue,
+                };
+                if !refer {
+                    return None;
+                }
+                match m.kind {
+                    Kind::Quote => only_quotes.push(m.idx),
+                    _ => only_events.push(m.idx),
+                }
+            }
+            for only in [&mut only_quotes, &mut only_events] {
+                only.sort_unstable();
+                only.dedup();
+            }
             let (rq, re) = (Arc::new(r.clone()), Arc::new(r.clone()));
             let read_quote = Arc::new(move |q: &mut Quote| {
                 q.renumber(&rq);
