@@ -379,11 +379,6 @@ impl Indexes {
         Some(out)
     }
 
-    /// How many records of `kind` the snapshot these indexes were made for holds.
-    pub fn lens_of(&self, kind: Kind) -> usize {
-        (self.starts[kind.slot() + 1] - self.starts[kind.slot()]) as usize
-    }
-
     /// Whether these are a snapshot's indexes read through an edit's splice: then they are not
     /// stored as they are, but built again from the records.
     pub fn is_spliced(&self) -> bool {
