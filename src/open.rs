@@ -173,8 +173,9 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
             Found::Edited(base, edited) if !facts.contains(&FactsPath::Builtin) => {
                 let all: Vec<&Listed> = listed.iter().flatten().collect();
                 if let Some(base) = with_edits(base, &edited, &all) {
+                    let files = if edited.len() == 1 { "file" } else { "files" };
                     stats(format_args!(
-                        "snapshot, {} edited files checked",
+                        "snapshot, {} edited {files} checked",
                         edited.len()
                     ));
                     return Opened {

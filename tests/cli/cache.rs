@@ -482,6 +482,59 @@ fn an_edit_reparses_only_its_file_and_answers_as_a_fresh_parse() {
 }
 
 #[test]
+fn quotes_added_renamed_and_taken_away_are_answered_from_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts");
+    let cache = dir.path().join("cache");
+    spread_base(&facts, 4);
+    let kz = |args: &[&str]| {
+        Kz::new()
+            .env("XDG_CACHE_HOME", &cache.display().to_string())
+            .env("KZ_OPEN_STATS", "1")
+            .args(["--facts", &facts.display().to_string()])
+            .args(args)
+            .run()
+    };
+    let edit = |from: &str, to: &str| {
+        let path = facts.join("f1.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    kz(&["quotes", "-f", "tsv"]).success();
+    let added = "quotes:\n  - id: q1-new\n    speaker: p2\n    text: Words of p2\n    about: [p3]\n    source: s\n";
+    let steps = [
+        ("quotes:\n", added),
+        ("id: q1-new", "id: q1-renamed"),
+        (
+            "  - id: q1-renamed\n    speaker: p2\n    text: Words of p2\n    about: [p3]\n    source: s\n",
+            "",
+        ),
+    ];
+    for (from, to) in steps {
+        edit(from, to);
+        for (n, args) in [&["quotes", "-f", "tsv"][..], &["who", "p2", "-f", "json"]]
+            .into_iter()
+            .enumerate()
+        {
+            let warm = kz(args).success();
+            if n == 0 {
+                let spliced = "kz: open: snapshot, 1 edited file checked";
+                assert!(warm.stderr.contains(spliced), "{}", warm.stderr);
+            }
+            let mut fresh_args = vec!["--no-cache"];
+            fresh_args.extend_from_slice(args);
+            let fresh = kz(&fresh_args).success();
+            assert_eq!(warm.stdout, fresh.stdout, "kz {args:?} after {to:?}");
+        }
+        // The first question after the edit spliced it into the snapshot; the next ones are
+        // answered from the snapshot its store wrote.
+        let stats = kz(&["quotes", "-f", "tsv"]).stderr;
+        assert!(stats.contains("kz: open: snapshot\n"), "{stats}");
+    }
+}
+
+#[test]
 fn a_broken_base_is_never_cached() {
     let s = setup();
     s.edit("speaker: ada-example", "speaker: ada-exampel");
