@@ -62,9 +62,8 @@ pub struct Patch {
     places: Vec<Place>,
     quotes: Vec<Quote>,
     events: Vec<Event>,
-    /// The kind whose run the edit changed in number or in what indexes hold, with how many
-    /// records of it the file held before and how many of its leading records keep their
-    /// places: the rest of that run is spliced in, not put in place.
+    /// The kind whose run the edit changed in number or in what indexes hold, and how: the
+    /// run from its first changed record on is spliced in, not put in place.
     splice: Option<(Kind, Splice)>,
 }
 
@@ -98,23 +97,25 @@ impl Patch {
             // was merged from (a deprecated one) may not: those are read here, all of them.
             for m in &base.merged {
                 let refer = match m.kind {
-                    Kind::Quote => base.quotes.decoded(m.idx as usize)?.renumber(r),
-                    Kind::Event => base.events.decoded(m.idx as usize)?.renumber(r),
+                    Kind::Quote => {
+                        only_quotes.push(m.idx);
+                        base.quotes.decoded(m.idx as usize)?.renumber(r)
+                    }
+                    Kind::Event => {
+                        only_events.push(m.idx);
+                        base.events.decoded(m.idx as usize)?.renumber(r)
+                    }
                     _ => continue,
                 };
                 if !refer {
                     return None;
-                }
-                match m.kind {
-                    Kind::Quote => only_quotes.push(m.idx),
-                    _ => only_events.push(m.idx),
                 }
             }
             for only in [&mut only_quotes, &mut only_events] {
                 only.sort_unstable();
                 only.dedup();
             }
-            let (rq, re) = (Arc::new(r.clone()), Arc::new(r.clone()));
+            let (rq, re) = (Arc::clone(&at.renumber), Arc::clone(&at.renumber));
             let read_quote = Arc::new(move |q: &mut Quote| {
                 q.renumber(&rq);
             });
@@ -137,21 +138,18 @@ impl Patch {
             _ => base.events.put(s[5], events)?,
         }
         match self.splice {
-            Some((kind, at)) => {
-                base.splice(self.file, s[kind.slot()], at.keep, at.old, at.renumber)
-            }
+            Some((kind, at)) => base.splice(self.file, s[kind.slot()], at.renumber),
             None => Some(()),
         }
     }
 }
 
-/// How an edited file's run of one kind goes into its table: `old` records were there, the
-/// first `keep` of the new run are those but for their [`Local`] fields, and `renumber` says
-/// where every record of the kind is now.
+/// How an edited file's run of one kind goes into its table: the first `keep` of the new run
+/// are the old records but for their [`Local`] fields, and `renumber` says what replaced the
+/// rest, and where every record of the kind is now.
 struct Splice {
-    old: usize,
     keep: usize,
-    renumber: Renumber,
+    renumber: Arc<Renumber>,
 }
 
 impl Splice {
@@ -159,7 +157,7 @@ impl Splice {
     fn apply<T: Record>(&self, table: &mut Table<T>, start: usize, mut run: Vec<T>) -> Option<()> {
         let rest = run.split_off(self.keep);
         table.put(start, run)?;
-        table.splice(start + self.keep, self.old - self.keep, rest)
+        table.splice(start + self.keep, self.renumber.gone as usize, rest)
     }
 }
 
@@ -312,15 +310,8 @@ fn spliceable<T: Spliced + Local>(
             Some(_) => return None,
         }
     }
-    let old = (end - start) as usize;
-    Some((
-        start as usize,
-        Splice {
-            old,
-            keep,
-            renumber,
-        },
-    ))
+    let renumber = Arc::new(renumber);
+    Some((start as usize, Splice { keep, renumber }))
 }
 
 /// A kind whose run of records an edit may splice in.

@@ -199,28 +199,19 @@ impl Base {
         }
     }
 
-    /// After an edit of fact file `file` put its records of one kind (quotes or events) in
-    /// place of its old run of `old` of them from `start` on, the first `keep` of them in the
-    /// same places and the rest spliced in after them, however many (see `Table::splice`), as
-    /// `renumber` says: reads the snapshot's indexes through the change, and moves the runs of
-    /// the files after it. `None` if the indexes may not be read so (a record outside the file
-    /// refers to a record that is gone, or one of the kind that moved was merged from several
-    /// declarations), or are not a snapshot's; the base must then be parsed again.
-    pub fn splice(
-        &mut self,
-        file: usize,
-        start: usize,
-        keep: usize,
-        old: usize,
-        renumber: Renumber,
-    ) -> Option<()> {
+    /// After an edit of fact file `file`, whose run of records of one kind (quotes or events)
+    /// starts at `start`, kept its leading records in their places and spliced the rest in
+    /// after them, however many, as `renumber` says (see `Table::splice`): reads the
+    /// snapshot's indexes through the change, and moves the runs of the files after it. `None`
+    /// if the indexes may not be read so (a record outside the file refers to a record that is
+    /// gone, or one of the kind that moved was merged from several declarations), or are not a
+    /// snapshot's; the base must then be parsed again.
+    pub fn splice(&mut self, file: usize, start: usize, renumber: Arc<Renumber>) -> Option<()> {
         let kind = renumber.kind;
         let slot = kind.slot();
         let at = renumber.at as usize;
-        let new = keep + renumber.came as usize;
-        if at != start + keep || old != keep + renumber.gone as usize {
-            return None;
-        }
+        let keep = at.checked_sub(start)?;
+        let (old, new) = (keep + renumber.gone as usize, keep + renumber.came as usize);
         if self
             .merged
             .iter()

@@ -178,7 +178,7 @@ pub struct Indexes {
 /// Sound only while no record outside the edited file refers to a record of the old run that
 /// is gone (see [`Indexes::spliced`]).
 struct Splice {
-    renumber: Renumber,
+    renumber: Arc<Renumber>,
     /// Where each kind starts in the numbering after the edit.
     starts: [u32; 7],
     overlay: Indexes,
@@ -223,6 +223,15 @@ fn keyed_kind(part: Part) -> Option<Kind> {
         Part::RolesIn => Some(Kind::Organisation),
         _ => None,
     }
+}
+
+/// The relations keyed by the single numbering of every record, each with the kind of record
+/// it lists: those that list what refers to a record of any kind.
+fn global_lists() -> impl Iterator<Item = (Part, Kind)> {
+    Part::ALL
+        .into_iter()
+        .filter(|&part| keyed_kind(part).is_none())
+        .filter_map(|part| Some((part, listed_kind(part)?)))
 }
 
 /// Which of a record's kind, in a single numbering that starts each kind at `starts`.
@@ -302,7 +311,7 @@ impl Indexes {
     /// reports it), or these indexes are spliced already.
     pub fn spliced(
         self,
-        renumber: Renumber,
+        renumber: Arc<Renumber>,
         edited: &[Span; 6],
         lens: [usize; 6],
         overlay: Built,
@@ -323,10 +332,7 @@ impl Indexes {
                 continue;
             }
             let key = self.starts[slot] + renumber.at + i as u32;
-            for part in Part::ALL {
-                let (Some(listed), None) = (listed_kind(part), keyed_kind(part)) else {
-                    continue;
-                };
+            for (part, listed) in global_lists() {
                 if self
                     .listed(part, key)
                     .iter()
@@ -362,10 +368,7 @@ impl Indexes {
             self.starts[slot + 1] as usize,
         );
         let mut out = Vec::new();
-        for part in Part::ALL {
-            if listed_kind(part) != Some(listed) || keyed_kind(part).is_some() {
-                continue;
-            }
+        for (part, _) in global_lists().filter(|&(_, kind)| kind == listed) {
             // The lists of keys `from..to` are one run of the CSR's values.
             let data = self.part(part)?;
             let n = data.u32_at(0)? as usize;
@@ -400,8 +403,7 @@ impl Indexes {
 
     /// A record's place in the single numbering, as the base is now.
     fn key(&self, r: EntityRef) -> u32 {
-        let starts = self.splice.as_ref().map_or(&self.starts, |s| &s.starts);
-        starts[r.kind.slot()] + r.idx
+        self.now()[r.kind.slot()] + r.idx
     }
 
     /// The record at `key` of the snapshot's single numbering, as the base is now; `None` for

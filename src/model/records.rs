@@ -443,22 +443,19 @@ pub trait Refers {
     fn renumber(&mut self, renumber: &Renumber) -> bool;
 }
 
-/// Renumbers every record of `records`, each whatever the others gave; `false` if any named a
-/// record that is gone.
-fn renumber_each<T: Refers>(records: &mut [T], r: &Renumber) -> bool {
+/// Renumbers every declaration a record was merged from, each whatever the others gave;
+/// `false` if any named a record that is gone.
+fn renumber_merged<T: Refers>(merged: &mut Option<Box<Merged<T>>>, r: &Renumber) -> bool {
     let mut all = true;
-    for record in records {
-        all &= record.renumber(r);
+    for decl in merged.iter_mut().flat_map(|m| m.decls.iter_mut()) {
+        all &= decl.renumber(r);
     }
     all
 }
 
 impl Refers for Quote {
     fn renumber(&mut self, r: &Renumber) -> bool {
-        let decls = self
-            .merged
-            .as_mut()
-            .is_none_or(|m| renumber_each(&mut m.decls, r));
+        let decls = renumber_merged(&mut self.merged, r);
         let speaker = r.apply(std::slice::from_mut(&mut self.speaker));
         r.apply(&mut self.about) && speaker && decls
     }
@@ -466,10 +463,7 @@ impl Refers for Quote {
 
 impl Refers for Event {
     fn renumber(&mut self, r: &Renumber) -> bool {
-        let decls = self
-            .merged
-            .as_mut()
-            .is_none_or(|m| renumber_each(&mut m.decls, r));
+        let decls = renumber_merged(&mut self.merged, r);
         let involving = r.apply(&mut self.involving);
         let places = r.apply(&mut self.places);
         r.apply(&mut self.about) && involving && places && decls
