@@ -378,6 +378,13 @@ fn spread_base(dir: &Path, n: usize) {
     }
 }
 
+/// `kz` on the base in `facts`, with its cache in `cache`.
+fn kz_on(facts: &Path, cache: &Path) -> Kz {
+    Kz::new()
+        .env("XDG_CACHE_HOME", &cache.display().to_string())
+        .args(["--facts", &facts.display().to_string()])
+}
+
 /// The kept parses of the files of a base, by name, with their inodes.
 fn pieces(cache: &Path) -> Vec<(String, u64)> {
     use std::os::unix::fs::MetadataExt;
@@ -406,13 +413,7 @@ fn an_edit_reparses_only_its_file_and_answers_as_a_fresh_parse() {
     let facts = dir.path().join("facts");
     let cache = dir.path().join("cache");
     spread_base(&facts, 4);
-    let kz = |args: &[&str]| {
-        Kz::new()
-            .env("XDG_CACHE_HOME", &cache.display().to_string())
-            .args(["--facts", &facts.display().to_string()])
-            .args(args)
-            .run()
-    };
+    let kz = |args: &[&str]| kz_on(&facts, &cache).args(args).run();
     let same_as_fresh = |args: &[&str]| {
         let warm = kz(args);
         let mut fresh_args = vec!["--no-cache"];
@@ -488,19 +489,10 @@ fn quotes_added_renamed_and_taken_away_are_answered_from_the_snapshot() {
     let cache = dir.path().join("cache");
     spread_base(&facts, 4);
     let kz = |args: &[&str]| {
-        Kz::new()
-            .env("XDG_CACHE_HOME", &cache.display().to_string())
-            .env("KZ_OPEN_STATS", "1")
-            .args(["--facts", &facts.display().to_string()])
-            .args(args)
-            .run()
+        let kz = kz_on(&facts, &cache).env("KZ_OPEN_STATS", "1");
+        kz.args(args).run()
     };
-    let edit = |from: &str, to: &str| {
-        let path = facts.join("f1.yaml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from));
-        std::fs::write(&path, text.replace(from, to)).unwrap();
-    };
+    let edit = |from: &str, to: &str| replace_in(&facts.join("f1.yaml"), from, to);
     kz(&["quotes", "-f", "tsv"]).success();
     let added = "quotes:\n  - id: q1-new\n    speaker: p2\n    text: Words of p2\n    about: [p3]\n    source: s\n";
     let steps = [
