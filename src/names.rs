@@ -66,6 +66,9 @@ fn normalise_with_owners(text: &str) -> (String, Vec<usize>) {
     let mut owner = Vec::with_capacity(text.len());
     let mut gap = false;
     let mut buf = [0u8; 4];
+    // A char beyond ASCII as ASCII, in one buffer for them all: a name query folds every name
+    // of a freshly parsed base.
+    let mut folded = String::new();
     // The last two chars, to tell the dot of an initial (see `initial_dot`).
     let (mut before, mut last) = (' ', ' ');
     for (i, c) in text.chars().enumerate() {
@@ -78,14 +81,18 @@ fn normalise_with_owners(text: &str) -> (String, Vec<usize>) {
         if initial {
             continue;
         }
-        let ascii: std::borrow::Cow<str> = if c.is_ascii() {
-            std::borrow::Cow::Borrowed(c.encode_utf8(&mut buf))
+        let ascii: &str = if c.is_ascii() {
+            c.encode_utf8(&mut buf)
         } else {
-            let folded: String = std::iter::once(fold_kazakh(c))
-                .nfkd()
-                .filter(|c| !is_combining_mark(*c))
-                .collect();
-            std::borrow::Cow::Owned(any_ascii::any_ascii(&folded))
+            folded.clear();
+            let parts = std::iter::once(fold_kazakh(c)).nfkd();
+            for d in parts.filter(|d| !is_combining_mark(*d)) {
+                match d.is_ascii() {
+                    true => folded.push(d),
+                    false => folded.push_str(any_ascii::any_ascii_char(d)),
+                }
+            }
+            &folded
         };
         for a in ascii.chars() {
             if a == '\'' {
@@ -113,26 +120,24 @@ pub fn fold(text: &str) -> (String, Vec<usize>) {
     let (norm, owner) = normalise_with_owners(text);
     let mut out = String::with_capacity(norm.len());
     let mut owners = Vec::with_capacity(norm.len());
-    for (b, at) in loose_bytes(norm.as_bytes()) {
+    loose_each(norm.as_bytes(), |b, at| {
         out.push(b as char);
         owners.push(owner[at]);
-    }
+    });
     (out, owners)
 }
 
 /// A looser form that also forgets the usual differences between romanisations of the same
 /// Russian or Kazakh name: `Tokayev`/`Tokaev`, `Andrei`/`Andrey`, `Kassym`/`Kasym`.
 pub fn loose(normalised: &str) -> String {
-    loose_bytes(normalised.as_bytes())
-        .into_iter()
-        .map(|(b, _)| b as char)
-        .collect()
+    let mut out = String::with_capacity(normalised.len());
+    loose_each(normalised.as_bytes(), |b, _| out.push(b as char));
+    out
 }
 
-/// The bytes [`loose`] keeps, each with its position in the input.
-fn loose_bytes(bytes: &[u8]) -> Vec<(u8, usize)> {
+/// Gives each byte [`loose`] keeps, with its position in the input.
+fn loose_each(bytes: &[u8], mut keep: impl FnMut(u8, usize)) {
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-    let mut out = Vec::with_capacity(bytes.len());
     let mut prev: Option<u8> = None;
     for (i, &b) in bytes.iter().enumerate() {
         let next = bytes.get(i + 1).copied();
@@ -148,20 +153,24 @@ fn loose_bytes(bytes: &[u8]) -> Vec<(u8, usize)> {
         if Some(c) == prev && c != b' ' {
             continue;
         }
-        out.push((c, i));
+        keep(c, i);
         prev = Some(c);
     }
-    out
 }
 
 /// Whether `id` is kebab-case: lowercase ASCII letters and digits in words joined by single hyphens.
 pub fn is_kebab(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+    // One pass over the bytes: every id of a base is checked, and quotes' ids again by a name
+    // query that scans them.
+    let mut after_hyphen = true;
+    for b in id.bytes() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' => after_hyphen = false,
+            b'-' if !after_hyphen => after_hyphen = true,
+            _ => return false,
+        }
+    }
+    !after_hyphen
 }
 
 /// The kebab-case form of any text (`Andrey Serdyukov` → `andrey-serdyukov`).

@@ -16,7 +16,7 @@ pub(super) use super::want::Want;
 /// [`Ids::decl`] says which merged record it declares.
 pub(super) struct Ids<'o> {
     /// Every id, the merged record's and those `same_as` joins to it, to the merged record.
-    pub(super) map: FxHashMap<String, EntityRef>,
+    pub(super) map: FxHashMap<Text, EntityRef>,
     /// Where each merged record is first declared, per kind in [`Kind::ALL`] order, by index.
     ats: [Vec<At>; 6],
     /// For each declaration of each kind (in file order), the merged record it declares; `None`
@@ -96,7 +96,10 @@ fn entries(records: &Records) -> Vec<Entry<'_>> {
 /// declarations of its kind), and the groups `same_as` joins them into (a union-find).
 #[derive(Default)]
 struct Groups<'r> {
-    first: FxHashMap<&'r str, usize>,
+    /// Each id, to its place in [`Groups::order`] (as the index of the ref, of the kind it is
+    /// first declared as) until the groups are numbered; then to its record, and it becomes
+    /// [`Ids::map`]. One table for both: at 100k ids, a second one cost as much again.
+    first: FxHashMap<Text, EntityRef>,
     order: Vec<(&'r str, Kind, At, usize)>,
     parent: Vec<usize>,
     /// Declarations seen so far of each kind.
@@ -121,14 +124,15 @@ impl<'r> Groups<'r> {
         let raw = self.within[e.kind.slot()];
         self.within[e.kind.slot()] += 1;
         let id = ids.valid_id(sink, e)?;
-        match self.first.get(id) {
+        match self.first.get(id).map(|r| r.idx as usize) {
             None => {
-                self.first.insert(id, self.order.len());
+                let n = EntityRef::new(e.kind, self.order.len() as u32);
+                self.first.insert(id.into(), n);
                 self.order.push((id, e.kind, e.at, raw));
                 self.parent.push(self.parent.len());
                 Some(self.order.len() - 1)
             }
-            Some(&n) => {
+            Some(n) => {
                 let (_, kind, at, _) = self.order[n];
                 again(sink, id, e, kind, at);
                 (kind == e.kind && kind != Kind::Source).then_some(n)
@@ -151,7 +155,7 @@ impl<'r> Groups<'r> {
         for (i, other) in e.same_as.iter().enumerate() {
             let other = other.trim();
             let path = [Seg::Key("same_as"), Seg::Index(i)];
-            match self.first.get(other).copied() {
+            match self.first.get(other).map(|r| r.idx as usize) {
                 Some(n) if self.order[n].1 == e.kind => {
                     let (a, b) = (self.root(me), self.root(n));
                     self.parent[a.max(b)] = a.min(b);
@@ -187,6 +191,7 @@ impl<'r> Groups<'r> {
             .map(|e| e.at)
             .collect();
         let mut merged: Vec<Option<u32>> = vec![None; self.order.len()];
+        let mut records = Vec::with_capacity(self.order.len());
         for kind in Kind::ALL {
             let n = self.order.iter().filter(|o| o.1 == kind).count();
             ids.ats[kind.slot()].reserve_exact(n);
@@ -209,8 +214,12 @@ impl<'r> Groups<'r> {
                     idx
                 }
             };
-            ids.map.insert(id.to_string(), EntityRef::new(kind, idx));
+            records.push(EntityRef::new(kind, idx));
         }
+        for r in self.first.values_mut() {
+            *r = records[r.idx as usize];
+        }
+        ids.map = std::mem::take(&mut self.first);
         merged
     }
 }
@@ -269,7 +278,6 @@ impl<'o> Ids<'o> {
         let mut ids = Ids::empty(broken, None);
         // Sized up front: at 100k records, growing these tables touched as much memory again.
         let mut groups = Groups::with_capacity(all.len());
-        ids.map.reserve(all.len());
         for kind in Kind::ALL {
             let n = all.iter().filter(|e| e.kind == kind).count();
             ids.decl[kind.slot()].reserve_exact(n);

@@ -44,7 +44,7 @@ pub struct Base {
     index: Lazy,
     /// Every id (those `same_as` joins too) to its record, as the check made it: a freshly
     /// parsed base finds an id here without building the indexes.
-    by_id: Option<rustc_hash::FxHashMap<String, EntityRef>>,
+    by_id: Option<rustc_hash::FxHashMap<Text, EntityRef>>,
     /// Set when a record or index read in place turns out damaged: nothing read from this base
     /// may then be shown.
     damaged: Arc<AtomicBool>,
@@ -267,12 +267,12 @@ impl Base {
     }
 
     /// Keeps the check's map of ids, for [`Base::lookup`] before any index is built.
-    pub fn set_ids(&mut self, ids: rustc_hash::FxHashMap<String, EntityRef>) {
+    pub fn set_ids(&mut self, ids: rustc_hash::FxHashMap<Text, EntityRef>) {
         self.by_id = Some(ids);
     }
 
     /// The check's map of ids, on a freshly parsed base.
-    pub fn ids_held(&self) -> Option<&rustc_hash::FxHashMap<String, EntityRef>> {
+    pub fn ids_held(&self) -> Option<&rustc_hash::FxHashMap<Text, EntityRef>> {
         self.by_id.as_ref()
     }
 
