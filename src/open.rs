@@ -5,7 +5,7 @@
 use crate::check::{self, Verdicts};
 use crate::diag::{Diagnostic, Report};
 use crate::load::snapshot::{self, Cache, Found, Key};
-use crate::load::{self, FactFile, Listed};
+use crate::load::{self, FactFile, Listed, ToParse};
 use crate::model::Base;
 use std::path::PathBuf;
 
@@ -201,18 +201,23 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
     let mut listed = listed.into_iter();
     for path in facts {
         match path {
-            FactsPath::Builtin => files.extend(load::builtin_files()),
+            FactsPath::Builtin => files.extend(
+                load::builtin_files()
+                    .into_iter()
+                    .map(|f| ToParse::Read(Box::new(f))),
+            ),
             FactsPath::Disk(_) => {
-                let (read, trouble) = load::read_files(listed.next().unwrap_or_default());
-                files.extend(read);
-                problems.extend(trouble);
+                let found = listed.next().unwrap_or_default();
+                files.extend(found.into_iter().map(ToParse::OnDisk));
             }
         }
     }
     let Some((cache, key)) = cache.zip(key) else {
-        let base = check_files(files, problems).map(|b| &*Box::leak(Box::new(b)));
+        let (raw, _, _, unread) = load::parse_cached(files, &load::Pieces::in_dir(None), false);
+        problems.extend(unread);
+        let base = check_raw(raw, problems, &mut Verdicts::default());
         return Opened {
-            base,
+            base: base.map(|b| &*Box::leak(Box::new(b))),
             from_snapshot: false,
             pending: None,
         };
@@ -224,7 +229,8 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
     let kept = cache.kept_pieces(key);
     let keep = kept.is_some();
     let pieces = kept.unwrap_or_else(|| load::Pieces::in_dir(None));
-    let (raw, names, parsed) = load::parse_cached(files, &pieces, keep);
+    let (raw, names, parsed, unread) = load::parse_cached(files, &pieces, keep);
+    problems.extend(unread);
     let known: Vec<(u128, Option<String>)> = pieces.get(VERDICTS).unwrap_or_default();
     let mut verdicts = Verdicts {
         known: known.into_iter().collect(),

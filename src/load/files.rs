@@ -169,7 +169,7 @@ pub fn read_files(paths: Vec<Listed>) -> (Vec<FactFile>, Vec<Diagnostic>) {
     (out, diags)
 }
 
-fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
+pub(super) fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
     let path = &listed.path;
     let display = path.display().to_string();
     let io = |err: std::io::Error| {
@@ -207,6 +207,11 @@ fn read_bytes(path: &Path) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>
     if size > MAX_FILE_BYTES {
         return Ok(Err(size));
     }
+    if size >= PARALLEL_READ
+        && let Some(bytes) = read_in_parts(&file, size)
+    {
+        return Ok(Ok((meta, bytes)));
+    }
     // Read at most one byte past the limit: a file that grows cannot make kz read without
     // bound.
     let mut bytes = Vec::with_capacity(size as usize);
@@ -215,6 +220,27 @@ fn read_bytes(path: &Path) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>
         return Ok(Err(bytes.len() as u64));
     }
     Ok(Ok((meta, bytes)))
+}
+
+/// A file this large is read in parts on every core: copying it and faulting in the pages it is
+/// copied to took 8 ms of a first run at 100k quotes in one file, on one core.
+const PARALLEL_READ: u64 = 4 * 1024 * 1024;
+const READ_PART: usize = 2 * 1024 * 1024;
+
+/// The `size` bytes of `file`, read in parts at once; `None` if the file is not that size any
+/// more (it grew or shrank while read), or a read failed: the caller then reads it in one go.
+fn read_in_parts(file: &std::fs::File, size: u64) -> Option<Vec<u8>> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    let mut bytes = vec![0; usize::try_from(size).ok()?];
+    bytes
+        .par_chunks_mut(READ_PART)
+        .enumerate()
+        .try_for_each(|(i, part)| file.read_exact_at(part, (i * READ_PART) as u64))
+        .ok()?;
+    // Nothing past the end: a file that grew is read again, within the limit.
+    let grew = file.read_at(&mut [0], size).ok()? > 0;
+    (!grew).then_some(bytes)
 }
 
 /// Opens an input file for reading without waiting, and only if it is a regular file: a FIFO
@@ -388,4 +414,28 @@ pub fn normalise_path(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file large enough to be read in parts is read byte for byte, its last part short; a
+    /// file that is not the size its stat gave is left to the read in one go.
+    #[test]
+    fn a_large_file_is_read_in_parts_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.yaml");
+        let size = PARALLEL_READ as usize + READ_PART / 3 + 7;
+        // No two parts alike, so a part read into the wrong place shows.
+        let bytes: Vec<u8> = (0..size).map(|i| (i % 251 + i / READ_PART) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let (meta, read) = read_bytes(&path).unwrap().unwrap();
+        assert_eq!(meta.len(), size as u64);
+        assert!(read == bytes, "the bytes read are not the file's");
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(read_in_parts(&file, size as u64).is_some_and(|read| read == bytes));
+        assert!(read_in_parts(&file, size as u64 - 1).is_none(), "grew");
+        assert!(read_in_parts(&file, size as u64 + 1).is_none(), "shrank");
+    }
 }

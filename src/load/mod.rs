@@ -138,6 +138,12 @@ pub struct Raw {
 pub fn parse(files: Vec<FactFile>) -> Raw {
     let on = fast::enabled_by_env();
     let raw = parse_with(files, on);
+    fast_stats(on);
+    raw
+}
+
+/// With `KZ_FAST_PATH_STATS=1`, how many items took which path, on stderr.
+fn fast_stats(on: bool) {
     if std::env::var_os("KZ_FAST_PATH_STATS").is_some_and(|v| v == "1") {
         use std::io::Write as _;
         let stats = fast::stats();
@@ -146,7 +152,6 @@ pub fn parse(files: Vec<FactFile>) -> Raw {
             false => writeln!(std::io::stderr(), "kz: fast path: off"),
         };
     }
-    raw
 }
 
 /// [`parse`], with the [`fast`] path on or off whatever the environment says.
@@ -162,43 +167,89 @@ pub fn parse_with(files: Vec<FactFile>, fast: bool) -> Raw {
 /// A piece named and encoded, to write once the answer is out.
 pub type Encoded = (String, Vec<u8>);
 
-/// [`parse`], taking each file read from disk that is kept in `pieces` from there. With `keep`,
+/// A fact file to parse: read already (built in, or given in memory), or still to be read from
+/// disk.
+pub enum ToParse {
+    Read(Box<FactFile>),
+    OnDisk(Listed),
+}
+
+/// [`parse`], reading each file still on disk as it comes to be parsed and taking each file
+/// kept in `pieces` from there. A file is read, parsed and let go of on one core in one go, so
+/// that the next file read there reuses its memory while it is still in the cache: at 100k
+/// quotes in 1,000 files, reading them all first took 5 ms more of the first run. With `keep`,
 /// each clean file parsed now is also encoded as a piece, to be written once the answer is out.
-/// Returns the names of the files' pieces, which are the ones to keep, and the pieces to write.
+/// Returns the names of the files' pieces, which are the ones to keep, the pieces to write, and
+/// the files that could not be read, in order.
 pub fn parse_cached(
-    files: Vec<FactFile>,
+    files: Vec<ToParse>,
     pieces: &Pieces,
     keep: bool,
-) -> (Raw, Vec<String>, Vec<Encoded>) {
+) -> (Raw, Vec<String>, Vec<Encoded>, Vec<Diagnostic>) {
     let fast = fast::enabled_by_env();
-    let parsed: Vec<(ParsedFile, Option<Encoded>)> = files
-        .par_iter()
+    type One = Result<(FactFile, ParsedFile, Option<Encoded>), Box<Diagnostic>>;
+    let parsed: Vec<One> = files
+        .into_par_iter()
         .enumerate()
         .map(|(i, file)| {
-            let Some(name) = file.input.as_ref().map(|input| Pieces::name_of(input.hash)) else {
-                return (parse_file(i as u32, file, fast), None);
+            let mut file = match file {
+                ToParse::Read(file) => *file,
+                ToParse::OnDisk(listed) => files::read_one(&listed)?,
             };
-            if let Some(kept) = pieces
-                .get::<Stored>(&name)
-                .and_then(|stored| stored.parsed(i as u32))
-            {
-                return (kept, None);
-            }
-            let parsed = parse_file(i as u32, file, fast);
-            let encoded = keep
-                .then(|| Pieces::encode(&Stored::of(&parsed)?))
-                .flatten()
-                .map(|bytes| (name, bytes));
-            (parsed, encoded)
+            let (parsed, encoded) = parse_or_keep(i as u32, &file, pieces, keep, fast);
+            file.release();
+            Ok((file, parsed, encoded))
         })
         .collect();
-    let names = files
-        .iter()
-        .filter_map(|f| Some(Pieces::name_of(f.input.as_ref()?.hash)))
-        .collect();
-    let (parsed, encoded): (Vec<ParsedFile>, Vec<_>) = parsed.into_iter().unzip();
-    let encoded = encoded.into_iter().flatten().collect();
-    (assemble(files, parsed), names, encoded)
+    let mut names = Vec::new();
+    let mut unread = Vec::new();
+    let (mut files, mut kept, mut encoded) = (Vec::new(), Vec::new(), Vec::new());
+    for one in parsed {
+        let (file, mut parsed, piece) = match one {
+            Ok(one) => one,
+            Err(diag) => {
+                unread.push(*diag);
+                continue;
+            }
+        };
+        // A file after one that could not be read moves up in the base.
+        let at = files.len() as u32;
+        if !unread.is_empty() {
+            parsed.renumber(at);
+        }
+        names.extend(file.input.as_ref().map(|input| Pieces::name_of(input.hash)));
+        files.push(file);
+        kept.push(parsed);
+        encoded.extend(piece);
+    }
+    fast_stats(fast);
+    (assemble(files, kept), names, encoded, unread)
+}
+
+/// File `i` parsed, or taken from `pieces` if kept there; with `keep`, a clean file parsed now
+/// is encoded as a piece too.
+fn parse_or_keep(
+    i: u32,
+    file: &FactFile,
+    pieces: &Pieces,
+    keep: bool,
+    fast: bool,
+) -> (ParsedFile, Option<Encoded>) {
+    let Some(name) = file.input.as_ref().map(|input| Pieces::name_of(input.hash)) else {
+        return (parse_file(i, file, fast), None);
+    };
+    if let Some(kept) = pieces
+        .get::<Stored>(&name)
+        .and_then(|stored| stored.parsed(i))
+    {
+        return (kept, None);
+    }
+    let parsed = parse_file(i, file, fast);
+    let encoded = keep
+        .then(|| Pieces::encode(&Stored::of(&parsed)?))
+        .flatten()
+        .map(|bytes| (name, bytes));
+    (parsed, encoded)
 }
 
 /// Reads every file in one piece, with no outline and no batches: the plain parse that the
@@ -547,6 +598,14 @@ fn parse_items<T: DeserializeOwned + Send>(
 }
 
 impl ParsedFile {
+    /// Numbers the file's records, and the fields set aside in them, as file `file` of the base.
+    fn renumber(&mut self, file: u32) {
+        self.records.set_file(file);
+        for (at, _) in &mut self.broken_fields {
+            at.file = file;
+        }
+    }
+
     /// Takes a batch's units, problems and counts, its units renumbered from `offset`; gives
     /// the records it read one by one, renumbered too.
     fn absorb<T>(&mut self, batch: Batch<T>, offset: u32) -> Vec<Located<T>> {

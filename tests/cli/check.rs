@@ -130,6 +130,53 @@ fn diagnostics_are_json_with_positions() {
     assert_eq!(d["line_text"], "    speaker: adaa");
 }
 
+/// Each file is read as it comes to be parsed, so a file that cannot be read drops out of the
+/// base after the files after it were numbered: they move up, and their problems are still
+/// reported at their own file and line, with the cache and without it.
+#[test]
+fn a_file_that_cannot_be_read_leaves_the_others_problems_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts");
+    std::fs::create_dir(&facts).unwrap();
+    let bad = |name: &str| std::path::PathBuf::from(fixture("bad")).join(name);
+    let copy = |from: std::path::PathBuf, to: &str| std::fs::copy(from, facts.join(to)).unwrap();
+    copy(bad("invalid-utf8/facts.yaml"), "1.yaml");
+    copy(bad("dangling-speaker/facts.yaml"), "2.yaml");
+    copy(bad("dangling-speaker/note.txt"), "note.txt");
+    for cache in [&[][..], &["--no-cache"][..]] {
+        let run = Kz::new()
+            .arg_list(cache)
+            .args([
+                "check",
+                "-f",
+                "json",
+                "--facts",
+                &facts.display().to_string(),
+            ])
+            .run()
+            .code(2);
+        let diags = run.json();
+        let found: Vec<(String, String, u64)> = diags
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|d| {
+                let path = d["path"].as_str().unwrap();
+                let file = path.rsplit('/').next().unwrap().to_string();
+                (
+                    file,
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [("1.yaml", "KZ002", 10), ("2.yaml", "KZ030", 12)]
+            .map(|(f, c, l)| (f.to_string(), c.to_string(), l));
+        assert_eq!(found, want, "{cache:?}");
+        assert_eq!(diags[1]["help"], "did you mean `ada`?");
+    }
+}
+
 #[test]
 fn clean_base_gives_an_empty_json_array() {
     let run = Kz::new().args(["check", "-f", "json"]).run().success();
