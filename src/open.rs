@@ -40,9 +40,9 @@ struct Pending {
     names: Vec<String>,
     /// The pieces this run parsed, encoded, to write; none on a base's first run.
     parsed: Vec<(String, Vec<u8>)>,
-    /// The verbatim verdicts this run reached, and whether they differ from those it was given.
-    verdicts: Vec<(u128, Option<String>)>,
-    verdicts_changed: bool,
+    /// The verbatim verdicts this run was given and those it reached, to keep if they differ:
+    /// compared by the store, once the answer is out.
+    verdicts: Verdicts,
 }
 
 /// The name of the piece that keeps a base's verbatim verdicts, found and not found.
@@ -102,8 +102,11 @@ impl Store {
         for (name, bytes) in &p.parsed {
             pieces.put_encoded(name, bytes);
         }
-        if p.verdicts_changed {
-            pieces.put(VERDICTS, &p.verdicts);
+        let Verdicts { known, mut reached } = p.verdicts;
+        reached.sort_unstable_by_key(|v| v.0);
+        reached.dedup_by_key(|v| v.0);
+        if reached.len() != known.len() || reached.iter().any(|(k, _)| !known.contains_key(k)) {
+            pieces.put(VERDICTS, &reached);
         }
         let mut keep = p.names;
         keep.push(VERDICTS.to_string());
@@ -188,8 +191,7 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
                             edited: true,
                             names: Vec::new(),
                             parsed: Vec::new(),
-                            verdicts: Vec::new(),
-                            verdicts_changed: false,
+                            verdicts: Verdicts::default(),
                         }),
                     };
                 }
@@ -237,13 +239,6 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
         reached: Vec::new(),
     };
     let base = check_raw(raw, problems, &mut verdicts).map(|b| &*Box::leak(Box::new(b)));
-    verdicts.reached.sort_unstable_by_key(|v| v.0);
-    verdicts.reached.dedup_by_key(|v| v.0);
-    let verdicts_changed = verdicts.reached.len() != verdicts.known.len()
-        || verdicts
-            .reached
-            .iter()
-            .any(|(k, _)| !verdicts.known.contains_key(k));
     Opened {
         base,
         from_snapshot: false,
@@ -254,8 +249,7 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
             edited: false,
             names,
             parsed,
-            verdicts: verdicts.reached,
-            verdicts_changed,
+            verdicts,
         }),
     }
 }

@@ -97,6 +97,16 @@ pub fn best_by_scan(
         return Some((Tier::Id, vec![*r]));
     }
     use rayon::prelude::*;
+    // A quote is named only by an id, as words or not. Every id of a checked base is kebab-case,
+    // so the one quote the query can name by its id as words is the one whose id is the query,
+    // normalised, with hyphens for spaces: looked up, not scanned for among a hundred thousand.
+    let quote = base.ids_held().map(|ids| {
+        let id = query.normalised().replace(' ', "-");
+        let found = ids.get(id.as_str()).filter(|r| r.kind == Kind::Quote);
+        found.map(|r| r.idx)
+    });
+    let scanned =
+        move |kind: Kind, idx: u32| kind != Kind::Quote || quote.is_none_or(|q| q == Some(idx));
     // Every record that the query names, in base order, on every core; then the best of them.
     let named: Vec<(Tier, EntityRef)> = Kind::ALL
         .into_par_iter()
@@ -104,6 +114,7 @@ pub fn best_by_scan(
         .flat_map(|kind| {
             (0..base.len(kind) as u32)
                 .into_par_iter()
+                .filter(move |&idx| scanned(kind, idx))
                 .map(move |idx| EntityRef { kind, idx })
         })
         .filter_map(|r| {

@@ -314,6 +314,8 @@ fn index_agrees_with_scan(base: &kz::model::Base) {
             queries.insert(name.to_uppercase());
             queries.extend(name.split_whitespace().map(String::from));
             queries.extend(name.split('-').map(String::from));
+            // An id as words (`Quote 17` for `quote-17`).
+            queries.insert(name.replace('-', " "));
             if let Some((cut, _)) = name.char_indices().nth(4) {
                 queries.insert(name[..cut].to_string());
             }
