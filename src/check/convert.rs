@@ -34,32 +34,78 @@ pub(super) struct Parts {
 }
 
 /// Converts every record; the kind vocabulary first, so organisations and places can be checked
-/// against it.
+/// against it. The records of the other kinds are converted beside the quotes, each side
+/// reporting into a sink of its own, taken back in order (the other kinds, the quotes, the
+/// events), so the report is the one a conversion in one piece makes.
 pub(super) fn convert(records: Records, ids: &Ids, sink: &mut Sink) -> Parts {
+    let Records {
+        sources,
+        actors,
+        organisations,
+        places,
+        quotes: raw_quotes,
+        events,
+        kinds,
+    } = records;
     let mut c = Convert { ids, sink };
-    let (kinds, kind_ats) = c.kinds(records.kinds);
-    let sources = records.sources.into_iter().map(|r| c.source(r)).collect();
-    let actors = records.actors.into_iter().map(|r| c.actor(r)).collect();
-    let organisations = records
-        .organisations
-        .into_iter()
-        .map(|r| c.organisation(r))
-        .collect();
-    let (places, part_of) = records.places.into_iter().map(|r| c.place(r)).unzip();
-    let quotes = quotes(records.quotes, ids, sink);
-    let mut c = Convert { ids, sink };
+    if raw_quotes.len() <= QUOTES_PART || ids.has_outside() {
+        let (kinds, kind_ats) = c.kinds(kinds);
+        let (sources, actors, organisations, places, part_of) =
+            c.named(sources, actors, organisations, places);
+        let quotes = raw_quotes.into_iter().map(|r| c.quote(r)).collect();
+        let events = events.into_iter().map(|r| c.event(r)).collect();
+        return Parts {
+            sources,
+            actors,
+            organisations,
+            places,
+            quotes,
+            events,
+            kinds,
+            part_of,
+            kind_ats,
+        };
+    }
+    let (mut before, mut quoted, mut after) = (sink.fork(), sink.fork(), sink.fork());
+    let (((kinds, kind_ats), named, events), quotes) = rayon::join(
+        || {
+            let mut c = Convert {
+                ids,
+                sink: &mut before,
+            };
+            let kinds = c.kinds(kinds);
+            let named = c.named(sources, actors, organisations, places);
+            c.sink = &mut after;
+            let events: Vec<_> = events.into_iter().map(|r| c.event(r)).collect();
+            (kinds, named, events)
+        },
+        || quotes(raw_quotes, ids, &mut quoted),
+    );
+    for fork in [before, quoted, after] {
+        sink.absorb(fork);
+    }
+    let (sources, actors, organisations, places, part_of) = named;
     Parts {
         sources,
         actors,
         organisations,
         places,
         quotes,
-        events: records.events.into_iter().map(|r| c.event(r)).collect(),
+        events,
         kinds,
         part_of,
         kind_ats,
     }
 }
+
+/// The named records and sources, converted: each place's `part_of` beside the places.
+type Named = (
+    Vec<Option<Source>>,
+    Vec<Option<Actor>>,
+    Vec<Option<Organisation>>,
+    Vec<Option<Place>>,
+    Vec<Option<u32>>,
+);
 
 /// Quotes converted in parallel, this many to a part, once there are more than this.
 const QUOTES_PART: usize = 4096;
@@ -69,10 +115,6 @@ const QUOTES_PART: usize = 4096;
 /// makes. An edited file checked against a snapshot converts in one piece: its look-ups share
 /// one memo (measured at 1M quotes: no faster in parts, and a third more CPU).
 fn quotes(mut raw: Vec<Located<RawQuote>>, ids: &Ids, sink: &mut Sink) -> Vec<Option<Quote>> {
-    if raw.len() <= QUOTES_PART || ids.has_outside() {
-        let mut c = Convert { ids, sink };
-        return raw.into_iter().map(|r| c.quote(r)).collect();
-    }
     let mut out: Vec<Option<Quote>> = Vec::with_capacity(raw.len());
     out.par_extend((0..raw.len()).into_par_iter().map(|_| None));
     let shared: &Sink = sink;
@@ -113,6 +155,24 @@ macro_rules! all {
 }
 
 impl Convert<'_, '_, '_> {
+    /// The sources, people, organisations and places, in that order.
+    fn named(
+        &mut self,
+        sources: Vec<Located<RawSource>>,
+        actors: Vec<Located<RawActor>>,
+        organisations: Vec<Located<RawOrganisation>>,
+        places: Vec<Located<RawPlace>>,
+    ) -> Named {
+        let sources = sources.into_iter().map(|r| self.source(r)).collect();
+        let actors = actors.into_iter().map(|r| self.actor(r)).collect();
+        let organisations = organisations
+            .into_iter()
+            .map(|r| self.organisation(r))
+            .collect();
+        let (places, part_of) = places.into_iter().map(|r| self.place(r)).unzip();
+        (sources, actors, organisations, places, part_of)
+    }
+
     fn meta(&mut self, at: At, c: Common) -> Meta {
         let sources = self.ids.sources(self.sink, at, &[], &c.source, true);
         Meta {

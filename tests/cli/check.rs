@@ -374,6 +374,54 @@ fn a_bad_item_among_many_batches_leaves_every_line_right() {
     );
 }
 
+/// The other kinds are converted beside thousands of quotes, each side reporting on its own:
+/// the report is still the one a conversion in one piece makes. Past the cap, what is shown
+/// is what comes first: the people and places before the quotes, the events after them.
+#[test]
+fn kinds_converted_beside_the_quotes_report_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    source: s\n\
+         places:\n  - id: p\n    name: P\n    part_of: nowhere\n    source: s\nquotes:\n",
+    );
+    for i in 0..5000 {
+        let speaker = match i % 4 {
+            0 => format!("nobody-{i}"),
+            _ => "a".to_string(),
+        };
+        yaml.push_str(&format!(
+            "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
+        ));
+    }
+    yaml.push_str(
+        "events:\n  - id: e\n    title: E\n    date: 2022-01-05\n    involving: [nobody-e]\n    source: s\n",
+    );
+    let run = check_fails(&dir, &yaml);
+    assert!(
+        run.stdout
+            .ends_with("error: 1254 problems (1000 shown) in 1 file\n"),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(300)..]
+    );
+    assert!(run.stdout.contains("this actor has no `description`"));
+    assert!(
+        run.stdout.contains("`nowhere`"),
+        "the place's problem is shown"
+    );
+    assert!(
+        run.stdout.contains("`nobody-3984`"),
+        "the 997th quote's problem is shown"
+    );
+    assert!(
+        !run.stdout.contains("`nobody-3988`"),
+        "the 998th quote's problem is not"
+    );
+    assert!(
+        !run.stdout.contains("nobody-e"),
+        "the event's problem comes last"
+    );
+}
+
 /// Thousands of quotes are converted in parts on every core: the report is the one a
 /// conversion in one piece makes. A problem before the quotes comes first; then the first
 /// problems of the quotes are shown in file order across the parts, each with the help for its
