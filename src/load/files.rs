@@ -179,7 +179,7 @@ pub(super) fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
             format!("cannot read file: {err}"),
         ))
     };
-    let (meta, bytes) = read_bytes(path)
+    let (meta, bytes) = read_bytes(path, Reading::Parts)
         .map_err(io)?
         .map_err(|size| Box::new(too_large(&display, size)))?;
     let input = Input::of(path.to_path_buf(), &meta, xxh3_128(&bytes));
@@ -196,9 +196,23 @@ pub(super) fn read_one(listed: &Listed) -> Result<FactFile, Box<Diagnostic>> {
     Ok(file)
 }
 
+/// How a fact file is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// A large file in parts on every core: the first read, from the parse.
+    Parts,
+    /// In one go on this thread: a file read again for a diagnostic, from inside a once-only
+    /// initialiser that other threads of the pool may be waiting on (work of the pool's there
+    /// could wait on them in turn, for ever).
+    Alone,
+}
+
 /// A fact file's bytes, and its metadata as stat saw it just before they were read; `Err(size)`
 /// inside when it is over [`MAX_FILE_BYTES`].
-fn read_bytes(path: &Path) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>), u64>> {
+fn read_bytes(
+    path: &Path,
+    reading: Reading,
+) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>), u64>> {
     // Stat before reading, the file opened: a change after this is seen later, by the stat or
     // by the hash.
     let file = open_regular(path)?;
@@ -207,7 +221,8 @@ fn read_bytes(path: &Path) -> std::io::Result<Result<(std::fs::Metadata, Vec<u8>
     if size > MAX_FILE_BYTES {
         return Ok(Err(size));
     }
-    if size >= PARALLEL_READ
+    if reading == Reading::Parts
+        && size >= PARALLEL_READ
         && let Some(bytes) = read_in_parts(&file, size)
     {
         return Ok(Ok((meta, bytes)));
@@ -347,7 +362,7 @@ impl FactFile {
     /// The text read again exactly as it was parsed, or `None`.
     fn read_again(&self) -> Option<String> {
         let input = self.input.as_ref()?;
-        let (_, bytes) = read_bytes(&input.path).ok()?.ok()?;
+        let (_, bytes) = read_bytes(&input.path, Reading::Alone).ok()?.ok()?;
         if xxh3_128(&bytes) != input.hash {
             return None;
         }
@@ -430,7 +445,12 @@ mod tests {
         // No two parts alike, so a part read into the wrong place shows.
         let bytes: Vec<u8> = (0..size).map(|i| (i % 251 + i / READ_PART) as u8).collect();
         std::fs::write(&path, &bytes).unwrap();
-        let (meta, read) = read_bytes(&path).unwrap().unwrap();
+        let (meta, read) = read_bytes(&path, Reading::Parts).unwrap().unwrap();
+        let (_, alone) = read_bytes(&path, Reading::Alone).unwrap().unwrap();
+        assert!(
+            alone == bytes,
+            "the bytes read in one go are not the file's"
+        );
         assert_eq!(meta.len(), size as u64);
         assert!(read == bytes, "the bytes read are not the file's");
         let file = std::fs::File::open(&path).unwrap();
