@@ -9,6 +9,7 @@ pub mod date;
 pub mod diag;
 pub mod draft;
 pub mod error;
+pub mod handoff;
 pub mod load;
 pub mod markup;
 pub mod model;
@@ -50,7 +51,13 @@ pub fn run(cli: cli::Cli) -> u8 {
         }
     };
     if let Some(later) = later {
-        store::after_answer(later);
+        store::after_answer(later, code);
+    }
+    if handoff::is_worker() {
+        // A first run's child with nothing (left) to store: a failed write, or another process
+        // storing. It hands its status back, and the process the user waits for exits.
+        handoff::answered(code);
+        store::exit_now();
     }
     code
 }

@@ -161,6 +161,11 @@ fn open_with(facts: &[FactsPath], mode: Mode, cache: Option<Cache>, built: i64) 
     if mode == Mode::Cached
         && let (Some(c), Some(k)) = (&cache, key)
     {
+        // A base's first run forks before the work, while this process is small (`handoff`):
+        // here, before any thread starts.
+        if !c.holds(k) {
+            crate::handoff::fork_for_first_run();
+        }
         let files: Vec<PathBuf> = listed.iter().flatten().map(|l| l.path.clone()).collect();
         match c.load(k, &files) {
             Found::Fresh(base) => {

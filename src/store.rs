@@ -11,34 +11,22 @@
 //! stale snapshot and parses again). A child killed half-way leaves at most a temporary file:
 //! every file of the cache is written aside and renamed into place.
 //!
+//! On a base's first run, the child is forked before the work instead (see `handoff`): it
+//! answers, takes the lock, hands its exit status back to the process the user waits for, and
+//! stores, with no second fork.
+//!
 //! `KZ_STORE=sync` stores in the foreground, waiting for any other store of the base to end
 //! first, so that the snapshot is in place when kz returns (tests, scripts, benchmarks of the
 //! whole cost). When the fork fails, the store runs in the foreground too.
 
+use crate::handoff::{self, close_stdio};
 use crate::open::Store;
-use std::io::Write as _;
-
-/// Where the store runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Where {
-    /// In a detached child: the default.
-    Detached,
-    /// In this process, before it exits (`KZ_STORE=sync`).
-    Foreground,
-}
-
-fn chosen() -> Where {
-    match std::env::var_os("KZ_STORE") {
-        Some(v) if v == "sync" => Where::Foreground,
-        _ => Where::Detached,
-    }
-}
 
 /// Stores what a run left to store, once its answer is written and flushed: closes the
 /// standard streams first, so that whoever reads them sees the answer end now.
-pub fn after_answer(store: Store) {
+pub fn after_answer(store: Store, code: u8) {
     close_stdio();
-    if chosen() == Where::Foreground {
+    if !handoff::detached() {
         let lock = store.lock(true);
         mark(lock.as_ref());
         store.run();
@@ -48,12 +36,24 @@ pub fn after_answer(store: Store) {
     let Some(lock) = store.lock(false) else {
         return;
     };
-    match fork() {
+    // A first run's child, forked before the work (see `handoff`), is the detached process
+    // already: it hands back the status once it holds the lock (so that a run waiting on the
+    // lock waits for this store), and the process the user waits for exits.
+    let forked = match handoff::is_worker() {
+        true => {
+            mark(Some(&lock));
+            handoff::answered(code);
+            Forked::Child
+        }
+        false => fork(),
+    };
+    match forked {
         Forked::Parent => {}
         Forked::Child => {
             detach(&store, &lock);
             mark(Some(&lock));
-            // One thread, the child's own: rayon's pool of the parent is not in the fork.
+            // One thread, the child's own: rayon's pool of the parent is not in the fork, and
+            // the store should not take both cores from the user's next command.
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .use_current_thread()
@@ -73,22 +73,11 @@ pub fn after_answer(store: Store) {
 
 /// Writes the storing process's id into the lock file.
 fn mark(lock: Option<&std::fs::File>) {
-    if let Some(mut file) = lock {
+    use std::os::unix::fs::FileExt;
+    if let Some(file) = lock {
         let _ = file.set_len(0);
-        let _ = write!(file, "{}", std::process::id());
+        let _ = file.write_all_at(std::process::id().to_string().as_bytes(), 0);
     }
-}
-
-/// Points the standard streams at `/dev/null`, so that no reader of them waits for the store.
-fn close_stdio() {
-    use rustix::fs::{Mode, OFlags};
-    let Ok(null) = rustix::fs::open("/dev/null", OFlags::RDWR | OFlags::CLOEXEC, Mode::empty())
-    else {
-        return;
-    };
-    let _ = rustix::stdio::dup2_stdin(&null);
-    let _ = rustix::stdio::dup2_stdout(&null);
-    let _ = rustix::stdio::dup2_stderr(&null);
 }
 
 enum Forked {
@@ -100,7 +89,7 @@ enum Forked {
 fn fork() -> Forked {
     // With `KZ_TEST_FAIL_FORK=1`, the hand-off fails as a fork refused for want of processes
     // would: the test of the fallback to a store in the foreground.
-    if std::env::var_os("KZ_TEST_FAIL_FORK").is_some_and(|v| v == "1") {
+    if handoff::fails_for_tests() {
         return Forked::Failed;
     }
     // SAFETY: the child runs only the store: it takes no lock another thread might have held
@@ -140,7 +129,7 @@ fn detach(store: &Store, lock: &std::fs::File) {
 }
 
 /// Ends the child at once: no exit handler of the parent's runs twice.
-fn exit_now() -> ! {
+pub fn exit_now() -> ! {
     // SAFETY: `_exit` ends the process without running anything; every file the store wrote is
     // already renamed into place.
     unsafe { libc::_exit(0) }

@@ -192,6 +192,12 @@ impl Cache {
         format!("{}.snap", key.hex())
     }
 
+    /// Whether anything is stored under `key`: a snapshot, whole or not, or kept parses. A base
+    /// with none is on its first run.
+    pub fn holds(&self, key: Key) -> bool {
+        self.dir.open_file(&Cache::name(key)).is_some() || self.kept_pieces(key).is_some()
+    }
+
     /// The parsed files of the base stored under `key`, kept for its next rebuild.
     pub fn pieces(&self, key: Key) -> Pieces {
         Pieces::in_dir(self.dir.sub(&format!("{}.pieces", key.hex()), true))

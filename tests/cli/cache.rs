@@ -1073,6 +1073,52 @@ fn a_detached_store_holds_nothing_of_the_caller_and_killed_half_way_corrupts_not
     assert_eq!(warm.stdout, want.1);
 }
 
+/// A base's first run forks before the work, and the process the user waits for exits with its
+/// child's status once the answer is out: a query that matches nothing exits 1 with its message,
+/// a base with a problem exits 2 with its report, on the streams the user gave, and nothing is
+/// stored of a broken base.
+#[test]
+fn a_first_run_hands_back_the_status_and_the_streams_of_its_answer() {
+    let s = setup();
+    let none = s
+        .kz()
+        .env("KZ_STORE", "detached")
+        .args(["who", "nobody-at-all"])
+        .run()
+        .code(1);
+    assert!(none.stdout.is_empty(), "{}", none.stdout);
+    assert!(
+        none.stderr.contains("no record matches 'nobody-at-all'"),
+        "{}",
+        none.stderr
+    );
+    wait_for_store(&s.cache);
+    let [snap] = s
+        .snapshots()
+        .try_into()
+        .expect("a miss still stores the base");
+    assert_whole(&snap);
+    let broken = Kz::new()
+        .env("KZ_STORE", "detached")
+        .fixture("bad/dangling-speaker")
+        .args(["check"])
+        .run()
+        .code(2);
+    assert!(
+        broken.stdout.contains("error[KZ030]")
+            && broken.stdout.ends_with("error: 1 problem in 1 file\n"),
+        "{}",
+        broken.stdout
+    );
+    let twice = Kz::new()
+        .env("KZ_STORE", "detached")
+        .fixture("bad/dangling-speaker")
+        .args(["check"])
+        .run()
+        .code(2);
+    assert_eq!(twice.stdout, broken.stdout);
+}
+
 #[test]
 fn a_failed_hand_off_stores_in_the_foreground() {
     let s = setup();

@@ -14,7 +14,7 @@ fn layer(file: &str) -> &'static str {
         .unwrap_or(file)
         .trim_end_matches(".rs");
     match top {
-        "diag" | "text" | "date" | "names" | "markup" | "sentences" => "leaves",
+        "diag" | "text" | "date" | "names" | "markup" | "sentences" | "handoff" => "leaves",
         "model" => "model",
         "render" => "render",
         "load" => "load",
