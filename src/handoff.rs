@@ -45,10 +45,10 @@ pub fn fork_for_first_run() {
     let Ok((read, write)) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC) else {
         return;
     };
+    let parent = rustix::process::getpid();
     // SAFETY: no other thread runs (checked just above; the thread pool is made after this, in
     // the child), so the child holds no lock another thread held; the parent only reads the
     // pipe and exits.
-    let parent = rustix::process::getpid();
     match unsafe { libc::fork() } {
         0 => {
             drop(read);
