@@ -47,43 +47,35 @@ pub(super) fn convert(records: Records, ids: &Ids, sink: &mut Sink) -> Parts {
         events,
         kinds,
     } = records;
-    let mut c = Convert { ids, sink };
-    if raw_quotes.len() <= QUOTES_PART || ids.has_outside() {
-        let (kinds, kind_ats) = c.kinds(kinds);
-        let (sources, actors, organisations, places, part_of) =
-            c.named(sources, actors, organisations, places);
-        let quotes = raw_quotes.into_iter().map(|r| c.quote(r)).collect();
-        let events = events.into_iter().map(|r| c.event(r)).collect();
-        return Parts {
-            sources,
-            actors,
-            organisations,
-            places,
-            quotes,
-            events,
-            kinds,
-            part_of,
-            kind_ats,
-        };
-    }
-    let (mut before, mut quoted, mut after) = (sink.fork(), sink.fork(), sink.fork());
-    let (((kinds, kind_ats), named, events), quotes) = rayon::join(
-        || {
-            let mut c = Convert {
-                ids,
-                sink: &mut before,
-            };
+    let ((kinds, kind_ats), named, quotes, events) =
+        if raw_quotes.len() <= QUOTES_PART || ids.has_outside() {
+            let mut c = Convert { ids, sink };
             let kinds = c.kinds(kinds);
             let named = c.named(sources, actors, organisations, places);
-            c.sink = &mut after;
-            let events: Vec<_> = events.into_iter().map(|r| c.event(r)).collect();
-            (kinds, named, events)
-        },
-        || quotes(raw_quotes, ids, &mut quoted),
-    );
-    for fork in [before, quoted, after] {
-        sink.absorb(fork);
-    }
+            let quotes = raw_quotes.into_iter().map(|r| c.quote(r)).collect();
+            let events = events.into_iter().map(|r| c.event(r)).collect();
+            (kinds, named, quotes, events)
+        } else {
+            let (mut before, mut quoted, mut after) = (sink.fork(), sink.fork(), sink.fork());
+            let ((kinds, named, events), quotes) = rayon::join(
+                || {
+                    let mut c = Convert {
+                        ids,
+                        sink: &mut before,
+                    };
+                    let kinds = c.kinds(kinds);
+                    let named = c.named(sources, actors, organisations, places);
+                    c.sink = &mut after;
+                    let events: Vec<_> = events.into_iter().map(|r| c.event(r)).collect();
+                    (kinds, named, events)
+                },
+                || quotes(raw_quotes, ids, &mut quoted),
+            );
+            for fork in [before, quoted, after] {
+                sink.absorb(fork);
+            }
+            (kinds, named, quotes, events)
+        };
     let (sources, actors, organisations, places, part_of) = named;
     Parts {
         sources,
