@@ -374,6 +374,22 @@ fn a_bad_item_among_many_batches_leaves_every_line_right() {
     );
 }
 
+/// `n` quotes by actor `a` citing source `s`, but every `nth` (from the first) by `nobody-{i}`,
+/// an id no record has.
+fn quotes_by_a(n: usize, nth: usize) -> String {
+    (0..n)
+        .map(|i| {
+            let speaker = match i % nth {
+                0 => format!("nobody-{i}"),
+                _ => "a".to_string(),
+            };
+            format!(
+                "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
+            )
+        })
+        .collect()
+}
+
 /// The other kinds are converted beside thousands of quotes, each side reporting on its own:
 /// the report is still the one a conversion in one piece makes. Past the cap, what is shown
 /// is what comes first: the people and places before the quotes, the events after them.
@@ -384,15 +400,7 @@ fn kinds_converted_beside_the_quotes_report_in_order() {
         "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    source: s\n\
          places:\n  - id: p\n    name: P\n    part_of: nowhere\n    source: s\nquotes:\n",
     );
-    for i in 0..5000 {
-        let speaker = match i % 4 {
-            0 => format!("nobody-{i}"),
-            _ => "a".to_string(),
-        };
-        yaml.push_str(&format!(
-            "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
-        ));
-    }
+    yaml.push_str(&quotes_by_a(5000, 4));
     yaml.push_str(
         "events:\n  - id: e\n    title: E\n    date: 2022-01-05\n    involving: [nobody-e]\n    source: s\n",
     );
@@ -432,15 +440,7 @@ fn quotes_converted_in_parts_report_as_one() {
     let mut yaml = String::from(
         "sources:\n  - id: s\n    title: S\nactors:\n  - id: a\n    name: A\n    source: s\nquotes:\n",
     );
-    for i in 0..12000 {
-        let speaker = match i % 10 {
-            0 => format!("nobody-{i}"),
-            _ => "a".to_string(),
-        };
-        yaml.push_str(&format!(
-            "  - id: q{i}\n    speaker: {speaker}\n    kind: reported\n    text: T {i}\n    source: s\n"
-        ));
-    }
+    yaml.push_str(&quotes_by_a(12000, 10));
     let run = check_fails(&dir, &yaml);
     assert!(
         run.stdout
